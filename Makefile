@@ -1,0 +1,30 @@
+# The README's two commands: `make demo` (the main job) and `make test` (the whole suite).
+# Both install what is missing (Debian packages via build/setup.sh, NuGet packages via restore).
+SHELL := /bin/bash
+CONFIG ?= Release
+CLI := dotnet run --no-build --project src/Workbench.Cli -c $(CONFIG) --
+RESULTS_TRX := .test-results
+# glibc hands large activations back to the kernel every step; keep them (see ../shared/ENVIRONMENT.md).
+export MALLOC_MMAP_MAX_ := 0
+export MALLOC_TRIM_THRESHOLD_ := 100000000000
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: demo test setup build clean
+
+setup:
+	@bash build/setup.sh
+
+build: setup
+	@echo "build: dotnet build Workbench.sln -c $(CONFIG)"
+	@dotnet build Workbench.sln -c $(CONFIG) -nologo -v quiet -clp:NoSummary
+
+demo: build
+	$(CLI) demo
+
+test: build
+	@bash build/run-tests.sh $(CONFIG) $(RESULTS_TRX)
+
+clean:
+	dotnet clean Workbench.sln -c $(CONFIG) -v quiet
+	rm -rf $(RESULTS_TRX)

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Cmd.Runtime;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>`workbench info`: versions, backend, threads, CUDA, and a matmul proving libtorch loads.</summary>
+public sealed class InfoCommand : ICommandGroup
+{
+    public Command Build()
+    {
+        var command = new Command("info", "Print workbench, TorchSharp and libtorch versions, backend, threads and CUDA availability, and run a matmul");
+        command.SetAction(result =>
+        {
+            var device = GlobalOptions.ResolveDevice(result);
+            foreach (var (key, value) in WorkbenchInfo.Collect().Rows()) Console.WriteLine($"{key,-16} {value}");
+            Console.WriteLine($"{"device",-16} {device.type}");
+            return 0;
+        });
+        return command;
+    }
+}

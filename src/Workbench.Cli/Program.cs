@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Reflection;
+using Workbench.Cli;
+
+return WorkbenchCli.Run(args);
+
+namespace Workbench.Cli
+{
+    public static class WorkbenchCli
+    {
+        public static RootCommand BuildRoot()
+        {
+            var root = new RootCommand("CMD Workbench: content-frame motion-latent video diffusion (ICLR 2024) on TorchSharp");
+            root.Options.Add(GlobalOptions.Device);
+            var groups = typeof(WorkbenchCli).Assembly.GetTypes()
+                .Where(t => typeof(ICommandGroup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+                .Select(t => ((ICommandGroup)Activator.CreateInstance(t)!).Build())
+                .OrderBy(c => c.Name);
+            foreach (var command in groups) root.Subcommands.Add(command);
+            return root;
+        }
+
+        /// <summary>Runs the CLI; any failure is one line on stderr (WORKBENCH_DEBUG=1 shows the stack trace) and exit code 1.</summary>
+        public static int Run(string[] args)
+        {
+            var parse = BuildRoot().Parse(args);
+            try
+            {
+                return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            }
+            catch (Exception e)
+            {
+                var inner = e is TargetInvocationException or TypeInitializationException && e.InnerException != null ? e.InnerException : e;
+                Console.Error.WriteLine($"error: {inner.Message}");
+                if (Environment.GetEnvironmentVariable("WORKBENCH_DEBUG") == "1") Console.Error.WriteLine(inner);
+                return 1;
+            }
+        }
+    }
+}
