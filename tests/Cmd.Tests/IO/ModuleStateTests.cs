@@ -1,0 +1,77 @@
+using Cmd.IO;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.IO;
+
+public class ModuleStateTests
+{
+    /// <summary>The same network as SmallNet in tests/fixtures/safetensors/make_fixtures.py, with PyTorch's names.</summary>
+    sealed class SmallNet : nn.Module<Tensor, Tensor>
+    {
+        readonly Conv2d conv = nn.Conv2d(3, 4, 3, padding: 1);
+        readonly BatchNorm2d norm = nn.BatchNorm2d(4);
+        readonly Sequential head = nn.Sequential(("0", nn.Linear(100, 8)), ("1", nn.GELU(GELU.Approximate.tanh)), ("2", nn.Linear(8, 2)));
+
+        public SmallNet() : base(nameof(SmallNet)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            x = nn.functional.relu(norm.call(conv.call(x))).flatten(1);
+            return head.call(x);
+        }
+    }
+
+    [Fact]
+    public void PyTorchStateDictLoadsAndGivesPyTorchsOutput()
+    {
+        var net = new SmallNet();
+        ModuleState.Load(net, Fixtures.Path("safetensors/pytorch_module.safetensors"));
+        net.eval();
+        var io = SafeTensors.Load(Fixtures.Path("safetensors/pytorch_module_io.safetensors"));
+        using var _ = no_grad();
+        var y = net.call(io["input"]);
+        Assert.True(y.allclose(io["output"], rtol: 1e-5, atol: 1e-6), $"max diff {(y - io["output"]).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void SaveThenLoadRestoresEveryParameterAndBuffer()
+    {
+        var a = new SmallNet();
+        var path = Path.Combine(Fixtures.TempDir(), "net.safetensors");
+        ModuleState.Save(a, path, new Dictionary<string, string> { ["arch"] = "SmallNet" });
+        var b = new SmallNet();
+        ModuleState.Load(b, path);
+        foreach (var (k, v) in a.state_dict()) Assert.True(v.eq(b.state_dict()[k]).all().item<bool>(), k);
+        Assert.Equal("SmallNet", SafeTensors.LoadMetadata(path)["arch"]);
+    }
+
+    [Fact]
+    public void StrictLoadNamesMissingUnexpectedAndMisshapedKeys()
+    {
+        var tensors = new SmallNet().state_dict();
+        tensors.Remove("conv.bias");
+        tensors["extra.weight"] = zeros(1);
+        tensors["head.2.weight"] = zeros(3, 8);
+        var net = new SmallNet();
+        var before = net.state_dict()["conv.weight"].clone();
+        var e = Assert.Throws<StateDictMismatchException>(() => ModuleState.Load(net, tensors, "w.safetensors"));
+        Assert.Equal(new[] { "conv.bias" }, e.Missing);
+        Assert.Equal(new[] { "extra.weight" }, e.Unexpected);
+        Assert.Contains("head.2.weight expects [2, 8] but got [3, 8]", e.Message);
+        Assert.StartsWith("w.safetensors:", e.Message);
+        Assert.True(before.eq(net.state_dict()["conv.weight"]).all().item<bool>(), "a failed load must change nothing");
+    }
+
+    [Fact]
+    public void NonStrictLoadSkipsMissingAndUnexpectedButNotShapes()
+    {
+        var tensors = new SmallNet().state_dict();
+        tensors.Remove("conv.bias");
+        tensors["extra.weight"] = zeros(1);
+        ModuleState.Load(new SmallNet(), tensors, strict: false);
+        tensors["conv.weight"] = zeros(1);
+        Assert.Throws<StateDictMismatchException>(() => ModuleState.Load(new SmallNet(), tensors, strict: false));
+    }
+}
