@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Cmd.Models;
+
+/// <summary>Which description of CMD's autoencoder to follow where the paper and the authors' code (NVlabs/CMD) disagree.</summary>
+public enum AutoencoderVariant
+{
+    /// <summary>Section 3.2 / appendix B.3 of the paper.</summary>
+    Paper,
+    /// <summary>NVlabs/CMD models/autoencoder/triplane_ae.py and train_ae.py.</summary>
+    OfficialCode,
+}
+
+/// <summary>How fine the importance weights of f_I (Eq. 3) are.</summary>
+public enum ImportanceGranularity
+{
+    /// <summary>One logit per frame (a scalar weight per frame, shared by every pixel and channel).</summary>
+    Frame,
+    /// <summary>One logit per frame and pixel, shared by the channels (transposed conv C' -> 1).</summary>
+    Pixel,
+    /// <summary>One logit per frame, pixel and channel (transposed conv C' -> C): the official code.</summary>
+    PixelChannel,
+}
+
+/// <summary>Space and time position information added to the TimeSformer tokens.</summary>
+public enum PositionEmbeddingKind { SinCos, Learned }
+
+public enum OutputActivation
+{
+    /// <summary>The post-layer convolution's output as it is (paper: a single conv post-layer).</summary>
+    None,
+    /// <summary>2 * sigmoid(y) - 1 (official code, pixel mode).</summary>
+    ScaledSigmoid,
+}
+
+public enum ReconstructionLoss
+{
+    /// <summary>Mean squared error (paper: "a simple reconstruction objective (e.g., l2 loss)").</summary>
+    L2,
+    /// <summary>Mean absolute error (official code, pixel mode; it adds LPIPS, which is not implemented here).</summary>
+    L1,
+}
+
+/// <summary>
+/// Configuration of the CMD autoencoder (paper section 3.2, appendix B.3 Table 5). Shapes: a video is
+/// [B, L, C, H, W] in [-1, 1]; the token grid is H' x W' = (H/patch, W/patch); C' = Hidden; D = LatentChannels.
+/// </summary>
+public sealed record AutoencoderConfig
+{
+    public string Name { get; init; } = "custom";
+    public AutoencoderVariant Variant { get; init; } = AutoencoderVariant.Paper;
+
+    /// <summary>C: channels of a frame (1 for Moving MNIST, 3 for RGB, 4 for SD latents).</summary>
+    public int Channels { get; init; } = 1;
+    /// <summary>L: frames per clip.</summary>
+    public int Frames { get; init; } = 16;
+    public int Height { get; init; } = 64;
+    public int Width { get; init; } = 64;
+    /// <summary>Patch size of the single-conv pre-layer (H/H', W/W'); square.</summary>
+    public int PatchSize { get; init; } = 8;
+    /// <summary>C': TimeSformer width.</summary>
+    public int Hidden { get; init; } = 128;
+    /// <summary>D: channels of the motion latents z_x, z_y.</summary>
+    public int LatentChannels { get; init; } = 8;
+    /// <summary>Blocks in each of the encoder f_B and decoder g_B TimeSformers.</summary>
+    public int Depth { get; init; } = 4;
+    public int Heads { get; init; } = 4;
+    /// <summary>Per-head width; Heads * HeadDim may differ from Hidden (Table 5: 8 x 64 with C' = 384).</summary>
+    public int HeadDim { get; init; } = 32;
+    /// <summary>Hidden width of the GEGLU feed-forward as a multiple of C' (official code: 4).</summary>
+    public int MlpRatio { get; init; } = 4;
+    public PositionEmbeddingKind PositionEmbedding { get; init; } = PositionEmbeddingKind.SinCos;
+
+    // Where paper and code disagree (defaults = paper).
+    public ImportanceGranularity Importance { get; init; } = ImportanceGranularity.Pixel;
+    /// <summary>False = the Table 4b ablation "no weighted sum": the content frame is the plain average of the frames.</summary>
+    public bool WeightedSum { get; init; } = true;
+    /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
+    public bool MotionTanh { get; init; }
+    /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
+    public bool SeparateAxisProjections { get; init; }
+    public OutputActivation Output { get; init; } = OutputActivation.None;
+    /// <summary>Final LayerNorm after each TimeSformer (standard TimeSformer; the official code has none).</summary>
+    public bool FinalNorm { get; init; } = true;
+
+    // Training defaults carried by the preset (overridable on the CLI).
+    public ReconstructionLoss Loss { get; init; } = ReconstructionLoss.L2;
+    /// <summary>Paper B.3: Adam, lr 1e-5 (for ~1 week on 8 A100s; short CPU presets use a larger rate).</summary>
+    public double LearningRate { get; init; } = 1e-5;
+    public double Beta1 { get; init; } = 0.5;
+    public double Beta2 { get; init; } = 0.9;
+    public double WeightDecay { get; init; }
+    /// <summary>Official code: torch.optim.AdamW (with weight_decay = 0, the same update as Adam).</summary>
+    public bool DecoupledWeightDecay { get; init; }
+    public int BatchSize { get; init; } = 8;
+
+    [JsonIgnore] public int GridHeight => Height / PatchSize;
+    [JsonIgnore] public int GridWidth => Width / PatchSize;
+    [JsonIgnore] public int TokensPerFrame => GridHeight * GridWidth;
+    [JsonIgnore] public int TokensPerVideo => TokensPerFrame * Frames;
+    /// <summary>Channels of the importance logits: 1 (Frame, Pixel) or C (PixelChannel).</summary>
+    [JsonIgnore] public int ImportanceChannels => Importance == ImportanceGranularity.PixelChannel ? Channels : 1;
+
+    /// <summary>Throws ArgumentException naming the first invalid option.</summary>
+    public AutoencoderConfig Validate()
+    {
+        void Need(bool ok, string message) { if (!ok) throw new ArgumentException($"autoencoder config '{Name}': {message}"); }
+        Need(Channels > 0 && Frames > 0 && Height > 0 && Width > 0, $"channels, frames, height, width must be positive (got C={Channels}, L={Frames}, H={Height}, W={Width})");
+        Need(PatchSize > 0 && Height % PatchSize == 0 && Width % PatchSize == 0, $"patch size {PatchSize} must divide height {Height} and width {Width}");
+        Need(Hidden > 0 && LatentChannels > 0 && Depth >= 0 && Heads > 0 && HeadDim > 0 && MlpRatio > 0, "hidden, D, heads, head dim, mlp ratio must be positive and depth >= 0");
+        Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");
+        Need(LearningRate > 0 && Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1 && WeightDecay >= 0 && BatchSize > 0, "lr > 0, betas in [0,1), weight decay >= 0, batch size > 0");
+        return this;
+    }
+
+    /// <summary>Switches every option where paper and official code disagree to the named variant.</summary>
+    public AutoencoderConfig WithVariant(AutoencoderVariant variant) => variant == AutoencoderVariant.Paper
+        ? this with
+        {
+            Variant = variant, Importance = ImportanceGranularity.Pixel, MotionTanh = false, SeparateAxisProjections = false,
+            Output = OutputActivation.None, FinalNorm = true, Loss = ReconstructionLoss.L2, DecoupledWeightDecay = false,
+        }
+        : this with
+        {
+            Variant = variant, Importance = ImportanceGranularity.PixelChannel, MotionTanh = true, SeparateAxisProjections = true,
+            Output = OutputActivation.ScaledSigmoid, FinalNorm = false, Loss = ReconstructionLoss.L1, DecoupledWeightDecay = true,
+        };
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Converters = { new JsonStringEnumConverter() } };
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public static AutoencoderConfig FromJson(string json) =>
+        (JsonSerializer.Deserialize<AutoencoderConfig>(json, Json) ?? throw new ArgumentException("empty autoencoder config JSON")).Validate();
+
+    // ---- presets ----
+
+    /// <summary>Tests: 32x32 one-channel clips of 8 frames, 4x4 tokens per frame; trains in seconds.</summary>
+    public static AutoencoderConfig Tiny => new()
+    {
+        Name = "tiny", Channels = 1, Frames = 8, Height = 32, Width = 32, PatchSize = 8,
+        Hidden = 64, LatentChannels = 4, Depth = 1, Heads = 2, HeadDim = 32, LearningRate = 2e-3, BatchSize = 2,
+    };
+
+    /// <summary>Moving MNIST 64x64 x 16 frames on 2 CPU cores: 8x8 patches -> 64 tokens/frame, 1024 tokens/video.</summary>
+    public static AutoencoderConfig Small => new()
+    {
+        Name = "small", Channels = 1, Frames = 16, Height = 64, Width = 64, PatchSize = 8,
+        Hidden = 128, LatentChannels = 8, Depth = 4, Heads = 4, HeadDim = 32, LearningRate = 5e-4, BatchSize = 8,
+    };
+
+    /// <summary>Table 5, UCF-101: SD latents C=4, H'=W'=32 with patch (2,2) (so 64x64 latents), C'=384, D=8, depth 12, 8 heads of 64.</summary>
+    public static AutoencoderConfig Ucf101 => new()
+    {
+        Name = "ucf101", Channels = 4, Frames = 16, Height = 64, Width = 64, PatchSize = 2,
+        Hidden = 384, LatentChannels = 8, Depth = 12, Heads = 8, HeadDim = 64, BatchSize = 24,
+    };
+
+    /// <summary>Table 5, WebVid-10M with SD1.5 latents: as UCF-101.</summary>
+    public static AutoencoderConfig WebVidSd15 => Ucf101 with { Name = "webvid-sd15" };
+
+    /// <summary>Table 5, WebVid-10M with SD2.1 latents: H'=32, W'=64.</summary>
+    public static AutoencoderConfig WebVidSd21 => Ucf101 with { Name = "webvid-sd21", Width = 128 };
+
+    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "small", "ucf101", "webvid-sd15", "webvid-sd21"];
+
+    public static AutoencoderConfig Preset(string name) => name.ToLowerInvariant() switch
+    {
+        "tiny" => Tiny,
+        "small" => Small,
+        "ucf101" => Ucf101,
+        "webvid-sd15" => WebVidSd15,
+        "webvid-sd21" => WebVidSd21,
+        _ => throw new ArgumentException($"unknown autoencoder preset '{name}' (known: {string.Join(", ", PresetNames)})"),
+    };
+}

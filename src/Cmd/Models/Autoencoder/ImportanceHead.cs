@@ -1,0 +1,38 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Cmd.Models;
+
+/// <summary>
+/// f_I: importance logits of every frame from the encoder features u (Eq. 3 applies a softmax over time).
+/// Paper: f_I maps u (C' x L x H' x W') to the frames' resolution; it does not say how. Pixel and
+/// PixelChannel use a single transposed convolution (kernel = stride = patch) as post-layer, to 1 channel
+/// (weights shared by the channels) or to C channels (official code's to_logit); Frame pools u over the
+/// patches and gives one scalar per frame.
+/// </summary>
+public sealed class ImportanceHead : nn.Module<Tensor, Tensor>
+{
+    readonly ConvTranspose2d? proj;
+    readonly Linear? frame_proj;
+    readonly int gridH, gridW;
+
+    public ImportanceHead(AutoencoderConfig config) : base(nameof(ImportanceHead))
+    {
+        gridH = config.GridHeight;
+        gridW = config.GridWidth;
+        if (config.Importance == ImportanceGranularity.Frame) frame_proj = nn.Linear(config.Hidden, 1);
+        else proj = nn.ConvTranspose2d(config.Hidden, config.ImportanceChannels, config.PatchSize, stride: config.PatchSize);
+        RegisterComponents();
+    }
+
+    /// <summary>u: [B, L, H'W', C'] -> logits [B, L, K, H, W] (K = 1 or C), or [B, L, 1, 1, 1] per frame.</summary>
+    public override Tensor forward(Tensor u)
+    {
+        long b = u.shape[0], l = u.shape[1], c = u.shape[3];
+        if (frame_proj is not null) return frame_proj.call(u.mean([2])).view(b, l, 1, 1, 1);
+        var grid = u.reshape(b * l, gridH, gridW, c).permute(0, 3, 1, 2);
+        var logits = proj!.call(grid);
+        return logits.view(b, l, logits.shape[1], logits.shape[2], logits.shape[3]);
+    }
+}
