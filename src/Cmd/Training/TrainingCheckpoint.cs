@@ -1,0 +1,63 @@
+using System.Globalization;
+using Cmd.IO;
+using static TorchSharp.torch;
+
+namespace Cmd.Training;
+
+/// <summary>
+/// A training checkpoint as one safetensors file, written atomically. Tensors: "model.{PyTorch key}" (the
+/// model's state dict), "optimizer.{param}.exp_avg|exp_avg_sq|step" (Adam state), "rng.torch" (torch's CPU
+/// generator state, uint8). Metadata: format, step, model_kind, model_config (JSON), training (JSON) and
+/// whatever the caller adds.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    public const string FileName = "checkpoint.safetensors";
+    public const string Format = "cmd-workbench-checkpoint/1";
+    public const string ModelPrefix = "model.";
+    public const string OptimizerPrefix = "optimizer.";
+    public const string RngKey = "rng.torch";
+
+    public static void Save(string path, nn.Module model, AdamOptimizer? optimizer, long step, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (k, v) in model.state_dict()) tensors[ModelPrefix + k] = v;
+        var owned = new List<Tensor>();
+        if (optimizer is not null)
+            foreach (var (k, v) in optimizer.StateTensors(OptimizerPrefix)) { tensors[k] = v; if (k.EndsWith(".step")) owned.Add(v); }
+        var rng = get_rng_state();
+        tensors[RngKey] = rng;
+        owned.Add(rng);
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
+        {
+            ["format"] = Format,
+            ["step"] = step.ToString(CultureInfo.InvariantCulture),
+        };
+        try { SafeTensors.Save(path, tensors, meta); }
+        finally { foreach (var t in owned) t.Dispose(); }
+    }
+
+    public static long ReadStep(IReadOnlyDictionary<string, string> metadata, string path) =>
+        metadata.TryGetValue("step", out var s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var step) ? step
+            : throw new InvalidDataException($"{path}: not a training checkpoint (no 'step' in its metadata)");
+
+    /// <summary>Restores model, optimizer and RNG; returns the step the checkpoint was written at.</summary>
+    public static long Load(string path, nn.Module model, AdamOptimizer? optimizer, bool restoreRng = true)
+    {
+        var file = SafeTensorsFile.Open(path);
+        var step = ReadStep(file.Metadata, path);
+        var all = file.ReadAll();
+        try
+        {
+            ModuleState.Load(model, ModelTensors(all), path);
+            optimizer?.LoadStateTensors(all, path, OptimizerPrefix);
+            if (restoreRng && all.TryGetValue(RngKey, out var rng)) set_rng_state(rng);
+            return step;
+        }
+        finally { foreach (var t in all.Values) t.Dispose(); }
+    }
+
+    /// <summary>The "model." tensors of a checkpoint, with the prefix removed (PyTorch state-dict keys).</summary>
+    public static Dictionary<string, Tensor> ModelTensors(IReadOnlyDictionary<string, Tensor> checkpoint) =>
+        checkpoint.Where(kv => kv.Key.StartsWith(ModelPrefix)).ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Cmd.Training;
+
+/// <summary>
+/// Options of a training run, shared by every model (autoencoder, content and motion diffusion).
+/// Optimizer defaults are the paper's autoencoder settings (appendix B.3): Adam, lr 1e-5, betas (0.5, 0.9), no weight decay.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public long Steps { get; init; } = 1000;
+    public double LearningRate { get; init; } = 1e-5;
+    public double Beta1 { get; init; } = 0.5;
+    public double Beta2 { get; init; } = 0.9;
+    public double Eps { get; init; } = 1e-8;
+    public double WeightDecay { get; init; }
+    /// <summary>AdamW (weight decay applied to the weights, decoupled from the gradient) instead of Adam's L2 term.</summary>
+    public bool DecoupledWeightDecay { get; init; }
+    /// <summary>Linear learning-rate warm-up over this many steps (0 = none).</summary>
+    public long WarmupSteps { get; init; }
+    /// <summary>Clip the global gradient norm to this value (0 = no clipping).</summary>
+    public double MaxGradNorm { get; init; }
+    /// <summary>Write a checkpoint every this many steps (and always at the end); 0 = only at the end.</summary>
+    public long CheckpointEvery { get; init; } = 500;
+    /// <summary>Write a CSV row every this many steps.</summary>
+    public long LogEvery { get; init; } = 1;
+    public int Seed { get; init; }
+    /// <summary>Output folder: checkpoint.safetensors, loss.csv.</summary>
+    public string OutDir { get; init; } = "runs/train";
+    /// <summary>Continue from OutDir/checkpoint.safetensors if it exists.</summary>
+    public bool Resume { get; init; }
+    /// <summary>Show the progress bar on stderr.</summary>
+    public bool Progress { get; init; } = true;
+
+    public string CheckpointPath => Path.Combine(OutDir, TrainingCheckpoint.FileName);
+    public string LossLogPath => Path.Combine(OutDir, LossLog.FileName);
+
+    public TrainingOptions Validate()
+    {
+        void Need(bool ok, string message) { if (!ok) throw new ArgumentException($"training options: {message}"); }
+        Need(Steps > 0, $"--steps must be positive (got {Steps})");
+        Need(LearningRate > 0, $"--lr must be positive (got {LearningRate})");
+        Need(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"betas must be in [0, 1) (got {Beta1}, {Beta2})");
+        Need(Eps > 0 && WeightDecay >= 0 && WarmupSteps >= 0 && MaxGradNorm >= 0 && CheckpointEvery >= 0 && LogEvery > 0, "eps > 0 and weight decay, warm-up, clipping, checkpoint interval >= 0, log interval > 0");
+        Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
+        return this;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+}
