@@ -1,0 +1,272 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cmd.Diffusion;
+
+/// <summary>What the model's first C output channels predict.</summary>
+public enum ModelMeanType { Epsilon, StartX }
+
+/// <summary>How the reverse-process variance is chosen; LearnedRange interpolates log-variance between the posterior and beta (IDDPM).</summary>
+public enum ModelVarType { LearnedRange, FixedSmall, FixedLarge }
+
+/// <summary>Mse = MSE on eps (+ VB when the variance is learned: the hybrid loss); RescaledMse scales VB by T/1000; Kl/RescaledKl = the bound only.</summary>
+public enum LossType { Mse, RescaledMse, Kl, RescaledKl }
+
+/// <summary>A denoiser: (x_t, t) -> model output ([N, C or 2C, ...]); conditioning is captured by the closure.</summary>
+public delegate Tensor DenoiseFn(Tensor x, Tensor t);
+
+/// <summary>Result of one reverse step: the new sample and the x_0 prediction.</summary>
+public sealed record StepOutput(Tensor Sample, Tensor PredXStart);
+
+/// <summary>Mean, variance and x_0 prediction of p(x_{t-1} | x_t).</summary>
+public sealed record PMeanVariance(Tensor Mean, Tensor Variance, Tensor LogVariance, Tensor PredXStart);
+
+/// <summary>Training loss terms per sample ([N] each); Vb is null when the variance is fixed.</summary>
+public sealed record LossTerms(Tensor Loss, Tensor Mse, Tensor? Vb);
+
+/// <summary>Gaussian diffusion as in DiT's `diffusion/` (IDDPM/ADM): forward process, hybrid loss, DDPM and DDIM samplers,
+/// with optional timestep respacing (then the model is called with the ORIGINAL timesteps, like `_WrappedModel`).</summary>
+public sealed class GaussianDiffusion
+{
+    public ModelMeanType MeanType { get; }
+    public ModelVarType VarType { get; }
+    public LossType LossType { get; }
+    public int NumTimesteps { get; }
+    /// <summary>Original timestep of each (respaced) step.</summary>
+    public IReadOnlyList<int> TimestepMap { get; }
+    public int OriginalNumSteps { get; }
+
+    readonly double[] betas, alphasCumprod, alphasCumprodPrev, alphasCumprodNext, sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod,
+        logOneMinusAlphasCumprod, sqrtRecipAlphasCumprod, sqrtRecipm1AlphasCumprod, posteriorVariance,
+        posteriorLogVarianceClipped, posteriorMeanCoef1, posteriorMeanCoef2, logBetas, fixedLargeVariance;
+
+    public GaussianDiffusion(double[] baseBetas, ModelMeanType meanType = ModelMeanType.Epsilon, ModelVarType varType = ModelVarType.LearnedRange,
+        LossType lossType = LossType.Mse, IEnumerable<int>? useTimesteps = null)
+    {
+        if (baseBetas.Length == 0 || baseBetas.Any(b => b <= 0 || b > 1)) throw new ArgumentException("betas must be non-empty and lie in (0, 1]");
+        MeanType = meanType; VarType = varType; LossType = lossType;
+        OriginalNumSteps = baseBetas.Length;
+        (betas, var map) = Respace(baseBetas, useTimesteps);
+        TimestepMap = map;
+        NumTimesteps = betas.Length;
+        int n = NumTimesteps;
+        alphasCumprod = new double[n];
+        double acc = 1;
+        for (int i = 0; i < n; i++) alphasCumprod[i] = acc *= 1.0 - betas[i];
+        alphasCumprodPrev = [1.0, .. alphasCumprod[..^1]];
+        alphasCumprodNext = [.. alphasCumprod[1..], 0.0];
+        sqrtAlphasCumprod = Map(alphasCumprod, Math.Sqrt);
+        sqrtOneMinusAlphasCumprod = Map(alphasCumprod, a => Math.Sqrt(1.0 - a));
+        logOneMinusAlphasCumprod = Map(alphasCumprod, a => Math.Log(1.0 - a));
+        sqrtRecipAlphasCumprod = Map(alphasCumprod, a => Math.Sqrt(1.0 / a));
+        sqrtRecipm1AlphasCumprod = Map(alphasCumprod, a => Math.Sqrt(1.0 / a - 1));
+        posteriorVariance = new double[n];
+        posteriorMeanCoef1 = new double[n];
+        posteriorMeanCoef2 = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            posteriorVariance[i] = betas[i] * (1.0 - alphasCumprodPrev[i]) / (1.0 - alphasCumprod[i]);
+            posteriorMeanCoef1[i] = betas[i] * Math.Sqrt(alphasCumprodPrev[i]) / (1.0 - alphasCumprod[i]);
+            posteriorMeanCoef2[i] = (1.0 - alphasCumprodPrev[i]) * Math.Sqrt(1.0 - betas[i]) / (1.0 - alphasCumprod[i]);
+        }
+        // The posterior variance is 0 at t = 0: clip its log by repeating the next value.
+        posteriorLogVarianceClipped = n > 1 ? Map([posteriorVariance[1], .. posteriorVariance[1..]], Math.Log) : [];
+        logBetas = Map(betas, Math.Log);
+        fixedLargeVariance = n > 1 ? [posteriorVariance[1], .. betas[1..]] : [.. betas];
+    }
+
+    /// <summary>DiT's `create_diffusion`: linear schedule over 1000 steps, eps prediction, learned-range variance, hybrid loss.</summary>
+    public static GaussianDiffusion Create(string timestepRespacing = "", string noiseSchedule = "linear", bool useKl = false, bool sigmaSmall = false,
+        bool predictXStart = false, bool learnSigma = true, bool rescaleLearnedSigmas = false, int diffusionSteps = 1000)
+    {
+        var betas = BetaSchedule.Named(noiseSchedule, diffusionSteps);
+        var loss = useKl ? LossType.RescaledKl : rescaleLearnedSigmas ? LossType.RescaledMse : LossType.Mse;
+        var varType = learnSigma ? ModelVarType.LearnedRange : sigmaSmall ? ModelVarType.FixedSmall : ModelVarType.FixedLarge;
+        return new GaussianDiffusion(betas, predictXStart ? ModelMeanType.StartX : ModelMeanType.Epsilon, varType, loss,
+            Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing));
+    }
+
+    static (double[] Betas, int[] Map) Respace(double[] baseBetas, IEnumerable<int>? use)
+    {
+        if (use is null) return (baseBetas, Enumerable.Range(0, baseBetas.Length).ToArray());
+        var keep = new HashSet<int>(use);
+        if (keep.Count == 0 || keep.Any(t => t < 0 || t >= baseBetas.Length)) throw new ArgumentException($"respaced timesteps must lie in [0, {baseBetas.Length - 1}]");
+        var newBetas = new List<double>(); var map = new List<int>();
+        double acc = 1, last = 1;
+        for (int i = 0; i < baseBetas.Length; i++)
+        {
+            acc *= 1.0 - baseBetas[i];
+            if (!keep.Contains(i)) continue;
+            newBetas.Add(1 - acc / last);
+            last = acc;
+            map.Add(i);
+        }
+        return (newBetas.ToArray(), map.ToArray());
+    }
+
+    static double[] Map(double[] a, Func<double, double> f) => a.Select(f).ToArray();
+
+    /// <summary>arr[t] as float32, shaped [N, 1, 1, ...] to broadcast against <paramref name="like"/> (`_extract_into_tensor`).</summary>
+    static Tensor Extract(double[] arr, Tensor t, Tensor like)
+    {
+        var idx = t.to(int64).cpu().data<long>().ToArray();
+        var values = idx.Select(i => (float)arr[i]).ToArray();
+        var shape = new long[like.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = idx.Length;
+        return tensor(values, device: like.device).reshape(shape);
+    }
+
+    /// <summary>Calls the model with original timesteps (respaced diffusion maps its step indices back).</summary>
+    Tensor CallModel(DenoiseFn model, Tensor x, Tensor t)
+    {
+        if (NumTimesteps == OriginalNumSteps) return model(x, t);
+        var mapped = t.to(int64).cpu().data<long>().Select(i => (long)TimestepMap[(int)i]).ToArray();
+        return model(x, tensor(mapped, device: t.device));
+    }
+
+    /// <summary>q(x_t | x_0): sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Eq. 2).</summary>
+    public Tensor QSample(Tensor xStart, Tensor t, Tensor noise) =>
+        Extract(sqrtAlphasCumprod, t, xStart) * xStart + Extract(sqrtOneMinusAlphasCumprod, t, xStart) * noise;
+
+    /// <summary>Mean and clipped log-variance of q(x_{t-1} | x_t, x_0).</summary>
+    public (Tensor Mean, Tensor Variance, Tensor LogVarianceClipped) QPosteriorMeanVariance(Tensor xStart, Tensor xT, Tensor t) =>
+        (Extract(posteriorMeanCoef1, t, xT) * xStart + Extract(posteriorMeanCoef2, t, xT) * xT,
+         Extract(posteriorVariance, t, xT), Extract(posteriorLogVarianceClipped, t, xT));
+
+    public Tensor PredictXStartFromEps(Tensor xT, Tensor t, Tensor eps) =>
+        Extract(sqrtRecipAlphasCumprod, t, xT) * xT - Extract(sqrtRecipm1AlphasCumprod, t, xT) * eps;
+
+    public Tensor PredictEpsFromXStart(Tensor xT, Tensor t, Tensor predXStart) =>
+        (Extract(sqrtRecipAlphasCumprod, t, xT) * xT - predXStart) / Extract(sqrtRecipm1AlphasCumprod, t, xT);
+
+    /// <summary>p(x_{t-1} | x_t) from a model output (eps and, if learned, the variance interpolation values in [-1, 1]).</summary>
+    public PMeanVariance PMeanVarianceFromOutput(Tensor output, Tensor x, Tensor t, bool clipDenoised = false)
+    {
+        long c = x.shape[1];
+        Tensor modelOut, logVar;
+        if (VarType == ModelVarType.LearnedRange)
+        {
+            if (output.shape[1] != 2 * c) throw new ArgumentException($"learned variance needs {2 * c} output channels, the model gave {output.shape[1]}");
+            var parts = output.split(c, 1);
+            modelOut = parts[0];
+            var minLog = Extract(posteriorLogVarianceClipped, t, x);
+            var maxLog = Extract(logBetas, t, x);
+            var frac = (parts[1] + 1) / 2; // [-1, 1] -> [min_var, max_var]
+            logVar = frac * maxLog + (1 - frac) * minLog;
+        }
+        else
+        {
+            if (output.shape[1] != c) throw new ArgumentException($"fixed variance needs {c} output channels, the model gave {output.shape[1]}");
+            modelOut = output;
+            logVar = VarType == ModelVarType.FixedLarge ? Extract(Map(fixedLargeVariance, Math.Log), t, x) : Extract(posteriorLogVarianceClipped, t, x);
+        }
+        var variance = exp(logVar);
+        var predXStart = MeanType == ModelMeanType.StartX ? modelOut : PredictXStartFromEps(x, t, modelOut);
+        if (clipDenoised) predXStart = predXStart.clamp(-1, 1);
+        var (mean, _, _) = QPosteriorMeanVariance(predXStart, x, t);
+        return new PMeanVariance(mean, variance, logVar, predXStart);
+    }
+
+    public PMeanVariance PMeanVariance(DenoiseFn model, Tensor x, Tensor t, bool clipDenoised = false) =>
+        PMeanVarianceFromOutput(CallModel(model, x, t), x, t, clipDenoised);
+
+    /// <summary>One ancestral (DDPM) step: mean + sigma * noise, no noise at t = 0.</summary>
+    public StepOutput PSample(DenoiseFn model, Tensor x, Tensor t, bool clipDenoised = false, Tensor? noise = null)
+    {
+        var o = PMeanVariance(model, x, t, clipDenoised);
+        noise ??= randn_like(x);
+        var nonzero = NonZeroMask(t, x);
+        return new StepOutput(o.Mean + nonzero * exp(0.5 * o.LogVariance) * noise, o.PredXStart);
+    }
+
+    /// <summary>One DDIM step (Song et al. 2021, Eq. 12); eta = 0 is deterministic.</summary>
+    public StepOutput DdimSample(DenoiseFn model, Tensor x, Tensor t, double eta = 0.0, bool clipDenoised = false, Tensor? noise = null)
+    {
+        var o = PMeanVariance(model, x, t, clipDenoised);
+        var eps = PredictEpsFromXStart(x, t, o.PredXStart); // re-derived, as the official code does
+        var alphaBar = Extract(alphasCumprod, t, x);
+        var alphaBarPrev = Extract(alphasCumprodPrev, t, x);
+        var sigma = eta * sqrt((1 - alphaBarPrev) / (1 - alphaBar)) * sqrt(1 - alphaBar / alphaBarPrev);
+        var meanPred = o.PredXStart * sqrt(alphaBarPrev) + sqrt(1 - alphaBarPrev - sigma.pow(2)) * eps;
+        var sample = eta == 0 ? meanPred : meanPred + NonZeroMask(t, x) * sigma * (noise ?? randn_like(x));
+        return new StepOutput(sample, o.PredXStart);
+    }
+
+    static Tensor NonZeroMask(Tensor t, Tensor x)
+    {
+        var shape = new long[x.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = x.shape[0];
+        return t.ne(0).to(float32).to(x.device).reshape(shape);
+    }
+
+    /// <summary>Full DDPM sampling from <paramref name="noise"/>; <paramref name="onStep"/> sees each step's output (index counts down).</summary>
+    public Tensor PSampleLoop(DenoiseFn model, Tensor noise, bool clipDenoised = false, Action<int, StepOutput>? onStep = null) =>
+        Loop(noise, onStep, (x, t) => PSample(model, x, t, clipDenoised));
+
+    /// <summary>Full DDIM sampling from <paramref name="noise"/> over this (respaced) process.</summary>
+    public Tensor DdimSampleLoop(DenoiseFn model, Tensor noise, double eta = 0.0, bool clipDenoised = false, Action<int, StepOutput>? onStep = null) =>
+        Loop(noise, onStep, (x, t) => DdimSample(model, x, t, eta, clipDenoised));
+
+    Tensor Loop(Tensor noise, Action<int, StepOutput>? onStep, Func<Tensor, Tensor, StepOutput> step)
+    {
+        var img = noise.detach().clone();
+        using var _ = no_grad();
+        for (int i = NumTimesteps - 1; i >= 0; i--)
+        {
+            using var scope = NewDisposeScope();
+            var t = full(noise.shape[0], i, dtype: int64, device: noise.device);
+            var o = step(img, t);
+            onStep?.Invoke(i, o);
+            var next = o.Sample.MoveToOuterDisposeScope();
+            img.Dispose();
+            img = next;
+        }
+        return img;
+    }
+
+    /// <summary>A term of the variational bound in bits: KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)), or the decoder NLL at t = 0.</summary>
+    public Tensor VbTermsBpd(Tensor modelOutput, Tensor xStart, Tensor xT, Tensor t, bool clipDenoised = false)
+    {
+        var (trueMean, _, trueLogVar) = QPosteriorMeanVariance(xStart, xT, t);
+        var o = PMeanVarianceFromOutput(modelOutput, xT, t, clipDenoised);
+        var kl = DiffusionMath.MeanFlat(DiffusionMath.NormalKl(trueMean, trueLogVar, o.Mean, o.LogVariance)) / Math.Log(2.0);
+        var nll = DiffusionMath.MeanFlat(-DiffusionMath.DiscretizedGaussianLogLikelihood(xStart, o.Mean, 0.5 * o.LogVariance)) / Math.Log(2.0);
+        return where(t.eq(0).to(xStart.device), nll, kl);
+    }
+
+    /// <summary>Training loss for timesteps t (IDDPM hybrid loss): MSE on eps (Eq. 2/7/8) + VB for the learned variance,
+    /// which sees a detached mean so the bound trains only the variance.</summary>
+    public LossTerms TrainingLosses(DenoiseFn model, Tensor xStart, Tensor t, Tensor? noise = null)
+    {
+        noise ??= randn_like(xStart);
+        var xT = QSample(xStart, t, noise);
+        var output = CallModel(model, xT, t);
+        if (LossType is LossType.Kl or LossType.RescaledKl)
+        {
+            var vbOnly = VbTermsBpd(output, xStart, xT, t);
+            if (LossType == LossType.RescaledKl) vbOnly = vbOnly * NumTimesteps;
+            return new LossTerms(vbOnly, zeros_like(vbOnly), vbOnly);
+        }
+        long c = xStart.shape[1];
+        Tensor? vb = null;
+        var modelOut = output;
+        if (VarType == ModelVarType.LearnedRange)
+        {
+            if (output.shape[1] != 2 * c) throw new ArgumentException($"learned variance needs {2 * c} output channels, the model gave {output.shape[1]}");
+            var parts = output.split(c, 1);
+            modelOut = parts[0];
+            vb = VbTermsBpd(cat([parts[0].detach(), parts[1]], 1), xStart, xT, t);
+            if (LossType == LossType.RescaledMse) vb = vb * (NumTimesteps / 1000.0);
+        }
+        var target = MeanType == ModelMeanType.Epsilon ? noise : xStart;
+        if (!modelOut.shape.SequenceEqual(target.shape)) throw new ArgumentException($"model output [{string.Join(", ", modelOut.shape)}] does not match the input [{string.Join(", ", target.shape)}]");
+        var mse = DiffusionMath.MeanFlat((target - modelOut).pow(2));
+        return new LossTerms(vb is null ? mse : mse + vb, mse, vb);
+    }
+
+    /// <summary>Uniform timestep sampling (DiT `train.py`: torch.randint(0, T, (N,))).</summary>
+    public Tensor SampleTimesteps(long batch, Device? device = null, Generator? generator = null) =>
+        randint(0, NumTimesteps, [batch], dtype: int64, device: device, generator: generator);
+}
