@@ -1,0 +1,79 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using TorchSharp.Modules;
+using static TorchSharp.torch.nn;
+
+namespace Cmd.Metrics.Efficiency;
+
+/// <summary>One counted layer call: module path, kind and FLOPs.</summary>
+public sealed record LayerCall(string Path, string Kind, double Flops);
+
+/// <summary>
+/// Counts the FLOPs a model really executes by hooking its layers and running it: every Linear (2 rows in out),
+/// Conv1d/2d/3d (2 positions Cout Cin/g k), and the attention behind every Linear named <c>qkv</c>
+/// (input [..., L, D] -> 3D: Q K^T and A V, 4 B L^2 D). Exact for the models here, which compute attention with
+/// scaled_dot_product_attention right after a fused <c>qkv</c> projection (DiT / ViT / TimeSformer convention).
+/// Use it on presets that run; <see cref="ModelFlops"/> counts paper-sized models analytically and is checked
+/// against this profiler on the small presets.
+/// </summary>
+public sealed class FlopProfiler : IDisposable
+{
+    readonly List<IDisposable> handles = new();
+    readonly List<LayerCall> calls = new();
+
+    public IReadOnlyList<LayerCall> Calls => calls;
+    public double Total => calls.Sum(c => c.Flops);
+    public double TotalOf(string kind) => calls.Where(c => c.Kind == kind).Sum(c => c.Flops);
+
+    public FlopProfiler(Module model)
+    {
+        var modules = model.named_modules().ToList();
+        if (!modules.Any(m => ReferenceEquals(m.Item2, model))) modules.Insert(0, ("", model));
+        foreach (var (name, module) in modules)
+        {
+            switch (module)
+            {
+                case Linear linear:
+                    bool qkv = name == "qkv" || name.EndsWith(".qkv");
+                    handles.Add(Hook(linear, (input, output) =>
+                    {
+                        long inF = input.shape[^1], outF = output.shape[^1];
+                        double rows = input.numel() / inF;
+                        calls.Add(new LayerCall(name, "linear", LayerFlops.Linear(rows, inF, outF)));
+                        if (qkv && input.dim() >= 3)
+                        {
+                            long length = input.shape[^2];
+                            calls.Add(new LayerCall(name, "attention", LayerFlops.Attention(rows / length, length, length, outF / 3)));
+                        }
+                    }));
+                    break;
+                case TorchSharp.Modules.Conv1d or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d:
+                    var conv = (Module<Tensor, Tensor>)module;
+                    handles.Add(Hook(conv, (input, output) =>
+                    {
+                        var w = conv.get_parameter("weight")!; // [Cout, Cin/g, k...]
+                        long kernel = w.shape.Skip(2).Aggregate(1L, (a, b) => a * b);
+                        double positions = output.numel() / output.shape[output.dim() == w.dim() ? 1 : 0];
+                        calls.Add(new LayerCall(name, "conv", 2.0 * positions * w.shape[0] * w.shape[1] * kernel));
+                    }));
+                    break;
+            }
+        }
+    }
+
+    static IDisposable Hook(Module<Tensor, Tensor> module, Action<Tensor, Tensor> record)
+    {
+        var handle = module.register_forward_hook((m, input, output) => { record(input, output); return output; });
+        return new Remover(() => handle.remove());
+    }
+
+    public void Reset() => calls.Clear();
+
+    public void Dispose()
+    {
+        foreach (var h in handles) h.Dispose();
+        handles.Clear();
+    }
+
+    sealed class Remover(Action remove) : IDisposable { public void Dispose() => remove(); }
+}
