@@ -69,3 +69,65 @@ public class FlopCountTests
         Assert.True(m.PeakRssBytes > 10_000_000, $"peak RSS {m.PeakRssBytes}");
     }
 }
+
+public class ModelFlopTests
+{
+    [Fact]
+    public void DiTBlockMatchesHandCount()
+    {
+        const int d = 32, heads = 4, n = 2, l = 9;
+        using var block = new Cmd.Models.DiTBlock(d, heads);
+        using var prof = new FlopProfiler(block);
+        using var x = randn(n, l, d);
+        using var c = randn(n, d);
+        block.call(x, c).Dispose();
+        // hand count: adaLN 2*n*d*6d; qkv 2*nl*d*3d; QK^T, AV 2*(2*n*l*l*d); proj 2*nl*d*d; mlp 2*nl*d*4d*2
+        double hand = 2.0 * n * d * 6 * d + 2.0 * n * l * d * 3 * d + 4.0 * n * l * l * d + 2.0 * n * l * d * d + 2 * (2.0 * n * l * d * 4 * d);
+        Assert.Equal(hand, prof.Total);
+    }
+
+    [Fact]
+    public void DiTAnalyticCountEqualsProfiledRun()
+    {
+        var cfg = Cmd.Models.DiTConfig.Tiny;
+        using var model = new Cmd.Models.DiT(cfg);
+        using var prof = new FlopProfiler(model);
+        using var x = randn(3, cfg.InChannels, cfg.InputSize, cfg.InputSize);
+        using var t = tensor(new long[] { 1, 5, 9 });
+        using var y = tensor(new long[] { 0, 1, 2 });
+        model.eval();
+        using (no_grad()) model.call(x, t, y).Dispose();
+        Assert.Equal(prof.Total, ModelFlops.DiT(cfg, batch: 3), 6);
+        Assert.Equal(ModelFlops.DiT(cfg, 3), ModelFlops.DiT(cfg, cfg.InputSize, cfg.InputSize, 3));
+    }
+
+    [Theory]
+    [InlineData("tiny", false)]
+    [InlineData("tiny", true)]
+    public void AutoencoderAnalyticCountEqualsProfiledRun(string preset, bool official)
+    {
+        var cfg = Cmd.Models.AutoencoderConfig.Preset(preset);
+        if (official) cfg = cfg.WithVariant(Cmd.Models.AutoencoderVariant.OfficialCode);
+        using var model = new Cmd.Models.CmdAutoencoder(cfg);
+        using var prof = new FlopProfiler(model);
+        using var video = rand(new long[] { 2, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width }) * 2 - 1;
+        using (no_grad())
+        {
+            var e = model.Encode(video);
+            Assert.Equal(prof.Total, ModelFlops.AutoencoderEncode(cfg, 2), 6);
+            prof.Reset();
+            model.Decode(e.ContentFrame, e.Zx, e.Zy).Dispose();
+            Assert.Equal(prof.Total, ModelFlops.AutoencoderDecode(cfg, 2), 6);
+        }
+    }
+
+    [Fact]
+    public void PaperSizedModelsAreCountedWithoutRunning()
+    {
+        // DiT-XL/2 at 256px: the DiT paper reports 118.6 Gflops (multiply-adds) = 237 GFLOPs here (2 per multiply-add).
+        double xl = ModelFlops.DiT(Cmd.Models.DiTConfig.Official["DiT-XL/2"]);
+        Assert.InRange(xl / 2 / 1e9, 118.0, 119.2);
+        double ae = ModelFlops.Autoencoder(Cmd.Models.AutoencoderConfig.WebVidSd21);
+        Assert.True(ae > 1e12, $"webvid autoencoder {ae:E3}");
+    }
+}

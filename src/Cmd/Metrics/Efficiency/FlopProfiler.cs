@@ -10,7 +10,7 @@ public sealed record LayerCall(string Path, string Kind, double Flops);
 
 /// <summary>
 /// Counts the FLOPs a model really executes by hooking its layers and running it: every Linear (2 rows in out),
-/// Conv1d/2d/3d (2 positions Cout Cin/g k), and the attention behind every Linear named <c>qkv</c>
+/// Conv1d/2d/3d (2 positions Cout Cin/g k), ConvTranspose1d/2d/3d (2 input positions Cin Cout/g k), and the attention behind every Linear named <c>qkv</c>
 /// (input [..., L, D] -> 3D: Q K^T and A V, 4 B L^2 D). Exact for the models here, which compute attention with
 /// scaled_dot_product_attention right after a fused <c>qkv</c> projection (DiT / ViT / TimeSformer convention).
 /// Use it on presets that run; <see cref="ModelFlops"/> counts paper-sized models analytically and is checked
@@ -54,6 +54,16 @@ public sealed class FlopProfiler : IDisposable
                         var w = conv.get_parameter("weight")!; // [Cout, Cin/g, k...]
                         long kernel = w.shape.Skip(2).Aggregate(1L, (a, b) => a * b);
                         double positions = output.numel() / output.shape[output.dim() == w.dim() ? 1 : 0];
+                        calls.Add(new LayerCall(name, "conv", 2.0 * positions * w.shape[0] * w.shape[1] * kernel));
+                    }));
+                    break;
+                case TorchSharp.Modules.ConvTranspose1d or TorchSharp.Modules.ConvTranspose2d or TorchSharp.Modules.ConvTranspose3d:
+                    var convT = (Module<Tensor, Tensor>)module;
+                    handles.Add(Hook(convT, (input, output) =>
+                    {
+                        var w = convT.get_parameter("weight")!; // [Cin, Cout/g, k...]: every input position scatters Cout/g x k outputs
+                        long kernel = w.shape.Skip(2).Aggregate(1L, (a, b) => a * b);
+                        double positions = input.numel() / input.shape[input.dim() == w.dim() ? 1 : 0];
                         calls.Add(new LayerCall(name, "conv", 2.0 * positions * w.shape[0] * w.shape[1] * kernel));
                     }));
                     break;
