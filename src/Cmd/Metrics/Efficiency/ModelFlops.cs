@@ -90,3 +90,53 @@ public static class ModelFlops
     /// <summary>Training step FLOPs from forward FLOPs: backward costs about twice the forward (gradients for inputs and weights).</summary>
     public static double TrainingStep(double forwardFlops) => 3 * forwardFlops;
 }
+
+/// <summary>Counts for the two video denoisers of the comparison (motion DiT and the cubic baseline), from their shapes.</summary>
+public static class VideoDenoiserFlops
+{
+    /// <summary>
+    /// Motion diffusion model: a DiT over the motion latent z = (z_x, z_y) as a D x L x (H'+W') grid with patch
+    /// <paramref name="patch"/>, plus the content frame (C x H x W) as extra tokens of key patch
+    /// <paramref name="keyPatch"/>; only the z tokens are predicted (final layer on z tokens).
+    /// </summary>
+    public static double MotionDiT(double batch, int latentChannels, int frames, int gridH, int gridW, int patch,
+        int contentChannels, int contentH, int contentW, int keyPatch, int hidden, int depth, double mlpRatio, bool learnSigma = true)
+    {
+        long zTokens = (long)(frames / patch) * ((gridH + gridW) / patch);
+        long cTokens = (long)(contentH / keyPatch) * (contentW / keyPatch);
+        long tokens = zTokens + cTokens;
+        long mlp = (long)(hidden * mlpRatio);
+        double zRows = batch * zTokens, rows = batch * tokens;
+        long outC = learnSigma ? 2L * latentChannels : latentChannels;
+        double flops = LayerFlops.Linear(zRows, (long)latentChannels * patch * patch, hidden)                  // z patch embedding
+                       + LayerFlops.Linear(batch * cTokens, (long)contentChannels * keyPatch * keyPatch, hidden) // content frame patches
+                       + LayerFlops.Linear(batch, 256, hidden) + LayerFlops.Linear(batch, hidden, hidden);      // timestep MLP
+        flops += depth * (LayerFlops.Linear(batch, hidden, 6L * hidden) + LayerFlops.SelfAttentionBlock(batch, tokens, hidden)
+                          + LayerFlops.Linear(rows, hidden, mlp) + LayerFlops.Linear(rows, mlp, hidden));
+        flops += LayerFlops.Linear(batch, hidden, 2L * hidden) + LayerFlops.Linear(zRows, hidden, outC * patch * patch);
+        return flops;
+    }
+
+    /// <summary>
+    /// Cubic baseline: a video DiT over the whole L x H x W latent video (patch p per frame) with space-time
+    /// factorised attention: per block adaLN modulation, spatial attention within each frame, temporal attention
+    /// at each position, MLP.
+    /// </summary>
+    public static double CubicDiT(double batch, int frames, int channels, int height, int width, int patch, int hidden, int depth,
+        double mlpRatio, bool learnSigma = true, int modulationChunks = 9)
+    {
+        long perFrame = (long)(height / patch) * (width / patch);
+        double rows = batch * frames * perFrame;
+        long mlp = (long)(hidden * mlpRatio);
+        long outC = learnSigma ? 2L * channels : channels;
+        double flops = LayerFlops.Linear(rows, (long)channels * patch * patch, hidden)
+                       + LayerFlops.Linear(batch, 256, hidden) + LayerFlops.Linear(batch, hidden, hidden);
+        double block = LayerFlops.Linear(batch, hidden, (long)modulationChunks * hidden)
+                       + LayerFlops.SelfAttentionBlock(batch * frames, perFrame, hidden)   // spatial
+                       + LayerFlops.SelfAttentionBlock(batch * perFrame, frames, hidden)   // temporal
+                       + LayerFlops.Linear(rows, hidden, mlp) + LayerFlops.Linear(rows, mlp, hidden);
+        flops += depth * block;
+        flops += LayerFlops.Linear(batch, hidden, 2L * hidden) + LayerFlops.Linear(rows, hidden, outC * patch * patch);
+        return flops;
+    }
+}
