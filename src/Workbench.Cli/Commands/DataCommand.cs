@@ -14,6 +14,14 @@ public sealed class DataCommand : ICommandGroup
     readonly Option<int?> channels = new("--channels") { Description = "1 or 3 channels (default: the preset's)" };
     readonly Option<long> seed = new("--seed") { Description = "Seed of generated data", DefaultValueFactory = _ => 0 };
     readonly Option<int> count = new("--count") { Description = "Clips in a generated dataset", DefaultValueFactory = _ => 10_000 };
+    readonly Option<string?> root = new("--root") { Description = "Dataset folder (ucf101, webvid, folder; opencv defaults to data/raw/opencv)" };
+    readonly Option<int?> stride = new("--stride") { Description = "Video files: take every k-th frame" };
+    readonly Option<double?> fps = new("--fps") { Description = "Video files: resample to this frame rate first" };
+    readonly Option<ClipStart?> start = new("--start") { Description = "Video files: clip starts Grid (along the video), Random (seeded) or First" };
+    readonly Option<int?> clipsPerVideo = new("--clips-per-video") { Description = "Video files: random starts per video / cap of grid clips per video" };
+    readonly Option<BadVideoPolicy> onBad = new("--on-bad-video") { Description = "Video files: Skip (report and leave out) or Fail", DefaultValueFactory = _ => BadVideoPolicy.Skip };
+    readonly Option<VideoValidation?> validation = new("--validation") { Description = "Video files: Probe (fast) or Decode (find damage up front)" };
+    readonly Option<int> ucfSplit = new("--split") { Description = "UCF-101 split (1-3)", DefaultValueFactory = _ => 1 };
 
     public Command Build()
     {
@@ -25,14 +33,23 @@ public sealed class DataCommand : ICommandGroup
 
     void AddDatasetOptions(Command c)
     {
-        foreach (var o in new Option[] { dataset, preset, frames, size, channels, seed, count }) c.Options.Add(o);
+        foreach (var o in new Option[] { dataset, preset, frames, size, channels, seed, count, root, stride, fps, start, clipsPerVideo, onBad, validation, ucfSplit }) c.Options.Add(o);
     }
 
     DatasetOptions Options(ParseResult r) => new()
     {
         Dataset = r.GetValue(dataset)!, Preset = r.GetValue(preset)!, Frames = r.GetValue(frames), Size = r.GetValue(size),
-        Channels = r.GetValue(channels), Seed = r.GetValue(seed), Count = r.GetValue(count),
+        Channels = r.GetValue(channels), Seed = r.GetValue(seed), Count = r.GetValue(count), Root = r.GetValue(root),
+        Stride = r.GetValue(stride), Fps = r.GetValue(fps), Start = r.GetValue(start), ClipsPerVideo = r.GetValue(clipsPerVideo),
+        OnBadVideo = r.GetValue(onBad), Validation = r.GetValue(validation), UcfSplit = r.GetValue(ucfSplit),
     };
+
+    static void ReportSkipped(IVideoDataset ds)
+    {
+        if (ds is not VideoFileDataset files) return;
+        Console.WriteLine($"videos   {files.Videos.Count} used, {files.SkippedCount} skipped");
+        foreach (var s in files.Skipped) Console.WriteLine($"  skipped {s}");
+    }
 
     Command Preview()
     {
@@ -54,6 +71,7 @@ public sealed class DataCommand : ICommandGroup
                 Console.WriteLine($"wrote {r.GetValue(output)} ({image.Width}x{image.Height}): {n} clips of {ds.Name} {ds.Shape}");
                 for (int i = 0; i < n; i++)
                     Console.WriteLine($"  row {i}: label {Label(ds, loaded[i].Label)}  caption \"{loaded[i].Caption}\"  source {loaded[i].Source}");
+                ReportSkipped(ds);
                 if (r.GetValue(gif) is string g)
                 {
                     VideoViews.SaveGif(loaded[0].Frames, g, scale: r.GetValue(scale));
@@ -74,6 +92,7 @@ public sealed class DataCommand : ICommandGroup
         {
             var ds = VideoDatasets.Open(Options(r));
             Console.WriteLine($"dataset  {ds.Name}\nclips    {ds.Count}\nshape    {ds.Shape}\nclasses  {ds.ClassNames.Count} ({string.Join(", ", ds.ClassNames.Take(12))}{(ds.ClassNames.Count > 12 ? ", ..." : "")})");
+            ReportSkipped(ds);
             return 0;
         });
         return c;

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+
+namespace Cmd.Data;
+
+/// <summary>One video of a file-backed dataset: its path, class index (-1 = none) and caption ("" = none).</summary>
+public sealed record VideoEntry(string Path, int Label = -1, string Caption = "");
+
+/// <summary>Where clip i of a <see cref="VideoFileDataset"/> comes from.</summary>
+public readonly record struct ClipRef(int Video, int Start);
+
+/// <summary>
+/// Clips cut from video files by <see cref="ClipSampling"/>, decoded through ffmpeg on demand. Opening probes every
+/// video (or decodes it, <see cref="VideoValidation.Decode"/>); a missing, empty, non-video, damaged, too-short or
+/// timed-out file is either left out and listed in <see cref="Skipped"/> (policy Skip) or reported by a
+/// <see cref="VideoDataException"/> (policy Fail). A clip that fails to decode later is never returned: under Skip
+/// its video is added to <see cref="Skipped"/> and <see cref="Get"/> returns the next good clip (the returned clip's
+/// <see cref="VideoClip.Source"/> always names the file and frames it really holds).
+/// </summary>
+public sealed class VideoFileDataset : IVideoDataset
+{
+    readonly List<VideoEntry> videos = [];
+    readonly List<int> videoFrames = [];
+    readonly List<ClipRef> clips = [];
+    readonly ConcurrentDictionary<string, SkippedVideo> skipped = new();
+    readonly ConcurrentDictionary<int, bool> badVideos = new();
+
+    public string Name { get; }
+    public ClipSampling Sampling { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+    public VideoShape Shape => Sampling.Shape;
+    public int Count => clips.Count;
+    /// <summary>Videos that gave clips, in entry order.</summary>
+    public IReadOnlyList<VideoEntry> Videos => videos;
+    public IReadOnlyList<ClipRef> Clips => clips;
+    /// <summary>Videos left out so far, with the reason (grows if a clip fails to decode after opening).</summary>
+    public IReadOnlyList<SkippedVideo> Skipped => skipped.Values.OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
+    public int SkippedCount => skipped.Count;
+
+    public VideoFileDataset(string name, IReadOnlyList<VideoEntry> entries, IReadOnlyList<string> classNames, ClipSampling sampling)
+    {
+        Name = name;
+        ClassNames = classNames;
+        Sampling = sampling.Validate();
+        var counts = new int[entries.Count];
+        var problems = new VideoDataException?[entries.Count];
+        Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = sampling.ProbeWorkers }, i =>
+        {
+            try { counts[i] = CountFrames(entries[i].Path); }
+            catch (VideoDataException e) { problems[i] = e; }
+        });
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var problem = problems[i];
+            if (problem is null && counts[i] < sampling.Span)
+                problem = new VideoDataException(entries[i].Path, VideoProblem.TooShort,
+                    $"{counts[i]} frames, a clip of {sampling.Frames} with stride {sampling.Decode.Stride} spans {sampling.Span}");
+            if (problem is not null)
+            {
+                if (sampling.OnBadVideo == BadVideoPolicy.Fail) throw problem;
+                skipped[problem.Path] = new SkippedVideo(problem.Path, problem.Problem, problem.Reason);
+                continue;
+            }
+            int video = videos.Count;
+            videos.Add(entries[i]);
+            videoFrames.Add(counts[i]);
+            foreach (int start in Starts(counts[i], video)) clips.Add(new ClipRef(video, start));
+        }
+    }
+
+    /// <summary>Frames of the video as the clips see it (after fps resampling, before stride).</summary>
+    int CountFrames(string path)
+    {
+        var d = Sampling.Decode;
+        if (Sampling.Validation == VideoValidation.Decode)
+        {
+            VideoDecoder.DecodeAllBytes(path, d with { Channels = 1, Stride = 1 }, out int frames);
+            return frames;
+        }
+        var info = VideoProbe.Probe(path, d.Timeout);
+        return d.Fps is double fps ? (int)Math.Floor(info.Duration * fps + 1e-6) : info.Frames;
+    }
+
+    IEnumerable<int> Starts(int frames, int video)
+    {
+        int last = frames - Sampling.Span; // last valid start
+        switch (Sampling.Start)
+        {
+            case ClipStart.First:
+                yield return 0;
+                break;
+            case ClipStart.Random:
+                var rng = SeededRandom.For(Sampling.Seed, video);
+                for (int k = 0; k < Sampling.ClipsPerVideo; k++) yield return rng.Next(last + 1);
+                break;
+            default:
+                int hop = Sampling.Hop ?? Sampling.Frames * Sampling.Decode.Stride;
+                int n = 0;
+                for (int s = 0; s <= last; s += hop)
+                {
+                    if (Sampling.ClipsPerVideo > 0 && n++ >= Sampling.ClipsPerVideo) break;
+                    yield return s;
+                }
+                break;
+        }
+    }
+
+    public VideoClip Get(int index)
+    {
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"clip {index} outside 0..{Count - 1}");
+        for (int attempt = 0; attempt < Count; attempt++)
+        {
+            int i = (index + attempt) % Count;
+            var clip = clips[i];
+            if (badVideos.ContainsKey(clip.Video)) continue;
+            var entry = videos[clip.Video];
+            try
+            {
+                var frames = VideoDecoder.Decode(entry.Path, clip.Start, Sampling.Frames, Sampling.Decode);
+                return new VideoClip(frames, entry.Label, entry.Caption, Describe(entry.Path, clip));
+            }
+            catch (VideoDataException e)
+            {
+                if (Sampling.OnBadVideo == BadVideoPolicy.Fail) throw;
+                badVideos[clip.Video] = true;
+                skipped[e.Path] = new SkippedVideo(e.Path, e.Problem, e.Reason);
+            }
+        }
+        throw new InvalidDataException($"{Name}: no clip could be decoded; skipped: {string.Join("; ", Skipped)}");
+    }
+
+    string Describe(string path, ClipRef clip)
+    {
+        var d = Sampling.Decode;
+        string fps = d.Fps is double f ? $" @{f:0.###}fps" : "";
+        return $"{path}#frames {clip.Start}-{clip.Start + Sampling.Span - 1}{(d.Stride > 1 ? $" stride {d.Stride}" : "")}{fps}";
+    }
+}
