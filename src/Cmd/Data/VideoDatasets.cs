@@ -52,14 +52,20 @@ public sealed record DatasetOptions
 /// <summary>Opens a dataset by name, for the CLI and notebooks.</summary>
 public static class VideoDatasets
 {
-    public static IReadOnlyList<string> Names => ["mmnist", "opencv"];
+    public static IReadOnlyList<string> Names => ["mmnist", "opencv", "ucf101", "webvid", "folder"];
 
     public static IVideoDataset Open(DatasetOptions options) => options.Dataset.ToLowerInvariant() switch
     {
         "mmnist" or "moving-mnist" => OpenMovingMnist(options),
         "opencv" => OpenCv(options),
+        "ucf101" or "ucf" => Ucf101.Open(RootOf(options), options.Sampling(), options.UcfSplit),
+        "webvid" => WebVid.Open(RootOf(options), options.Sampling()),
+        "folder" => VideoFolder.Open(RootOf(options), options.Sampling()),
         _ => throw new ArgumentException($"unknown dataset '{options.Dataset}' (known: {string.Join(", ", Names)})"),
     };
+
+    static string RootOf(DatasetOptions o) =>
+        o.Root ?? throw new ArgumentException($"dataset {o.Dataset} needs a root folder (--root)");
 
     static MovingMnist OpenMovingMnist(DatasetOptions o)
     {
