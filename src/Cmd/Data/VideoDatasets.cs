@@ -30,6 +30,12 @@ public sealed record DatasetOptions
     public VideoValidation? Validation { get; init; }
     /// <summary>UCF-101 split number (1-3).</summary>
     public int UcfSplit { get; init; } = 1;
+    /// <summary>When set, clips are decoded once into safetensors shards here and read back from them (rebuilt when the options change).</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Identity of the clips these options give (everything except the cache folder): a cache built with another key is rebuilt.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string CacheKey => System.Text.Json.JsonSerializer.Serialize(this with { CacheDirectory = null });
 
     /// <summary>The clip sampling these options describe for file-backed datasets.</summary>
     public ClipSampling Sampling(VideoValidation defaultValidation = VideoValidation.Probe)
@@ -54,7 +60,13 @@ public static class VideoDatasets
 {
     public static IReadOnlyList<string> Names => ["mmnist", "opencv", "ucf101", "webvid", "folder"];
 
-    public static IVideoDataset Open(DatasetOptions options) => options.Dataset.ToLowerInvariant() switch
+    /// <summary>Opens the dataset; with <see cref="DatasetOptions.CacheDirectory"/> set, through the clip cache (built on first use).</summary>
+    public static IVideoDataset Open(DatasetOptions options, Action<int, int>? cacheProgress = null) =>
+        options.CacheDirectory is string cache
+            ? ClipCache.OpenOrBuild(cache, options.CacheKey, () => OpenUncached(options), progress: cacheProgress)
+            : OpenUncached(options);
+
+    public static IVideoDataset OpenUncached(DatasetOptions options) => options.Dataset.ToLowerInvariant() switch
     {
         "mmnist" or "moving-mnist" => OpenMovingMnist(options),
         "opencv" => OpenCv(options),
