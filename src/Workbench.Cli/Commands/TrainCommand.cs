@@ -1,0 +1,106 @@
+using TorchSharp;
+using System.CommandLine;
+using Cmd.Diffusion;
+using Cmd.IO;
+using Cmd.Models;
+using Cmd.Training;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>`workbench train content|motion`: train CMD's diffusion models on (content frame, z) pairs from `workbench ae encode`.</summary>
+public sealed class TrainCommand : ICommandGroup
+{
+    public Command Build()
+    {
+        var command = new Command("train", "Train CMD's diffusion models (content-frame DiT, motion DiT) on latent pairs");
+        command.Subcommands.Add(Content());
+        command.Subcommands.Add(Motion());
+        return command;
+    }
+
+    sealed class Common
+    {
+        public readonly Option<string> Pairs = new("--pairs") { Description = "Latent pairs (safetensors: content, z, label) from `workbench ae encode`", Required = true };
+        public readonly Option<long> Steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 1000 };
+        public readonly Option<int> Batch = new("--batch") { Description = "Batch size", DefaultValueFactory = _ => 16 };
+        public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate (paper: 1e-4)", DefaultValueFactory = _ => 1e-4 };
+        public readonly Option<double> Ema = new("--ema") { Description = "EMA decay (paper: 0.999)", DefaultValueFactory = _ => 0.999 };
+        public readonly Option<string> Out = new("--out") { Description = "Run folder (checkpoint.safetensors, ema.safetensors, loss.csv)", Required = true };
+        public readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's checkpoint" };
+        public readonly Option<int> Seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
+        public readonly Option<long> CheckpointEvery = new("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 500 };
+
+        public void AddTo(Command c) { foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery }) c.Options.Add(o); }
+
+        public TrainingOptions Options(ParseResult r) => DiffusionTraining.PaperOptions with
+        {
+            Steps = r.GetValue(Steps), LearningRate = r.GetValue(Lr), OutDir = r.GetValue(Out)!, Resume = r.GetValue(Resume),
+            Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery),
+        };
+
+        public static void Report(TrainingResult res, string outDir) =>
+            Console.WriteLine($"trained steps {res.StartStep}..{res.EndStep} in {res.Seconds:F1} s: loss {res.FirstLoss:F4} -> {res.LastLoss:F4} (mean of last 10%: {res.MeanLossLast10Percent:F4}); wrote {outDir}");
+    }
+
+    static Command Content()
+    {
+        var common = new Common();
+        var preset = new Option<string>("--preset") { Description = $"Content DiT preset: {string.Join(", ", ContentDiT.PresetNames)} or DiT-XL/2 etc.", DefaultValueFactory = _ => "small" };
+        var classes = new Option<int?>("--classes") { Description = "Number of classes (default: the preset's)" };
+        var init = new Option<string?>("--init") { Description = "Fine-tune from DiT weights (safetensors with official keys, e.g. a converted DiT-XL-2-256x256.pt)" };
+        var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames") { preset, classes, init };
+        common.AddTo(c);
+        c.SetAction(r =>
+        {
+            var device = GlobalOptions.ResolveDevice(r);
+            using var pairs = LatentPairs.Load(r.GetValue(common.Pairs)!);
+            var cfg = ContentDiT.Preset(r.GetValue(preset)!) with { InChannels = (int)pairs.Content.shape[1], InputSize = (int)pairs.Content.shape[2] };
+            if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
+            using var model = new DiT(cfg);
+            if (r.GetValue(init) is string weights) { ModuleState.Load(model, weights); Console.WriteLine($"initialised from {weights}"); }
+            model.to(device);
+            Console.WriteLine($"content DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.NumPatches} tokens, {pairs.Count} pairs");
+            var res = DiffusionTraining.TrainContent(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));
+            Common.Report(res, r.GetValue(common.Out)!);
+            return 0;
+        });
+        return c;
+    }
+
+    static Command Motion()
+    {
+        var common = new Common();
+        var preset = new Option<string>("--preset") { Description = $"Motion DiT preset: {string.Join(", ", MotionDiTConfig.PresetNames)}", DefaultValueFactory = _ => "small" };
+        var keyPatch = new Option<int?>("--key-patch") { Description = "Key (content-frame) patch size (Table 4c: 4, 8, 16; default: the preset's)" };
+        var patch = new Option<int?>("--patch") { Description = "Input patch size of z (default 2)" };
+        var condition = new Option<string>("--condition") { Description = "Condition through adaLN: class or none", DefaultValueFactory = _ => "class" };
+        var c = new Command("motion", "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens") { preset, keyPatch, patch, condition };
+        common.AddTo(c);
+        c.SetAction(r =>
+        {
+            var device = GlobalOptions.ResolveDevice(r);
+            using var pairs = LatentPairs.Load(r.GetValue(common.Pairs)!);
+            var cond = r.GetValue(condition)!.ToLowerInvariant() switch
+            {
+                "class" => MotionCondition.Class,
+                "none" => MotionCondition.None,
+                "text" => MotionCondition.Text,
+                var other => throw new ArgumentException($"--condition must be class or none (got '{other}')"),
+            };
+            var p = MotionDiTConfig.Preset(r.GetValue(preset)!);
+            var cfg = p with
+            {
+                LatentChannels = (int)pairs.Z.shape[1], Frames = (int)pairs.Z.shape[2], GridHeight = pairs.GridH, GridWidth = pairs.GridW,
+                ContentChannels = (int)pairs.Content.shape[1], ContentHeight = (int)pairs.Content.shape[2], ContentWidth = (int)pairs.Content.shape[3],
+                KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond,
+            };
+            using var model = new MotionDiT(cfg);
+            model.to(device);
+            Console.WriteLine($"motion DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.ZTokens} z tokens + {cfg.ContentTokens} content tokens, {pairs.Count} pairs");
+            var res = DiffusionTraining.TrainMotion(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));
+            Common.Report(res, r.GetValue(common.Out)!);
+            return 0;
+        });
+        return c;
+    }
+}
