@@ -83,6 +83,7 @@ public static class DemoPipeline
         log ??= Console.WriteLine;
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(outDir);
+        manual_seed(0);
         var data = new MovingMnist(preset.Data, preset.Clips, seed: 0);
         var aeCfg = preset.Autoencoder with { Frames = preset.Data.Frames, Height = preset.Data.Size, Width = preset.Data.Size, Channels = preset.Data.Channels };
         var runs = Path.Combine(outDir, "runs");

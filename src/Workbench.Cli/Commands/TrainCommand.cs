@@ -56,6 +56,7 @@ public sealed class TrainCommand : ICommandGroup
             using var pairs = LatentPairs.Load(r.GetValue(common.Pairs)!);
             var cfg = ContentDiT.Preset(r.GetValue(preset)!) with { InChannels = (int)pairs.Content.shape[1], InputSize = (int)pairs.Content.shape[2] };
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
+            TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
             using var model = new DiT(cfg);
             if (r.GetValue(init) is string weights) { ModuleState.Load(model, weights); Console.WriteLine($"initialised from {weights}"); }
             model.to(device);
@@ -94,6 +95,7 @@ public sealed class TrainCommand : ICommandGroup
                 ContentChannels = (int)pairs.Content.shape[1], ContentHeight = (int)pairs.Content.shape[2], ContentWidth = (int)pairs.Content.shape[3],
                 KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond,
             };
+            TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
             using var model = new MotionDiT(cfg);
             model.to(device);
             Console.WriteLine($"motion DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.ZTokens} z tokens + {cfg.ContentTokens} content tokens, {pairs.Count} pairs");

@@ -45,16 +45,18 @@ public class DiffusionTrainingTests
         Assert.True(e.abs().sum().item<float>() > 0 && e.abs().sum().item<float>() < w.abs().sum().item<float>());
     }
 
+    static MotionDiT Seeded(MotionDiTConfig cfg) { manual_seed(0); return new MotionDiT(cfg); }
+
     [Fact]
     public void MotionTrainingResumesExactly()
     {
         using var pairs = TinyPairs();
         var cfg = MotionDiTConfig.Tiny with { NumClasses = 4 };
         var a = Fixtures.TempDir("motion-a");
-        using (var m = new MotionDiT(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(a, 10), batchSize: 4);
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(a, 10), batchSize: 4);
         var b = Fixtures.TempDir("motion-b");
-        using (var m = new MotionDiT(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 5), batchSize: 4);
-        using (var m = new MotionDiT(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 10) with { Resume = true }, batchSize: 4);
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 5), batchSize: 4);
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 10) with { Resume = true }, batchSize: 4);
         var wa = CmdPipeline.LoadMotion(a, preferEma: false).Model.state_dict();
         var wb = CmdPipeline.LoadMotion(b, preferEma: false).Model.state_dict();
         foreach (var (k, v) in wa) Assert.True(v.equal(wb[k]).all().item<bool>(), $"{k} differs after resume");
