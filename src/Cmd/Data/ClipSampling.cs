@@ -45,6 +45,11 @@ public sealed record ClipSampling
     public long Seed { get; init; }
     public BadVideoPolicy OnBadVideo { get; init; } = BadVideoPolicy.Skip;
     public VideoValidation Validation { get; init; } = VideoValidation.Probe;
+    /// <summary>
+    /// Seek near each clip using the video's frame times (one ffprobe pass per video, on its first clip) instead of
+    /// decoding from the first frame every time: same frames, much faster on long videos. Not used with a target fps.
+    /// </summary>
+    public bool Seek { get; init; } = true;
     /// <summary>Parallel ffprobe/ffmpeg processes when opening a dataset.</summary>
     public int ProbeWorkers { get; init; } = 2;
 

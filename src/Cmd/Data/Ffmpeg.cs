@@ -23,7 +23,7 @@ public static class Ffmpeg
     });
 
     /// <summary>Runs a tool; a timeout kills it (and its children) and throws <see cref="VideoDataException"/> naming <paramref name="subject"/>.</summary>
-    public static Result Run(string tool, IEnumerable<string> args, TimeSpan timeout, string subject, Stream? stdoutSink = null)
+    public static Result Run(string tool, IEnumerable<string> args, TimeSpan timeout, string subject, Stream? stdoutSink = null, byte[]? stdin = null)
     {
         var info = new ProcessStartInfo(tool)
         {
@@ -39,7 +39,12 @@ public static class Ffmpeg
         }
         using (process)
         {
-            process.StandardInput.Close();
+            var feed = Task.Run(() =>
+            {
+                try { if (stdin is not null) process.StandardInput.BaseStream.Write(stdin); }
+                catch (IOException) { } // the tool stopped reading (it failed); its exit code and stderr say why
+                finally { try { process.StandardInput.Close(); } catch (IOException) { } }
+            });
             var stdout = stdoutSink is null ? new MemoryStream() : null;
             var copy = process.StandardOutput.BaseStream.CopyToAsync(stdoutSink ?? stdout!);
             var stderr = process.StandardError.ReadToEndAsync();
@@ -51,6 +56,7 @@ public static class Ffmpeg
             }
             process.WaitForExit(); // drains the async readers
             copy.Wait();
+            feed.Wait();
             return new Result(process.ExitCode, stdout?.ToArray() ?? [], stderr.Result);
         }
     }

@@ -54,16 +54,20 @@ public sealed record DecodeOptions
 /// </summary>
 public static class VideoDecoder
 {
-    /// <summary>Clip of <paramref name="count"/> frames from frame <paramref name="start"/>: float32 [L, C, H, W] in [-1, 1].</summary>
-    public static Tensor Decode(string path, int start, int count, DecodeOptions options) =>
-        ToTensor(DecodeBytes(path, start, count, options), count, options);
+    /// <summary>
+    /// Clip of <paramref name="count"/> frames from frame <paramref name="start"/>: float32 [L, C, H, W] in [-1, 1].
+    /// With the video's <paramref name="frameTimes"/> (from <see cref="FrameTimes"/>) ffmpeg seeks near the clip instead
+    /// of decoding from the first frame; the frames are the same either way.
+    /// </summary>
+    public static Tensor Decode(string path, int start, int count, DecodeOptions options, double[]? frameTimes = null) =>
+        ToTensor(DecodeBytes(path, start, count, options, frameTimes), count, options);
 
     /// <summary>Clip as uint8 [L, H, W, C] bytes (ffmpeg's rgb24/gray layout). Fewer than <paramref name="count"/> frames is TooShort.</summary>
-    public static byte[] DecodeBytes(string path, int start, int count, DecodeOptions options)
+    public static byte[] DecodeBytes(string path, int start, int count, DecodeOptions options, double[]? frameTimes = null)
     {
         options.Validate();
         if (start < 0 || count < 1) throw new ArgumentException($"bad clip range: start {start}, {count} frames");
-        var bytes = Run(path, options, start, count);
+        var bytes = Run(path, options, start, count, SeekTime(frameTimes, start, options));
         int got = bytes.Length / options.FrameBytes;
         if (got < count)
             throw new VideoDataException(path, VideoProblem.TooShort,
@@ -76,7 +80,7 @@ public static class VideoDecoder
     public static byte[] DecodeAllBytes(string path, DecodeOptions options, out int frames)
     {
         options.Validate();
-        var bytes = Run(path, options, 0, null);
+        var bytes = Run(path, options, 0, null, null);
         frames = bytes.Length / options.FrameBytes;
         if (frames == 0) throw new VideoDataException(path, VideoProblem.Damaged, "no frame could be decoded");
         CheckGlitches(path, bytes, frames, options, 0);
@@ -92,18 +96,57 @@ public static class VideoDecoder
         return result.MoveToOuterDisposeScope();
     }
 
-    static byte[] Run(string path, DecodeOptions o, int start, int? count)
+    /// <summary>
+    /// Presentation times (s) of every decoded frame, from ffprobe (one decoding pass, no scaling or output); NaN where
+    /// a frame has no timestamp. Null when ffprobe fails or the known times are not strictly increasing (then clips are
+    /// decoded from the first frame).
+    /// </summary>
+    public static double[]? FrameTimes(string path, TimeSpan timeout)
+    {
+        VideoProbe.CheckFile(path);
+        var r = Ffmpeg.Run(Ffmpeg.FfprobePath, ["-v", "quiet", "-select_streams", "v:0", "-show_entries", "frame=best_effort_timestamp_time", "-of", "csv=p=0", path], timeout, path);
+        if (r.ExitCode != 0) return null;
+        var lines = System.Text.Encoding.ASCII.GetString(r.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var times = new double[lines.Length];
+        double last = double.NegativeInfinity;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            times[i] = double.TryParse(lines[i].TrimEnd(','), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : double.NaN;
+            if (double.IsNaN(times[i])) continue;
+            if (times[i] <= last) return null;
+            last = times[i];
+        }
+        return times.Length > 0 ? times : null;
+    }
+
+    // (seek-to, select-from) times for a clip starting at frame `start`, when seeking is possible.
+    static (double SeekTo, double From)? SeekTime(double[]? times, int start, DecodeOptions o)
+    {
+        if (times is null || o.Fps is not null || start < 1 || start >= times.Length || double.IsNaN(times[start - 1]) || double.IsNaN(times[start])) return null;
+        double from = (times[start - 1] + times[start]) / 2; // between the previous frame and the first wanted one
+        return (Math.Max(0, times[start] - 1.0), from);
+    }
+
+    static byte[] Run(string path, DecodeOptions o, int start, int? count, (double SeekTo, double From)? seek)
     {
         VideoProbe.CheckFile(path);
         var filters = new List<string>();
         if (o.Fps is double fps) filters.Add($"fps={fps.ToString(CultureInfo.InvariantCulture)}");
-        if (start > 0 || o.Stride > 1) filters.Add($"select='gte(n,{start})*not(mod(n-{start},{o.Stride}))'");
+        if (seek is { } sk)
+        {
+            // -copyts keeps the file's timestamps, so t below is the frame time ffprobe reported
+            filters.Add($"select='gte(t,{sk.From.ToString("R", CultureInfo.InvariantCulture)})'");
+            if (o.Stride > 1) filters.Add($"select='not(mod(n,{o.Stride}))'");
+        }
+        else if (start > 0 || o.Stride > 1) filters.Add($"select='gte(n,{start})*not(mod(n-{start},{o.Stride}))'");
         filters.Add(o.Resize == ResizeMode.CenterCrop
             ? $"scale={o.Width}:{o.Height}:force_original_aspect_ratio=increase:flags=area,crop={o.Width}:{o.Height}"
             : $"scale={o.Width}:{o.Height}:flags=area");
         filters.Add("setsar=1");
-        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-i", path, "-map", "0:v:0", "-an", "-sn", "-dn",
-            "-fps_mode", "passthrough", "-vf", string.Join(",", filters) };
+        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error" };
+        if (seek is { } s2) args.AddRange(["-ss", s2.SeekTo.ToString("R", CultureInfo.InvariantCulture), "-copyts"]);
+        args.AddRange(["-i", path, "-map", "0:v:0", "-an", "-sn", "-dn",
+            "-fps_mode", "passthrough", "-vf", string.Join(",", filters)]);
         if (count is int n) args.AddRange(["-frames:v", n.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["-f", "rawvideo", "-pix_fmt", o.Channels == 3 ? "rgb24" : "gray", "pipe:1"]);
         var r = Ffmpeg.Run(Ffmpeg.FfmpegPath, args, o.Timeout, path);

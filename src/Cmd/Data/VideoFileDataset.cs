@@ -23,6 +23,7 @@ public sealed class VideoFileDataset : IVideoDataset
     readonly List<ClipRef> clips = [];
     readonly ConcurrentDictionary<string, SkippedVideo> skipped = new();
     readonly ConcurrentDictionary<int, bool> badVideos = new();
+    readonly ConcurrentDictionary<int, Lazy<double[]?>> frameTimes = new();
 
     public string Name { get; }
     public ClipSampling Sampling { get; }
@@ -115,7 +116,10 @@ public sealed class VideoFileDataset : IVideoDataset
             var entry = videos[clip.Video];
             try
             {
-                var frames = VideoDecoder.Decode(entry.Path, clip.Start, Sampling.Frames, Sampling.Decode);
+                double[]? times = Sampling.Seek && clip.Start > 0 && Sampling.Decode.Fps is null
+                    ? frameTimes.GetOrAdd(clip.Video, _ => new Lazy<double[]?>(() => VideoDecoder.FrameTimes(entry.Path, Sampling.Decode.Timeout))).Value
+                    : null;
+                var frames = VideoDecoder.Decode(entry.Path, clip.Start, Sampling.Frames, Sampling.Decode, times);
                 return new VideoClip(frames, entry.Label, entry.Caption, Describe(entry.Path, clip));
             }
             catch (VideoDataException e)

@@ -83,6 +83,56 @@ public static class VideoViews
         finally { foreach (var f in frames) f.Dispose(); }
     }
 
+    /// <summary>
+    /// MP4 (H.264, yuv420p) of one video [L, C, H, W] through ffmpeg; odd sizes are padded to even. Returns the path.
+    /// </summary>
+    public static string SaveMp4(Tensor video, string path, double fps = 8, int scale = 1, TimeSpan? timeout = null)
+    {
+        CheckVideo(video);
+        if (scale < 1) throw new ArgumentException($"scale must be >= 1 (got {scale})");
+        int height = (int)video.shape[2], width = (int)video.shape[3];
+        var rgb = Rgb24Bytes(video);
+        CreateDirectoryFor(path);
+        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileNameWithoutExtension(path)}.{Environment.ProcessId}.tmp.mp4");
+        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}",
+            "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "pipe:0",
+            "-vf", $"scale=iw*{scale}:ih*{scale}:flags=neighbor,pad=ceil(iw/2)*2:ceil(ih/2)*2",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", "-movflags", "+faststart", temp };
+        try
+        {
+            var r = Cmd.Data.Ffmpeg.Run(Cmd.Data.Ffmpeg.FfmpegPath, args, timeout ?? TimeSpan.FromMinutes(2), path, stdin: rgb);
+            if (r.ExitCode != 0) throw new IOException($"{path}: ffmpeg could not encode the video: {Cmd.Data.Ffmpeg.Summary(r.Stderr)}");
+            File.Move(temp, path, overwrite: true);
+        }
+        finally { if (File.Exists(temp)) File.Delete(temp); }
+        return path;
+    }
+
+    /// <summary>
+    /// Tiles several videos [L, C, H, W] (same size; shorter ones hold their last frame) into one RGB video, row by row,
+    /// <paramref name="columns"/> per row, white padding: e.g. originals beside reconstructions, as a GIF or MP4.
+    /// </summary>
+    public static Tensor Tile(IReadOnlyList<Tensor> videos, int columns, int padding = 2)
+    {
+        if (videos.Count == 0) throw new ArgumentException("no videos to tile");
+        if (columns < 1) throw new ArgumentException($"columns must be >= 1 (got {columns})");
+        foreach (var v in videos) CheckVideo(v);
+        long h = videos[0].shape[2], w = videos[0].shape[3], length = videos.Max(v => v.shape[0]);
+        if (videos.Any(v => v.shape[2] != h || v.shape[3] != w)) throw new ArgumentException("videos to tile differ in frame size");
+        using var scope = NewDisposeScope();
+        int rows = (videos.Count + columns - 1) / columns;
+        var canvas = ones(length, 3, rows * (h + padding) + padding, columns * (w + padding) + padding);
+        for (int i = 0; i < videos.Count; i++)
+        {
+            var v = videos[i].detach().cpu().to_type(ScalarType.Float32).clamp(-1, 1);
+            if (v.shape[1] == 1) v = v.expand(-1, 3, -1, -1);
+            if (v.shape[0] < length) v = cat([v, v[^1..].expand(length - v.shape[0], -1, -1, -1)], 0);
+            long y = padding + (i / columns) * (h + padding), x = padding + (i % columns) * (w + padding);
+            canvas[.., .., TensorIndex.Slice(y, y + h), TensorIndex.Slice(x, x + w)] = v;
+        }
+        return canvas.MoveToOuterDisposeScope();
+    }
+
     /// <summary>8-bit RGB bytes of a video [L, C, H, W] in [-1, 1], frame after frame, row-major (rgb24).</summary>
     public static byte[] Rgb24Bytes(Tensor video)
     {

@@ -39,6 +39,20 @@ public class VideoDecoderTests(OpenCvFixture videos)
         Assert.True(t.std().item<float>() > 0.1f); // real picture, not a flat frame
     }
 
+    [Theory]
+    [InlineData("vtest.avi", 530, 2)]     // msmpeg4, 10 fps
+    [InlineData("Megamind.avi", 180, 1)]  // mpeg4 with packed B-frames, first pts 1
+    [InlineData("tree.avi", 45, 1)]       // cinepak, variable frame rate
+    public void SeekingWithFrameTimesGivesTheSameFramesAsDecodingFromTheStart(string file, int start, int stride)
+    {
+        string path = videos.PathOf(file);
+        var times = VideoDecoder.FrameTimes(path, TimeSpan.FromSeconds(60));
+        Assert.NotNull(times);
+        Assert.Equal(VideoProbe.Probe(path).Frames, times!.Length);
+        var options = Small with { Height = 16, Width = 16, Stride = stride };
+        Assert.Equal(VideoDecoder.DecodeBytes(path, start, 6, options), VideoDecoder.DecodeBytes(path, start, 6, options, times));
+    }
+
     [Fact]
     public void CentreCropCutsTheMiddleOfTheFrame()
     {
