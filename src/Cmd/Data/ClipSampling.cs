@@ -50,6 +50,12 @@ public sealed record ClipSampling
     /// decoding from the first frame every time: same frames, much faster on long videos. Not used with a target fps.
     /// </summary>
     public bool Seek { get; init; } = true;
+    /// <summary>
+    /// Memory for whole decoded videos (bytes at the clip size): a video with several clips whose frames fit in half
+    /// of this is decoded once, in one ffmpeg pass, and its clips are cut from memory (least recently used videos
+    /// are dropped). 0 turns it off (every clip is its own ffmpeg run).
+    /// </summary>
+    public long WholeVideoBudgetBytes { get; init; } = 512L << 20;
     /// <summary>Parallel ffprobe/ffmpeg processes when opening a dataset.</summary>
     public int ProbeWorkers { get; init; } = 2;
 

@@ -24,6 +24,10 @@ public sealed class VideoFileDataset : IVideoDataset
     readonly ConcurrentDictionary<string, SkippedVideo> skipped = new();
     readonly ConcurrentDictionary<int, bool> badVideos = new();
     readonly ConcurrentDictionary<int, Lazy<double[]?>> frameTimes = new();
+    readonly Dictionary<int, Lazy<(byte[] Bytes, int Frames)>> wholeVideos = new();
+    readonly LinkedList<int> wholeVideoOrder = new(); // least recently used first
+    readonly List<int> clipsPerVideo = [];
+    long wholeVideoBytes;
 
     public string Name { get; }
     public ClipSampling Sampling { get; }
@@ -64,7 +68,9 @@ public sealed class VideoFileDataset : IVideoDataset
             int video = videos.Count;
             videos.Add(entries[i]);
             videoFrames.Add(counts[i]);
+            int before = clips.Count;
             foreach (int start in Starts(counts[i], video)) clips.Add(new ClipRef(video, start));
+            clipsPerVideo.Add(clips.Count - before);
         }
     }
 
@@ -116,20 +122,78 @@ public sealed class VideoFileDataset : IVideoDataset
             var entry = videos[clip.Video];
             try
             {
-                double[]? times = Sampling.Seek && clip.Start > 0 && Sampling.Decode.Fps is null
-                    ? frameTimes.GetOrAdd(clip.Video, _ => new Lazy<double[]?>(() => VideoDecoder.FrameTimes(entry.Path, Sampling.Decode.Timeout))).Value
-                    : null;
-                var frames = VideoDecoder.Decode(entry.Path, clip.Start, Sampling.Frames, Sampling.Decode, times);
+                var frames = UseWholeVideo(clip.Video) ? CutFromWholeVideo(entry.Path, clip) : DecodeClip(entry.Path, clip);
                 return new VideoClip(frames, entry.Label, entry.Caption, Describe(entry.Path, clip));
             }
             catch (VideoDataException e)
             {
                 if (Sampling.OnBadVideo == BadVideoPolicy.Fail) throw;
+                if (e.Problem == VideoProblem.TooShort)
+                {
+                    // the video ends earlier than its container said: only this clip is lost
+                    string where = Describe(entry.Path, clip);
+                    skipped[where] = new SkippedVideo(where, e.Problem, e.Reason);
+                    continue;
+                }
                 badVideos[clip.Video] = true;
                 skipped[e.Path] = new SkippedVideo(e.Path, e.Problem, e.Reason);
             }
         }
         throw new InvalidDataException($"{Name}: no clip could be decoded; skipped: {string.Join("; ", Skipped)}");
+    }
+
+    TorchSharp.torch.Tensor DecodeClip(string path, ClipRef clip)
+    {
+        int video = clip.Video;
+        double[]? times = Sampling.Seek && clip.Start > 0 && Sampling.Decode.Fps is null
+            ? frameTimes.GetOrAdd(video, _ => new Lazy<double[]?>(() => VideoDecoder.FrameTimes(path, Sampling.Decode.Timeout))).Value
+            : null;
+        return VideoDecoder.Decode(path, clip.Start, Sampling.Frames, Sampling.Decode, times);
+    }
+
+    bool UseWholeVideo(int video) =>
+        clipsPerVideo[video] > 1 && (long)videoFrames[video] * Sampling.Decode.FrameBytes <= Sampling.WholeVideoBudgetBytes / 2;
+
+    TorchSharp.torch.Tensor CutFromWholeVideo(string path, ClipRef clip)
+    {
+        Lazy<(byte[] Bytes, int Frames)> lazy;
+        lock (wholeVideos)
+        {
+            if (!wholeVideos.TryGetValue(clip.Video, out lazy!))
+            {
+                lazy = new Lazy<(byte[], int)>(() =>
+                {
+                    var bytes = VideoDecoder.DecodeAllBytes(path, Sampling.Decode with { Stride = 1 }, out int n);
+                    return (bytes, n);
+                });
+                wholeVideos[clip.Video] = lazy;
+                wholeVideoBytes += (long)videoFrames[clip.Video] * Sampling.Decode.FrameBytes;
+                while (wholeVideoBytes > Sampling.WholeVideoBudgetBytes && wholeVideoOrder.First is { } oldest && oldest.Value != clip.Video)
+                {
+                    wholeVideos.Remove(oldest.Value);
+                    wholeVideoBytes -= (long)videoFrames[oldest.Value] * Sampling.Decode.FrameBytes;
+                    wholeVideoOrder.RemoveFirst();
+                }
+            }
+            wholeVideoOrder.Remove(clip.Video);
+            wholeVideoOrder.AddLast(clip.Video);
+        }
+        (byte[] all, int frames) decoded;
+        try { decoded = lazy.Value; }
+        catch (VideoDataException)
+        {
+            lock (wholeVideos) if (wholeVideos.Remove(clip.Video)) { wholeVideoBytes -= (long)videoFrames[clip.Video] * Sampling.Decode.FrameBytes; wholeVideoOrder.Remove(clip.Video); }
+            throw;
+        }
+        var d = Sampling.Decode;
+        int frameBytes = d.FrameBytes;
+        if (clip.Start + Sampling.Span > decoded.frames)
+            throw new VideoDataException(path, VideoProblem.TooShort,
+                $"needs frames {clip.Start}-{clip.Start + Sampling.Span - 1}, only {decoded.frames} decoded");
+        var bytes = new byte[Sampling.Frames * frameBytes];
+        for (int k = 0; k < Sampling.Frames; k++)
+            Buffer.BlockCopy(decoded.all, (clip.Start + k * d.Stride) * frameBytes, bytes, k * frameBytes, frameBytes);
+        return VideoDecoder.ToTensor(bytes, Sampling.Frames, d);
     }
 
     string Describe(string path, ClipRef clip)

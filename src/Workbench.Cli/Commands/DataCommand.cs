@@ -28,6 +28,8 @@ public sealed class DataCommand : ICommandGroup
         var command = new Command("data", "Video datasets: preview clips, show what a dataset holds");
         command.Subcommands.Add(Preview());
         command.Subcommands.Add(Info());
+        command.Subcommands.Add(Cache());
+        command.Subcommands.Add(Bench());
         return command;
     }
 
@@ -56,8 +58,9 @@ public sealed class DataCommand : ICommandGroup
         var output = new Option<string>("--out") { Description = "PNG to write (a frame grid, one clip per row)", DefaultValueFactory = _ => "results/preview.png" };
         var clips = new Option<int>("--clips") { Description = "Clips to show", DefaultValueFactory = _ => 4 };
         var scale = new Option<int>("--scale") { Description = "Pixel enlargement", DefaultValueFactory = _ => 2 };
-        var gif = new Option<string?>("--gif") { Description = "Also write the first clip as an animated GIF here" };
-        var c = new Command("preview", "Write a PNG grid of the first clips of a dataset (and optionally a GIF)") { output, clips, scale, gif };
+        var gif = new Option<string?>("--gif") { Description = "Also write the clips, tiled side by side, as an animated GIF here" };
+        var mp4 = new Option<string?>("--mp4") { Description = "Also write the clips, tiled side by side, as an MP4 (ffmpeg) here" };
+        var c = new Command("preview", "Write a PNG grid of the first clips of a dataset (one clip per row), and optionally a GIF/MP4") { output, clips, scale, gif, mp4 };
         AddDatasetOptions(c);
         c.SetAction(r =>
         {
@@ -72,13 +75,52 @@ public sealed class DataCommand : ICommandGroup
                 for (int i = 0; i < n; i++)
                     Console.WriteLine($"  row {i}: label {Label(ds, loaded[i].Label)}  caption \"{loaded[i].Caption}\"  source {loaded[i].Source}");
                 ReportSkipped(ds);
-                if (r.GetValue(gif) is string g)
+                if (r.GetValue(gif) is not null || r.GetValue(mp4) is not null)
                 {
-                    VideoViews.SaveGif(loaded[0].Frames, g, scale: r.GetValue(scale));
-                    Console.WriteLine($"wrote {g}");
+                    using var tiled = VideoViews.Tile(loaded.Select(v => v.Frames).ToList(), columns: Math.Min(n, 4));
+                    if (r.GetValue(gif) is string g) { VideoViews.SaveGif(tiled, g, scale: r.GetValue(scale)); Console.WriteLine($"wrote {g}"); }
+                    if (r.GetValue(mp4) is string m) { VideoViews.SaveMp4(tiled, m, scale: r.GetValue(scale)); Console.WriteLine($"wrote {m}"); }
                 }
             }
             finally { loaded.ForEach(v => v.Dispose()); }
+            return 0;
+        });
+        return c;
+    }
+
+    Command Cache()
+    {
+        var output = new Option<string>("--out") { Description = "Cache folder (safetensors shards + cache.json)", Required = true };
+        var c = new Command("cache", "Decode a dataset's clips once into safetensors shards (reused while the options stay the same)") { output };
+        AddDatasetOptions(c);
+        c.SetAction(r =>
+        {
+            var options = Options(r) with { CacheDirectory = r.GetValue(output) };
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var ds = (CachedVideoDataset)VideoDatasets.Open(options, (done, total) => Console.Error.Write($"\rcaching {done}/{total} clips"));
+            Console.Error.WriteLine();
+            Console.WriteLine($"cache {r.GetValue(output)}: {ds.Count} clips of {ds.Name} {ds.Shape} ({watch.Elapsed.TotalSeconds:0.0} s)");
+            foreach (var s in ds.Skipped) Console.WriteLine($"  skipped {s}");
+            return 0;
+        });
+        return c;
+    }
+
+    Command Bench()
+    {
+        var videos = new Option<string[]>("--video") { Description = "Videos to decode (default: vtest.avi and Megamind.avi from opencv-doc)", AllowMultipleArgumentsPerToken = true };
+        var benchSize = new Option<int>("--size") { Description = "Frame size H = W", DefaultValueFactory = _ => 64 };
+        var benchFrames = new Option<int>("--frames") { Description = "Clip length L", DefaultValueFactory = _ => 16 };
+        var workers = new Option<int>("--workers") { Description = "Loader threads (parallel ffmpeg processes)", DefaultValueFactory = _ => 2 };
+        var noSeek = new Option<bool>("--no-seek") { Description = "Decode every clip from the first frame (no frame-time seeking)" };
+        var c = new Command("bench", "Decoding throughput (frames/s) of the clip loader against ffmpeg alone decoding to /dev/null, in one run")
+            { videos, benchSize, benchFrames, workers, noSeek };
+        c.SetAction(r =>
+        {
+            var files = r.GetValue(videos) is { Length: > 0 } v ? v : new[] { "vtest.avi", "Megamind.avi" }.Select(f => Path.Combine(OpenCvVideos.Ensure(), f)).ToArray();
+            Console.WriteLine($"videos: {string.Join(", ", files.Select(Path.GetFileName))}; {Environment.ProcessorCount} cores");
+            var result = DecodeBenchmark.Run(files, r.GetValue(benchSize), r.GetValue(benchFrames), workers: r.GetValue(workers), seek: !r.GetValue(noSeek));
+            foreach (var line in result.Lines()) Console.WriteLine(line);
             return 0;
         });
         return c;

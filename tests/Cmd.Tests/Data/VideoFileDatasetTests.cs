@@ -75,7 +75,7 @@ public class VideoFileDatasetTests(OpenCvFixture videos)
         File.Copy(videos.PathOf("Megamind_bugy.avi"), copy);
         var entries = new[] { new VideoEntry(copy), new VideoEntry(videos.PathOf("Megamind.avi")) };
         // probe validation lets bugy in; its clip over the corrupted frame 100 must not come out
-        var sampling = Tiny with { Start = ClipStart.Grid, Hop = 96, Frames = 8 };
+        var sampling = Tiny with { Start = ClipStart.Grid, Hop = 96, Frames = 8, WholeVideoBudgetBytes = 0 }; // one ffmpeg run per clip
         var ds = new VideoFileDataset("late", entries, [], sampling);
         int bad = ds.Clips.Select((c, i) => (c, i)).First(x => x.c.Video == 0 && x.c.Start == 96).i; // frames 96-103 hold glitch frame 100
         using var clip = ds.Get(bad);
@@ -86,5 +86,27 @@ public class VideoFileDatasetTests(OpenCvFixture videos)
 
         var strict = new VideoFileDataset("late", entries, [], sampling with { OnBadVideo = BadVideoPolicy.Fail });
         Assert.Throws<VideoDataException>(() => strict.Get(bad));
+
+        // whole-video decoding (the default for videos with several clips) checks every frame at once: no bugy clip at all
+        var whole = new VideoFileDataset("late", entries, [], sampling with { WholeVideoBudgetBytes = 64 << 20 });
+        using var first = whole.Get(0);
+        Assert.StartsWith(videos.PathOf("Megamind.avi"), first.Source);
+        Assert.Contains("temporal continuity", Assert.Single(whole.Skipped).Reason);
+    }
+
+    [Fact]
+    public void WholeVideoDecodingGivesTheSameClipsAsOneRunPerClip()
+    {
+        var entries = new[] { new VideoEntry(videos.PathOf("Megamind.avi")) };
+        var perClip = new VideoFileDataset("m", entries, [], Tiny with { Hop = 50, WholeVideoBudgetBytes = 0, Decode = Tiny.Decode with { Stride = 2 } });
+        var whole = new VideoFileDataset("m", entries, [], Tiny with { Hop = 50, Decode = Tiny.Decode with { Stride = 2 } });
+        Assert.Equal(perClip.Count, whole.Count);
+        foreach (int i in new[] { 0, 3, perClip.Count - 1 })
+        {
+            using var a = perClip.Get(i);
+            using var b = whole.Get(i);
+            Assert.Equal(a.Frames.bytes.ToArray(), b.Frames.bytes.ToArray());
+            Assert.Equal(a.Source, b.Source);
+        }
     }
 }

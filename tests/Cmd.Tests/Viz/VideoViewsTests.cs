@@ -46,6 +46,30 @@ public class VideoViewsTests
     }
 
     [Fact]
+    public void Mp4RoundTripsThroughFfmpegAndTilesPlaceEachVideo()
+    {
+        using var a = linspace(-1, 1, 6).view(6, 1, 1, 1).expand(6, 1, 10, 12).contiguous();
+        using var b = (-a).contiguous();
+        using var tiled = VideoViews.Tile([a, b, a], columns: 2, padding: 1);
+        Assert.Equal(new long[] { 6, 3, 2 * 11 + 1, 2 * 13 + 1 }, tiled.shape);
+        Assert.Equal(a[5, 0, 0, 0].item<float>(), tiled[5, 1, 1, 1].item<float>());          // top-left tile = a
+        Assert.Equal(b[5, 0, 0, 0].item<float>(), tiled[5, 1, 1, 1 + 13].item<float>());     // top-right tile = b
+        Assert.Equal(1f, tiled[0, 0, 0, 0].item<float>());                                   // white padding
+
+        string path = Path.Combine(Path.GetTempPath(), $"cmd-viz-{Guid.NewGuid():N}.mp4");
+        try
+        {
+            VideoViews.SaveMp4(tiled, path, fps: 6, scale: 2);
+            var info = Cmd.Data.VideoProbe.Probe(path);
+            Assert.Equal((6, 46, 54, "h264"), (info.Frames, info.Height, info.Width, info.Codec));
+            var frames = Cmd.Data.VideoDecoder.DecodeBytes(path, 0, 6, new Cmd.Data.DecodeOptions { Height = 46, Width = 54, Channels = 1, GlitchThreshold = null });
+            Assert.InRange((int)frames[5 * 46 * 54 + 10 * 54 + 10], 240, 255); // last frame of a: white (scaled pixel (10,10) inside tile a)
+            Assert.InRange((int)frames[10 * 54 + 10], 0, 15);                  // first frame of a: black
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void WrongShapesAreRejectedWithTheShape()
     {
         using var bad = zeros(4, 2, 8, 8);
