@@ -55,6 +55,14 @@ public static class VideoViews
         finally { if (originals.dim() == 5) list.ForEach(t => t.Dispose()); }
     }
 
+    /// <summary>PNG file bytes of an image (for notebooks and HTML reports).</summary>
+    public static byte[] PngBytes(Image<Rgb24> image)
+    {
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+
     public static void SavePng(Image<Rgb24> image, string path)
     {
         CreateDirectoryFor(path);

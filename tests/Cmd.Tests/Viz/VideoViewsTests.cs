@@ -19,6 +19,8 @@ public class VideoViewsTests
         Assert.Equal(new Rgb24(255, 255, 255), image[1 + 11, 1]);            // frame 1
         Assert.Equal(new Rgb24(128, 128, 128), image[1 + 22, 1]);            // frame 2, pixel (0,0) = 0 -> 127.5 -> 128
         Assert.Equal(new Rgb24(0, 0, 0), image[1 + 22 + 2, 1]);
+        using var back = Image.Load<Rgb24>(VideoViews.PngBytes(image));
+        Assert.Equal((image.Width, image.Height, image[12, 1]), (back.Width, back.Height, back[12, 1]));
     }
 
     [Fact]
