@@ -7,7 +7,7 @@ public enum ClipStart
     Grid,
     /// <summary><see cref="ClipSampling.ClipsPerVideo"/> starts drawn uniformly from the seed (the same on every run).</summary>
     Random,
-    /// <summary>One clip per video, from its first frame.</summary>
+    /// <summary>One clip per video, from frame <see cref="ClipSampling.FixedStart"/> (default its first frame).</summary>
     First,
 }
 
@@ -41,6 +41,8 @@ public sealed record ClipSampling
     public int? Hop { get; init; }
     /// <summary>Random: starts per video. Grid: at most this many clips per video (0 = all).</summary>
     public int ClipsPerVideo { get; init; }
+    /// <summary>First: the frame the single clip starts at (a video too short for it is TooShort).</summary>
+    public int FixedStart { get; init; }
     /// <summary>Seed of random starts.</summary>
     public long Seed { get; init; }
     public BadVideoPolicy OnBadVideo { get; init; } = BadVideoPolicy.Skip;
@@ -82,6 +84,7 @@ public sealed record ClipSampling
     {
         if (Frames < 1) throw new ArgumentException($"clip length must be >= 1 (got {Frames})");
         if (Hop is < 1) throw new ArgumentException($"clip hop must be >= 1 (got {Hop})");
+        if (FixedStart < 0) throw new ArgumentException($"fixed clip start must be >= 0 (got {FixedStart})");
         if (ClipsPerVideo < 0) throw new ArgumentException($"clips per video must be >= 0 (got {ClipsPerVideo})");
         if (Start == ClipStart.Random && ClipsPerVideo < 1) throw new ArgumentException("random clip starts need ClipsPerVideo >= 1");
         if (ProbeWorkers < 1) throw new ArgumentException($"probe workers must be >= 1 (got {ProbeWorkers})");

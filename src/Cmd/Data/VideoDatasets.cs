@@ -25,6 +25,8 @@ public sealed record DatasetOptions
     /// <summary>Video files: resample to this frame rate first.</summary>
     public double? Fps { get; init; }
     public ClipStart? Start { get; init; }
+    /// <summary>Start = First: the frame clips start at.</summary>
+    public int? FixedStart { get; init; }
     public int? ClipsPerVideo { get; init; }
     public BadVideoPolicy OnBadVideo { get; init; } = BadVideoPolicy.Skip;
     public VideoValidation? Validation { get; init; }
@@ -50,6 +52,7 @@ public sealed record DatasetOptions
         if (Frames is int l) s = s with { Frames = l };
         if (Start is ClipStart start) s = s with { Start = start };
         if (ClipsPerVideo is int k) s = s with { ClipsPerVideo = k };
+        if (FixedStart is int f) s = s with { FixedStart = f };
         if (s.Start == ClipStart.Random && s.ClipsPerVideo == 0) s = s with { ClipsPerVideo = 1 };
         return s;
     }

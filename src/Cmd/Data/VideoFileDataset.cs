@@ -56,9 +56,10 @@ public sealed class VideoFileDataset : IVideoDataset
         for (int i = 0; i < entries.Count; i++)
         {
             var problem = problems[i];
-            if (problem is null && counts[i] < sampling.Span)
+            int needed = sampling.Span + (sampling.Start == ClipStart.First ? sampling.FixedStart : 0);
+            if (problem is null && counts[i] < needed)
                 problem = new VideoDataException(entries[i].Path, VideoProblem.TooShort,
-                    $"{counts[i]} frames, a clip of {sampling.Frames} with stride {sampling.Decode.Stride} spans {sampling.Span}");
+                    $"{counts[i]} frames, a clip of {sampling.Frames} with stride {sampling.Decode.Stride} from frame {(sampling.Start == ClipStart.First ? sampling.FixedStart : 0)} needs {needed}");
             if (problem is not null)
             {
                 if (sampling.OnBadVideo == BadVideoPolicy.Fail) throw problem;
@@ -93,7 +94,7 @@ public sealed class VideoFileDataset : IVideoDataset
         switch (Sampling.Start)
         {
             case ClipStart.First:
-                yield return 0;
+                yield return Sampling.FixedStart;
                 break;
             case ClipStart.Random:
                 var rng = SeededRandom.For(Sampling.Seed, video);

@@ -18,6 +18,7 @@ public sealed class DataCommand : ICommandGroup
     readonly Option<int?> stride = new("--stride") { Description = "Video files: take every k-th frame" };
     readonly Option<double?> fps = new("--fps") { Description = "Video files: resample to this frame rate first" };
     readonly Option<ClipStart?> start = new("--start") { Description = "Video files: clip starts Grid (along the video), Random (seeded) or First" };
+    readonly Option<int?> fixedStart = new("--start-frame") { Description = "Video files with --start First: the frame each clip starts at" };
     readonly Option<int?> clipsPerVideo = new("--clips-per-video") { Description = "Video files: random starts per video / cap of grid clips per video" };
     readonly Option<BadVideoPolicy> onBad = new("--on-bad-video") { Description = "Video files: Skip (report and leave out) or Fail", DefaultValueFactory = _ => BadVideoPolicy.Skip };
     readonly Option<VideoValidation?> validation = new("--validation") { Description = "Video files: Probe (fast) or Decode (find damage up front)" };
@@ -35,14 +36,14 @@ public sealed class DataCommand : ICommandGroup
 
     void AddDatasetOptions(Command c)
     {
-        foreach (var o in new Option[] { dataset, preset, frames, size, channels, seed, count, root, stride, fps, start, clipsPerVideo, onBad, validation, ucfSplit }) c.Options.Add(o);
+        foreach (var o in new Option[] { dataset, preset, frames, size, channels, seed, count, root, stride, fps, start, fixedStart, clipsPerVideo, onBad, validation, ucfSplit }) c.Options.Add(o);
     }
 
     DatasetOptions Options(ParseResult r) => new()
     {
         Dataset = r.GetValue(dataset)!, Preset = r.GetValue(preset)!, Frames = r.GetValue(frames), Size = r.GetValue(size),
         Channels = r.GetValue(channels), Seed = r.GetValue(seed), Count = r.GetValue(count), Root = r.GetValue(root),
-        Stride = r.GetValue(stride), Fps = r.GetValue(fps), Start = r.GetValue(start), ClipsPerVideo = r.GetValue(clipsPerVideo),
+        Stride = r.GetValue(stride), Fps = r.GetValue(fps), Start = r.GetValue(start), FixedStart = r.GetValue(fixedStart), ClipsPerVideo = r.GetValue(clipsPerVideo),
         OnBadVideo = r.GetValue(onBad), Validation = r.GetValue(validation), UcfSplit = r.GetValue(ucfSplit),
     };
 

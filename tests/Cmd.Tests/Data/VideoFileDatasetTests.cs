@@ -36,6 +36,10 @@ public class VideoFileDatasetTests(OpenCvFixture videos)
         Assert.Equal(a.Clips, b.Clips);
         Assert.NotEqual(a.Clips, c.Clips);
         Assert.All(a.Clips, r => Assert.InRange(r.Start, 0, 270 - 8));
+        var fixedStart = new VideoFileDataset("m", entries, [], Tiny with { Start = ClipStart.First, FixedStart = 200 });
+        Assert.Equal(new ClipRef(0, 200), Assert.Single(fixedStart.Clips));
+        var tooLate = new VideoFileDataset("m", entries, [], Tiny with { Start = ClipStart.First, FixedStart = 265 });
+        Assert.Equal(VideoProblem.TooShort, Assert.Single(tooLate.Skipped).Problem);
         var strided = new VideoFileDataset("m", entries, [], Tiny with { Decode = Tiny.Decode with { Stride = 4 } });
         Assert.Equal((270 - 29) / 32 + 1, strided.Count); // span (8-1)*4+1 = 29, hop 8*4 = 32
     }
