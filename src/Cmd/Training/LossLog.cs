@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace Cmd.Training;
 
-/// <summary>CSV loss log: step,loss,lr,elapsed_s,step_s[,extra...]. On resume, rows past the checkpoint's step are dropped.</summary>
+/// <summary>CSV loss log: step,loss,lr,elapsed_s,step_s,rss_mb (resident memory of the process). On resume, rows past the checkpoint's step are dropped.</summary>
 public sealed class LossLog : IDisposable
 {
     public const string FileName = "loss.csv";
-    public const string Header = "step,loss,lr,elapsed_s,step_s";
+    public const string Header = "step,loss,lr,elapsed_s,step_s,rss_mb";
     readonly StreamWriter writer;
 
     public LossLog(string path, long resumeStep)
@@ -20,7 +20,20 @@ public sealed class LossLog : IDisposable
     }
 
     public void Write(long step, double loss, double lr, double elapsedSeconds, double stepSeconds) =>
-        writer.WriteLine(string.Join(",", step.ToString(CultureInfo.InvariantCulture), F(loss), F(lr), F(elapsedSeconds), F(stepSeconds)));
+        writer.WriteLine(string.Join(",", step.ToString(CultureInfo.InvariantCulture), F(loss), F(lr), F(elapsedSeconds), F(stepSeconds),
+            (ResidentBytes() / 1048576.0).ToString("F1", CultureInfo.InvariantCulture)));
+
+    /// <summary>Resident set size of this process in bytes (Linux: /proc/self/statm; elsewhere the working set).</summary>
+    public static long ResidentBytes()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+            return long.Parse(fields[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (IOException) { return Environment.WorkingSet; }
+        catch (UnauthorizedAccessException) { return Environment.WorkingSet; }
+    }
 
     static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 

@@ -19,8 +19,10 @@ public static class Trainer
     /// <param name="lossAt">Loss of the batch of a step (a scalar tensor with grad).</param>
     /// <param name="metadata">Stored in every checkpoint (e.g. model_kind, model_config JSON).</param>
     /// <param name="onStep">Called after each step with (step number done, loss), e.g. to watch memory.</param>
+    /// <param name="stopAfter">Checked after each step with the step number done: true stops early (with a checkpoint).</param>
     public static TrainingResult Run(nn.Module model, Func<long, Tensor> lossAt, TrainingOptions options,
-        IReadOnlyDictionary<string, string>? metadata = null, Action<long, double>? onStep = null, string label = "train")
+        IReadOnlyDictionary<string, string>? metadata = null, Action<long, double>? onStep = null, string label = "train",
+        Func<long, bool>? stopAfter = null)
     {
         options.Validate();
         Directory.CreateDirectory(options.OutDir);
@@ -40,6 +42,7 @@ public static class Trainer
         double first = double.NaN, last = double.NaN, tailSum = 0;
         long tailCount = 0, tailFrom = start + (long)(0.9 * (options.Steps - start));
         model.train();
+        long end = options.Steps;
         for (long step = start; step < options.Steps; step++)
         {
             var t0 = clock.Elapsed.TotalSeconds;
@@ -62,10 +65,18 @@ public static class Trainer
             if (done % options.LogEvery == 0 || done == options.Steps) log.Write(done, last, optimizer.LearningRate, elapsed, elapsed - t0);
             progress?.Update(done, last);
             onStep?.Invoke(done, last);
-            if ((options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0) || done == options.Steps)
+            bool outOfTime = options.MaxMinutes > 0 && clock.Elapsed.TotalMinutes >= options.MaxMinutes && done < options.Steps;
+            bool stop = done < options.Steps && (outOfTime || (stopAfter?.Invoke(done) ?? false));
+            if ((options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0) || done == options.Steps || stop)
                 TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, done, meta);
+            if (stop)
+            {
+                if (outOfTime) Console.Error.WriteLine($"{label}: stopped after {options.MaxMinutes} min at step {done}/{options.Steps}; checkpoint written, --resume continues");
+                end = done;
+                break;
+            }
         }
-        return new TrainingResult(start, options.Steps, first, last, tailCount > 0 ? tailSum / tailCount : last, clock.Elapsed.TotalSeconds);
+        return new TrainingResult(start, end, first, last, tailCount > 0 ? tailSum / tailCount : last, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Linear warm-up to the base rate, then constant.</summary>

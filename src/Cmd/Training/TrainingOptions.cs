@@ -25,6 +25,8 @@ public sealed record TrainingOptions
     /// <summary>Write a CSV row every this many steps.</summary>
     public long LogEvery { get; init; } = 1;
     public int Seed { get; init; }
+    /// <summary>Stop after this many minutes of wall time (writing a checkpoint), even before Steps; 0 = no limit. Resume continues.</summary>
+    public double MaxMinutes { get; init; }
     /// <summary>Output folder: checkpoint.safetensors, loss.csv.</summary>
     public string OutDir { get; init; } = "runs/train";
     /// <summary>Continue from OutDir/checkpoint.safetensors if it exists.</summary>
@@ -41,7 +43,7 @@ public sealed record TrainingOptions
         Need(Steps > 0, $"--steps must be positive (got {Steps})");
         Need(LearningRate > 0, $"--lr must be positive (got {LearningRate})");
         Need(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"betas must be in [0, 1) (got {Beta1}, {Beta2})");
-        Need(Eps > 0 && WeightDecay >= 0 && WarmupSteps >= 0 && MaxGradNorm >= 0 && CheckpointEvery >= 0 && LogEvery > 0, "eps > 0 and weight decay, warm-up, clipping, checkpoint interval >= 0, log interval > 0");
+        Need(Eps > 0 && WeightDecay >= 0 && WarmupSteps >= 0 && MaxGradNorm >= 0 && MaxMinutes >= 0 && CheckpointEvery >= 0 && LogEvery > 0, "eps > 0 and weight decay, warm-up, clipping, checkpoint interval >= 0, log interval > 0");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
         return this;
     }

@@ -25,10 +25,10 @@ public static class AutoencoderTraining
 
     /// <param name="batchAt">Videos [B, L, C, H, W] in [-1, 1] of a global step (deterministic in the step for exact resume).</param>
     public static TrainingResult Train(CmdAutoencoder model, Func<long, Tensor> batchAt, TrainingOptions options,
-        Action<long, double>? onStep = null)
+        Action<long, double>? onStep = null, Func<long, bool>? stopAfter = null)
     {
         var device = model.parameters().First().device;
-        return Trainer.Run(model, step => model.Loss(batchAt(step).to(device)), options, Metadata(model.Config), onStep, label: "ae");
+        return Trainer.Run(model, step => model.Loss(batchAt(step).to(device)), options, Metadata(model.Config), onStep, "ae", stopAfter);
     }
 
     /// <summary>Reads the autoencoder config stored in a checkpoint's (or weights file's) metadata.</summary>

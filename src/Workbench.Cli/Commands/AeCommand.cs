@@ -1,0 +1,208 @@
+using System.CommandLine;
+using Cmd.Data;
+using Cmd.Models;
+using Cmd.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>`workbench ae train|reconstruct|encode|info`: the CMD autoencoder (paper section 3.2).</summary>
+public sealed class AeCommand : ICommandGroup
+{
+    public Command Build()
+    {
+        var command = new Command("ae", "CMD autoencoder: train, reconstruct (content frames, PSNR/SSIM), encode (content frame, z) pairs, info");
+        command.Subcommands.Add(Train());
+        command.Subcommands.Add(Reconstruct());
+        command.Subcommands.Add(Encode());
+        command.Subcommands.Add(Info());
+        return command;
+    }
+
+    // ---- model options (override the preset) ----
+    readonly Option<string> preset = new("--preset") { Description = $"Autoencoder preset: {string.Join(", ", AutoencoderConfig.PresetNames)}", DefaultValueFactory = _ => "small" };
+    readonly Option<string> variant = new("--variant") { Description = "paper (default) or official-code (per-channel importance, tanh z, 2*sigmoid-1 output, L1 loss, AdamW)", DefaultValueFactory = _ => "paper" };
+    readonly Option<int?> d = new("--D") { Description = "Motion latent channels D" };
+    readonly Option<int?> l = new("--L") { Description = "Frames per clip L" };
+    readonly Option<int?> hidden = new("--hidden") { Description = "TimeSformer width C'" };
+    readonly Option<int?> depth = new("--depth") { Description = "Blocks in encoder and decoder each" };
+    readonly Option<int?> heads = new("--heads") { Description = "Attention heads" };
+    readonly Option<int?> headDim = new("--head-dim") { Description = "Width of a head" };
+    readonly Option<int?> patch = new("--patch") { Description = "Patch size (H/H', W/W')" };
+    readonly Option<int?> size = new("--size") { Description = "Frame size H = W" };
+    readonly Option<string?> importance = new("--importance") { Description = "Importance weights: frame, pixel (paper default), pixel-channel (official code)" };
+    readonly Option<string?> positions = new("--positions") { Description = "Position embeddings: sincos (default) or learned" };
+    readonly Option<bool> noWeightedSum = new("--no-weighted-sum") { Description = "Table 4b ablation: content frame = plain average of the frames" };
+
+    // ---- data options ----
+    readonly Option<string> dataset = new("--dataset") { Description = $"Dataset: {string.Join(", ", VideoDatasets.Names)}", DefaultValueFactory = _ => "mmnist" };
+    readonly Option<int> count = new("--count") { Description = "Clips in the (generated) dataset", DefaultValueFactory = _ => 10_000 };
+    readonly Option<long> dataSeed = new("--data-seed") { Description = "Seed of the generated dataset", DefaultValueFactory = _ => 0 };
+
+    AutoencoderConfig ConfigFrom(ParseResult r)
+    {
+        var c = AutoencoderConfig.Preset(r.GetValue(preset)!);
+        c = r.GetValue(variant)!.ToLowerInvariant() switch
+        {
+            "paper" => c.WithVariant(AutoencoderVariant.Paper),
+            "official-code" or "official" or "code" => c.WithVariant(AutoencoderVariant.OfficialCode),
+            var v => throw new ArgumentException($"unknown --variant '{v}' (paper or official-code)"),
+        };
+        if (r.GetValue(d) is int dv) c = c with { LatentChannels = dv };
+        if (r.GetValue(l) is int lv) c = c with { Frames = lv };
+        if (r.GetValue(hidden) is int hv) c = c with { Hidden = hv };
+        if (r.GetValue(depth) is int dp) c = c with { Depth = dp };
+        if (r.GetValue(heads) is int he) c = c with { Heads = he };
+        if (r.GetValue(headDim) is int hd) c = c with { HeadDim = hd };
+        if (r.GetValue(patch) is int p) c = c with { PatchSize = p };
+        if (r.GetValue(size) is int s) c = c with { Height = s, Width = s };
+        if (r.GetValue(importance) is string imp) c = c with
+        {
+            Importance = imp.ToLowerInvariant() switch
+            {
+                "frame" => ImportanceGranularity.Frame, "pixel" => ImportanceGranularity.Pixel,
+                "pixel-channel" or "pixelchannel" => ImportanceGranularity.PixelChannel,
+                _ => throw new ArgumentException($"unknown --importance '{imp}' (frame, pixel, pixel-channel)"),
+            },
+        };
+        if (r.GetValue(positions) is string pos) c = c with
+        {
+            PositionEmbedding = pos.ToLowerInvariant() switch
+            {
+                "sincos" or "sin-cos" => PositionEmbeddingKind.SinCos, "learned" => PositionEmbeddingKind.Learned,
+                _ => throw new ArgumentException($"unknown --positions '{pos}' (sincos, learned)"),
+            },
+        };
+        if (r.GetValue(noWeightedSum)) c = c with { WeightedSum = false };
+        return c.Validate();
+    }
+
+    static MnistSplit ParseSplit(string s) => s.ToLowerInvariant() switch
+    {
+        "all" => MnistSplit.All, "train" => MnistSplit.Train, "test" => MnistSplit.Test,
+        _ => throw new ArgumentException($"unknown --split '{s}' (train, test, all)"),
+    };
+
+    Command Train()
+    {
+        var steps = new Option<long>("--steps") { Description = "Training steps", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int?>("--batch") { Description = "Clips per step (default: the preset's)" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (paper 1e-5; default: the preset's)" };
+        var beta1 = new Option<double?>("--beta1") { Description = "Adam beta1 (paper 0.5)" };
+        var beta2 = new Option<double?>("--beta2") { Description = "Adam beta2 (paper 0.9)" };
+        var wd = new Option<double?>("--weight-decay") { Description = "Weight decay (paper 0)" };
+        var warmup = new Option<long>("--warmup") { Description = "Linear learning-rate warm-up steps", DefaultValueFactory = _ => 0 };
+        var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0 = off)", DefaultValueFactory = _ => 0 };
+        var every = new Option<long>("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 200 };
+        var minutes = new Option<double>("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of weights and batch order", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Output folder (checkpoint.safetensors, loss.csv)", DefaultValueFactory = _ => "runs/ae" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.safetensors" };
+        var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
+        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, dataset, count, dataSeed,
+          steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume };
+        c.SetAction(r =>
+        {
+            var device = GlobalOptions.ResolveDevice(r);
+            string outDir = r.GetValue(output)!;
+            var config = ConfigFrom(r);
+            string ckpt = Path.Combine(outDir, TrainingCheckpoint.FileName);
+            if (r.GetValue(resume) && File.Exists(ckpt))
+            {
+                var stored = AutoencoderTraining.ReadConfig(ckpt);
+                if (stored != config) Console.Error.WriteLine($"note: resuming with the checkpoint's config ({stored.Name}), not the options given");
+                config = stored;
+            }
+            else if (!r.GetValue(resume) && File.Exists(ckpt))
+                throw new ArgumentException($"{ckpt} exists: pass --resume to continue it, or choose another --out");
+            if (r.GetValue(batch) is int b) config = config with { BatchSize = b };
+            var options = AutoencoderTraining.Options(config) with
+            {
+                Steps = r.GetValue(steps), LearningRate = r.GetValue(lr) ?? config.LearningRate, Beta1 = r.GetValue(beta1) ?? config.Beta1,
+                Beta2 = r.GetValue(beta2) ?? config.Beta2, WeightDecay = r.GetValue(wd) ?? config.WeightDecay, WarmupSteps = r.GetValue(warmup),
+                MaxGradNorm = r.GetValue(clip), CheckpointEvery = r.GetValue(every), MaxMinutes = r.GetValue(minutes), Seed = r.GetValue(seed),
+                OutDir = outDir, Resume = r.GetValue(resume),
+            };
+            options.Validate();
+            var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, r.GetValue(dataset)!, r.GetValue(count), r.GetValue(dataSeed), MnistSplit.Train));
+            AutoencoderData.CheckFits(ds, config);
+            manual_seed(options.Seed);
+            using var model = new CmdAutoencoder(config);
+            model.to(device);
+            Console.WriteLine($"autoencoder {config.Name} ({config.Variant}): {model.ParameterCount():N0} parameters, {config.TokensPerVideo} tokens/video, " +
+                              $"z = {config.LatentChannels}x{config.Frames}x({config.GridHeight}+{config.GridWidth}); data {ds.Name} train split {ds.Shape} x {ds.Count}; " +
+                              $"batch {config.BatchSize}, lr {options.LearningRate}, betas ({options.Beta1}, {options.Beta2}), {(options.DecoupledWeightDecay ? "AdamW" : "Adam")}, loss {config.Loss}; device {device.type}");
+            var result = AutoencoderTraining.Train(model, AutoencoderData.Batches(ds, config.BatchSize, options.Seed), options);
+            Console.WriteLine($"steps {result.StartStep}..{result.EndStep} in {result.Seconds:F0} s; loss {result.FirstLoss:G4} -> {result.LastLoss:G4} (mean of last 10%: {result.MeanLossLast10Percent:G4})");
+            Console.WriteLine($"checkpoint {options.CheckpointPath}; loss log {options.LossLogPath}");
+            return 0;
+        });
+        return c;
+    }
+
+    Option<string> CheckpointOption() => new("--checkpoint") { Description = "Autoencoder checkpoint (checkpoint.safetensors of `ae train`)", Required = true };
+
+    Command Reconstruct()
+    {
+        var checkpoint = CheckpointOption();
+        var output = new Option<string>("--out") { Description = "Folder for PNGs and CSVs", DefaultValueFactory = _ => "results/ae" };
+        var split = new Option<string>("--split") { Description = "Digits of the clips: test (held out, default), train, all", DefaultValueFactory = _ => "test" };
+        var clips = new Option<int>("--clips") { Description = "Clips to score", DefaultValueFactory = _ => 64 };
+        var shown = new Option<int>("--shown") { Description = "Clips drawn in the images", DefaultValueFactory = _ => 4 };
+        var evalSeed = new Option<long>("--data-seed") { Description = "Seed of the evaluation clips (differs from training's 0)", DefaultValueFactory = _ => 1234 };
+        var scale = new Option<int>("--scale") { Description = "Pixel enlargement of the images", DefaultValueFactory = _ => 2 };
+        var c = new Command("reconstruct", "Reconstruct held-out clips: content frame beside the frames (Fig. 7), originals over reconstructions, importance weights, PSNR/SSIM per clip")
+        { checkpoint, output, split, clips, shown, dataset, evalSeed, scale };
+        c.SetAction(r =>
+        {
+            var device = GlobalOptions.ResolveDevice(r);
+            using var model = AutoencoderTraining.Load(r.GetValue(checkpoint)!, device);
+            var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(model.Config, r.GetValue(dataset)!, Math.Max(r.GetValue(clips), r.GetValue(shown)),
+                r.GetValue(evalSeed), ParseSplit(r.GetValue(split)!)));
+            var s = AutoencoderReport.Write(model, ds, r.GetValue(output)!, r.GetValue(clips), r.GetValue(shown), r.GetValue(scale));
+            Console.WriteLine($"{s.Clips} {r.GetValue(split)} clips of {ds.Name} {ds.Shape}: PSNR {s.MeanPsnr:F2} dB, SSIM {s.MeanSsim:F4}");
+            foreach (var f in s.Files) Console.WriteLine($"wrote {f}");
+            return 0;
+        });
+        return c;
+    }
+
+    Command Encode()
+    {
+        var checkpoint = CheckpointOption();
+        var output = new Option<string>("--out") { Description = "Safetensors file of pairs: content [N,C,H,W], z [N,D,L,H'+W'], label [N]; captions in metadata", DefaultValueFactory = _ => "runs/ae/latents.safetensors" };
+        var split = new Option<string>("--split") { Description = "Digits of the clips: train (default), test, all", DefaultValueFactory = _ => "train" };
+        var n = new Option<int>("--clips") { Description = "Clips to encode", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--batch") { Description = "Clips per forward pass", DefaultValueFactory = _ => 16 };
+        var c = new Command("encode", "Encode clips into (content frame, motion latent z, label, caption) pairs for the diffusion models")
+        { checkpoint, output, split, n, batch, dataset, dataSeed };
+        c.SetAction(r =>
+        {
+            var device = GlobalOptions.ResolveDevice(r);
+            using var model = AutoencoderTraining.Load(r.GetValue(checkpoint)!, device);
+            var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(model.Config, r.GetValue(dataset)!, r.GetValue(n), r.GetValue(dataSeed), ParseSplit(r.GetValue(split)!)));
+            using var pairs = AutoencoderReport.Encode(model, ds, r.GetValue(n), r.GetValue(batch));
+            pairs.Save(r.GetValue(output)!);
+            Console.WriteLine($"wrote {r.GetValue(output)}: {pairs.Count} pairs; content [{string.Join(", ", pairs.Content.shape)}], z [{string.Join(", ", pairs.Z.shape)}], label [{pairs.Count}]");
+            return 0;
+        });
+        return c;
+    }
+
+    Command Info()
+    {
+        var c = new Command("info", "Print a preset's configuration and parameter count") { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum };
+        c.SetAction(r =>
+        {
+            var config = ConfigFrom(r);
+            using var model = new CmdAutoencoder(config);
+            Console.WriteLine($"preset {config.Name} ({config.Variant}): {model.ParameterCount():N0} parameters");
+            Console.WriteLine($"video [L={config.Frames}, C={config.Channels}, H={config.Height}, W={config.Width}], patch {config.PatchSize} -> H'xW' = {config.GridHeight}x{config.GridWidth}, {config.TokensPerVideo} tokens/video");
+            Console.WriteLine($"C' = {config.Hidden}, D = {config.LatentChannels}, depth {config.Depth}, {config.Heads} heads x {config.HeadDim}; z_x [{config.LatentChannels}, {config.Frames}, {config.GridHeight}], z_y [{config.LatentChannels}, {config.Frames}, {config.GridWidth}]");
+            Console.WriteLine(config.ToJson());
+            return 0;
+        });
+        return c;
+    }
+}
