@@ -91,7 +91,7 @@ public static class AutoencoderReport
     }
 
     /// <summary>Encodes the first <paramref name="count"/> clips into (content frame, z, label, caption) pairs.</summary>
-    public static LatentPairs Encode(CmdAutoencoder model, IVideoDataset ds, int count, int batchSize = 16)
+    public static EncodedClips Encode(CmdAutoencoder model, IVideoDataset ds, int count, int batchSize = 16)
     {
         AutoencoderData.CheckFits(ds, model.Config);
         int n = Math.Min(count, ds.Count);
@@ -111,6 +111,6 @@ public static class AutoencoderReport
         }
         var content = cat(contents, 0); var z = cat(zs, 0);
         contents.ForEach(t => t.Dispose()); zs.ForEach(t => t.Dispose());
-        return new LatentPairs(content, z, tensor(labels.ToArray(), dtype: ScalarType.Int64), captions, model.Config, $"{ds.Name} {ds.Shape} clips 0..{n - 1}");
+        return new EncodedClips(content, z, tensor(labels.ToArray(), dtype: ScalarType.Int64), captions, model.Config, $"{ds.Name} {ds.Shape} clips 0..{n - 1}");
     }
 }

@@ -5,12 +5,13 @@ using static TorchSharp.torch;
 namespace Cmd.Models;
 
 /// <summary>
-/// (content frame, motion latent) pairs written by `workbench ae encode` for the diffusion models. One
+/// (content frame, motion latent) pairs written by `workbench ae encode` for the diffusion models (read by
+/// Cmd.Diffusion.LatentPairs.Load, same keys). One
 /// safetensors file: "content" float32 [N, C, H, W] in (about) [-1, 1]; "z" float32 [N, D, L, H' + W'] (z_x then
 /// z_y on the last axis); "label" int64 [N] (-1 = no class). Metadata: "captions" (JSON string array),
-/// "model_config" (the autoencoder's config JSON), "grid" ("H',W'"), "source" (dataset description).
+/// "model_config" (the autoencoder's config JSON), "grid_h", "grid_w" (H', W'), "source" (dataset description).
 /// </summary>
-public sealed record LatentPairs(Tensor Content, Tensor Z, Tensor Label, IReadOnlyList<string> Captions, AutoencoderConfig Config, string Source) : IDisposable
+public sealed record EncodedClips(Tensor Content, Tensor Z, Tensor Label, IReadOnlyList<string> Captions, AutoencoderConfig Config, string Source) : IDisposable
 {
     public const string ContentKey = "content", ZKey = "z", LabelKey = "label";
 
@@ -21,17 +22,17 @@ public sealed record LatentPairs(Tensor Content, Tensor Z, Tensor Label, IReadOn
         new Dictionary<string, string>
         {
             ["captions"] = JsonSerializer.Serialize(Captions), ["model_config"] = Config.ToJson(),
-            ["grid"] = $"{Config.GridHeight},{Config.GridWidth}", ["source"] = Source, ["format"] = "cmd-latent-pairs/1",
+            ["grid_h"] = Config.GridHeight.ToString(), ["grid_w"] = Config.GridWidth.ToString(), ["source"] = Source, ["kind"] = "cmd-latent-pairs",
         });
 
-    public static LatentPairs Load(string path)
+    public static EncodedClips Load(string path)
     {
         var file = SafeTensorsFile.Open(path);
         foreach (var k in new[] { ContentKey, ZKey, LabelKey })
             if (!file.Tensors.Any(t => t.Name == k)) throw new InvalidDataException($"{path}: not a latent-pairs file (no tensor '{k}')");
         if (!file.Metadata.TryGetValue("model_config", out var cfg)) throw new InvalidDataException($"{path}: no model_config in metadata");
         var captions = file.Metadata.TryGetValue("captions", out var c) ? JsonSerializer.Deserialize<string[]>(c) ?? [] : [];
-        var pairs = new LatentPairs(file.Read(ContentKey), file.Read(ZKey), file.Read(LabelKey), captions, AutoencoderConfig.FromJson(cfg),
+        var pairs = new EncodedClips(file.Read(ContentKey), file.Read(ZKey), file.Read(LabelKey), captions, AutoencoderConfig.FromJson(cfg),
             file.Metadata.TryGetValue("source", out var s) ? s : "");
         if (pairs.Z.shape[0] != pairs.Count || pairs.Label.shape[0] != pairs.Count)
             throw new InvalidDataException($"{path}: content, z and label disagree on the number of pairs");
