@@ -43,7 +43,7 @@ public class SsimPsnrTests
         Assert.Equal(frameMean, perClip[1], 6);
         var psnr = Psnr.PerItem(a, b);
         Assert.Equal(Psnr.Compute(a[0], b[0]), psnr[0], 10);
-        Assert.Equal(Psnr.Compute((a[0] + 1) / 2, (b[0] + 1) / 2, dataRange: 1), psnr[0], 10); // PSNR is shift-invariant
+        Assert.Equal(Psnr.Compute((a[0] + 1) / 2, (b[0] + 1) / 2, dataRange: 1), psnr[0], 5); // PSNR is shift-invariant
     }
 
     [Fact]
