@@ -10,7 +10,7 @@ export MALLOC_TRIM_THRESHOLD_ := 100000000000
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: demo test setup build clean
+.PHONY: demo test setup build clean notebooks
 
 setup:
 	@bash build/setup.sh
@@ -24,6 +24,12 @@ demo: build
 
 test: build
 	@bash build/run-tests.sh $(CONFIG) $(RESULTS_TRX)
+
+# Every notebook, headless, at the tiny preset (NOTEBOOK_ARGS="-p preset=small" for the researchers' size);
+# executed notebooks, HTML reports, tables and charts go to results/<notebook>/.
+NOTEBOOK_ARGS ?= -p preset=tiny
+notebooks: build
+	$(CLI) notebook run notebooks/*.ipynb $(NOTEBOOK_ARGS) --timeout 1800
 
 clean:
 	dotnet clean Workbench.sln -c $(CONFIG) -v quiet

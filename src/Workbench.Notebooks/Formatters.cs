@@ -35,7 +35,10 @@ public static class Formatters
         Formatter.Register<Image>((image, writer) => writer.Write($"{image.GetType().Name} {image.Width}x{image.Height}, {image.Frames.Count} frame(s)"), PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(Image), "image/png", PlainTextFormatter.MimeType);
 
-        Formatter.Register<InlineImage>((img, writer) => writer.Write(Convert.ToBase64String(img.Bytes)), "image/png");
+        Formatter.Register<ResultTable>((t, writer) => writer.Write(t.ToHtml()), HtmlFormatter.MimeType);
+        Formatter.Register<ResultTable>((t, writer) => writer.Write(t.ToMarkdown()), PlainTextFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(ResultTable), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
         Formatter.Register<InlineImage>((img, writer) => writer.Write(Media.ImgTag(img.Bytes, img.MimeType, img.Caption)), HtmlFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(InlineImage), HtmlFormatter.MimeType);
     }

@@ -36,6 +36,37 @@ public static class Run
     public static Result Python(string script, params string[] args) =>
         Program("/usr/bin/python3", ["-c", script, .. args], TimeSpan.FromMinutes(2));
 
+    /// <summary>
+    /// Opens a page in Debian's headless Chromium with no network (every host name fails to resolve, any
+    /// connection goes to a closed port) and returns the DOM after a virtual-time budget for scripts to run.
+    /// </summary>
+    public static string ChromiumDom(string html, string profileDirectory)
+    {
+        var result = Program("chromium",
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            $"--user-data-dir={profileDirectory}",
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+            "--virtual-time-budget=15000", "--dump-dom", new Uri(html).AbsoluteUri,
+        ], TimeSpan.FromMinutes(2));
+        if (result.ExitCode != 0) throw new InvalidOperationException($"chromium failed ({result.ExitCode}): {result.Stderr}");
+        return result.Stdout;
+    }
+
+    /// <summary>Charts in a report (Plotly.NET's chart divs) and charts Plotly drew in the DOM.</summary>
+    public static (int Charts, int Drawn) Charts(string html, string dom) =>
+        (System.Text.RegularExpressions.Regex.Matches(html, "Plotly chart will be drawn inside this DIV").Count,
+         System.Text.RegularExpressions.Regex.Matches(dom, "class=\"plot-container plotly\"").Count);
+
+    /// <summary>The repository root (the folder with Workbench.sln) above the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Workbench.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Workbench.sln not found above " + AppContext.BaseDirectory);
+    }
+
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Notebooks", name);
 
     /// <summary>A fresh temporary folder with a copy of the fixture notebook in it.</summary>

@@ -1,0 +1,43 @@
+namespace Workbench.Notebooks.Tests;
+
+/// <summary>
+/// Every committed notebook (notebooks/*.ipynb) runs headless at the tiny preset, gives a valid nbformat
+/// notebook with the .NET kernelspec, and its report's charts draw in headless Chromium with no network.
+/// A notebook that stops working fails `make test`.
+/// </summary>
+public class NotebooksTests
+{
+    public static IEnumerable<object[]> Notebooks() =>
+        Directory.GetFiles(Path.Combine(Run.RepositoryRoot(), "notebooks"), "*.ipynb").Order().Select(f => new object[] { Path.GetFileName(f) });
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Runs_at_the_tiny_preset(string notebook)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "wb-nb-tests", "notebooks-" + Guid.NewGuid().ToString("N")[..8]);
+        var path = Path.Combine(Run.RepositoryRoot(), "notebooks", notebook);
+        var result = Run.Workbench("notebook", "run", path, "-p", "preset=tiny", "--output", output, "--timeout", "600");
+        Assert.True(result.ExitCode == 0, result.All);
+
+        var name = Path.GetFileNameWithoutExtension(notebook);
+        var executed = Path.Combine(output, name, notebook);
+        var check = Run.Python("""
+            import sys, nbformat
+            nb = nbformat.read(sys.argv[1], as_version=4)
+            nbformat.validate(nb)
+            assert nb.metadata.kernelspec.name == ".net-csharp", nb.metadata.kernelspec
+            errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+            assert not errors, errors
+            unrun = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.execution_count is None]
+            assert not unrun, unrun
+            print("ok")
+            """, executed);
+        Assert.True(check.ExitCode == 0, check.All);
+
+        var report = Path.Combine(output, name, name + ".html");
+        var html = File.ReadAllText(report);
+        var dom = Run.ChromiumDom(report, Path.Combine(output, "chromium-profile"));
+        var (charts, drawn) = Run.Charts(html, dom);
+        Assert.Equal(charts, drawn);
+    }
+}
