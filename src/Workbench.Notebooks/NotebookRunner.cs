@@ -54,6 +54,7 @@ public static class NotebookRunner
         try
         {
             var log = options.Log;
+            NotebookFile.Write(document, executed);   // exists from the start, even if the first cell never ends
             using var kernel = await WorkbenchKernel.CreateAsync(options.Verbose ? s => log.WriteLine("  " + s) : null);
             var codeCells = document.Elements.Count(IsCode);
             int executionCount = 0, index = 0;
