@@ -12,15 +12,27 @@ public sealed class DemoCommand : ICommandGroup
     {
         var preset = new Option<string>("--preset") { Description = "Pipeline preset: demo (< 15 min on 2 cores), tiny (seconds), small (64x64x16, about an hour)", DefaultValueFactory = _ => "demo" };
         var output = new Option<string>("--out") { Description = "Output folder (runs/, media/, index.html)", DefaultValueFactory = _ => "results/demo" };
-        var command = new Command("demo", "Run the whole CMD pipeline on embedded Moving MNIST and write an HTML page") { preset, output };
+        var aeSteps = new Option<long?>("--ae-steps") { Description = "Override the preset's autoencoder training steps" };
+        var contentSteps = new Option<long?>("--content-steps") { Description = "Override the preset's content-model training steps" };
+        var motionSteps = new Option<long?>("--motion-steps") { Description = "Override the preset's motion-model training steps" };
+        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (0 = libtorch's default; 1 is much faster for these small models when the cores are shared)", DefaultValueFactory = _ => 0 };
+        var command = new Command("demo", "Run the whole CMD pipeline on embedded Moving MNIST and write an HTML page") { preset, output, aeSteps, contentSteps, motionSteps, threads };
         command.SetAction(result =>
         {
             var device = GlobalOptions.ResolveDevice(result);
+            if (result.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
             foreach (var (key, value) in WorkbenchInfo.Collect().Rows()) Console.WriteLine($"{key,-16} {value}");
             var check = SmokeTraining.Run(device);
             Console.WriteLine($"{"tiny training",-16} loss {check.FirstLoss:F4} -> {check.LastLoss:F4} in {check.Steps} steps on {device.type}");
             if (check.LastLoss >= check.FirstLoss) return 1;
-            var res = DemoPipeline.Run(DemoPreset.Preset(result.GetValue(preset)!), result.GetValue(output)!, device);
+            var p = DemoPreset.Preset(result.GetValue(preset)!);
+            p = p with
+            {
+                AutoencoderSteps = result.GetValue(aeSteps) ?? p.AutoencoderSteps,
+                ContentSteps = result.GetValue(contentSteps) ?? p.ContentSteps,
+                MotionSteps = result.GetValue(motionSteps) ?? p.MotionSteps,
+            };
+            var res = DemoPipeline.Run(p, result.GetValue(output)!, device);
             Console.WriteLine($"pipeline done in {res.Seconds / 60:F1} min");
             Console.WriteLine(res.Page);
             return 0;
