@@ -126,8 +126,11 @@ public static class DemoPipeline
 
         // 5. sampling with the EMA weights, one batch for all classes
         log($"[5/5] sampling: class -> content frame (DDIM {preset.ContentSamplingSteps}, CFG 4.0) -> motion (DDIM {preset.MotionSamplingSteps}) -> decoder");
-        var contentEma = CmdPipeline.LoadContent(Path.Combine(runs, "content"), device);
-        var motionEma = CmdPipeline.LoadMotion(Path.Combine(runs, "motion"), device);
+        // EMA 0.999 keeps 0.999^n of the initial weights: after a few hundred steps it is still mostly the initialisation,
+        // so short runs sample the trained weights (paper-length runs use ema.safetensors: `workbench sample` does by default).
+        bool useEma = Math.Min(preset.ContentSteps, preset.MotionSteps) >= 5000;
+        var contentEma = CmdPipeline.LoadContent(Path.Combine(runs, "content"), device, useEma);
+        var motionEma = CmdPipeline.LoadMotion(Path.Combine(runs, "motion"), device, useEma);
         var labels = Enumerable.Range(0, contentCfg.NumClasses).SelectMany(k => Enumerable.Repeat((long)k, preset.SamplesPerClass)).ToArray();
         manual_seed(1);
         var samples = CmdPipeline.Sample(ae, contentEma.Model, motionEma, labels, preset.ContentSamplingSteps, preset.MotionSamplingSteps, batchSize: labels.Length);
