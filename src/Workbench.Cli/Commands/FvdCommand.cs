@@ -1,0 +1,142 @@
+using System.CommandLine;
+using Cmd.Metrics.Fvd;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>`workbench fvd ...`: FVD-local detector training, its sanity curves, and FVD between video sets.</summary>
+public sealed class FvdCommand : ICommandGroup
+{
+    public const string DefaultLocalWeights = "data/fvd-local/mmnist-c3d.safetensors";
+
+    public Command Build()
+    {
+        var fvd = new Command("fvd", "Frechet video distance: FVD-local (workbench-trained 3D-conv detector), R-FVD, and the detector's sanity check");
+        fvd.Subcommands.Add(TrainLocal());
+        foreach (var c in FvdCommands.More()) fvd.Subcommands.Add(c);
+        return fvd;
+    }
+
+    static Command TrainLocal()
+    {
+        var steps = new Option<int>("--steps") { Description = "training steps", DefaultValueFactory = _ => 1500 };
+        var batch = new Option<int>("--batch") { Description = "clips per step", DefaultValueFactory = _ => 16 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
+        var preset = new Option<string>("--preset") { Description = "Moving MNIST preset (tiny, small)", DefaultValueFactory = _ => "small" };
+        var outPath = new Option<string>("--out") { Description = "weights file", DefaultValueFactory = _ => DefaultLocalWeights };
+        var runDir = new Option<string>("--run-dir") { Description = "checkpoints and loss log", DefaultValueFactory = _ => "runs/fvd-local" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint (with --steps at or below it: just evaluate and write the weights)" };
+        var command = new Command("train-local", "Train the FVD-local detector (3D-conv classifier of the digits in Moving MNIST clips)")
+            { steps, batch, lr, preset, outPath, runDir, seed, resume };
+        command.SetAction(result =>
+        {
+            var o = new LocalDetectorTraining.Options(result.GetValue(preset)!, result.GetValue(steps), result.GetValue(batch), result.GetValue(lr),
+                Seed: result.GetValue(seed), OutDir: result.GetValue(runDir)!, Resume: result.GetValue(resume));
+            string commandLine = $"workbench fvd train-local --preset {o.Preset} --steps {o.Steps} --batch {o.BatchSize} --lr {o.LearningRate} --seed {o.Seed}";
+            var r = LocalDetectorTraining.Train(o, result.GetValue(outPath)!, new Dictionary<string, string> { ["command"] = commandLine });
+            Console.WriteLine($"trained FVD-local detector: steps {r.Training.StartStep}..{r.Training.EndStep} in {r.Training.Seconds:F0} s this run, loss {r.Training.FirstLoss:F4} -> {r.Training.MeanLossLast10Percent:F4} (mean of last 10%; loss log: {o.OutDir})");
+            Console.WriteLine($"test-digit accuracy (both digits right): {r.TestAccuracy:P1}");
+            Console.WriteLine($"weights: {r.WeightsPath}");
+            return 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>The other `fvd` subcommands (sanity, local, recon).</summary>
+static class FvdCommands
+{
+    static Option<string> Weights() => new("--weights")
+    {
+        Description = "FVD-local detector weights (trained by `workbench fvd train-local`)",
+        DefaultValueFactory = _ => FvdCommand.DefaultLocalWeights,
+    };
+
+    public static IEnumerable<Command> More() => [Sanity(), Local(), Recon()];
+
+    static Command Sanity()
+    {
+        var weights = Weights();
+        var clips = new Option<int>("--clips") { Description = "clips per set", DefaultValueFactory = _ => 256 };
+        var preset = new Option<string>("--preset") { Description = "Moving MNIST preset the detector was trained on", DefaultValueFactory = _ => "small" };
+        var outDir = new Option<string>("--out") { Description = "folder for the chart (HTML) and CSV", DefaultValueFactory = _ => "results" };
+        var command = new Command("sanity", "FVD-local of real vs real, and vs real clips with increasing noise / blur / frame shuffling; writes a Plotly chart")
+            { weights, clips, preset, outDir };
+        command.SetAction(result =>
+        {
+            using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
+            int n = result.GetValue(clips);
+            if (n < 8) throw new ArgumentException($"--clips must be >= 8 (got {n})");
+            var report = FvdSanity.Run(detector, Cmd.Data.MovingMnistConfig.Preset(result.GetValue(preset)!), n);
+            Console.Write(report.Format());
+            Console.WriteLine($"chart: {FvdSanity.Write(report, result.GetValue(outDir)!)}");
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Local()
+    {
+        var weights = Weights();
+        var real = new Option<string>("--real") { Description = "real videos: 'mmnist' (test digits) or a safetensors file with videos [N, L, C, H, W] in [-1, 1] (or cached stats mu/sigma)", DefaultValueFactory = _ => "mmnist" };
+        var fake = new Option<string>("--fake") { Description = "generated videos: safetensors with videos [N, L, C, H, W] in [-1, 1]", Required = true };
+        var count = new Option<int>("--count") { Description = "real clips when --real mmnist", DefaultValueFactory = _ => 512 };
+        var saveReal = new Option<string?>("--save-real-stats") { Description = "write the real statistics (mu, sigma) here for reuse as --real" };
+        var command = new Command("local", "FVD-local between real videos and generated ones") { weights, real, fake, count, saveReal };
+        command.SetAction(result =>
+        {
+            using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
+            var realStats = RealStats(detector, result.GetValue(real)!, result.GetValue(count), detector.Model.Channels);
+            if (result.GetValue(saveReal) is string path)
+                realStats.Save(path, new Dictionary<string, string> { ["protocol"] = detector.Protocol, ["detector"] = detector.DetectorName });
+            using var fakeVideos = ReadVideos(result.GetValue(fake)!);
+            var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fakeVideos));
+            Console.WriteLine(FrechetVideoDistance.Compute(detector, realStats, fakeStats));
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Recon()
+    {
+        var weights = Weights();
+        var ae = new Option<string>("--ae") { Description = "autoencoder checkpoint (from `workbench ae train`)", Required = true };
+        var count = new Option<int>("--count") { Description = "Moving MNIST test clips", DefaultValueFactory = _ => 256 };
+        var command = new Command("recon", "R-FVD (Table 4b): FVD-local between real clips and their autoencoder reconstructions") { weights, ae, count };
+        command.SetAction(result =>
+        {
+            using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
+            using var model = Cmd.Models.AutoencoderTraining.Load(result.GetValue(ae)!);
+            var c = model.Config;
+            var data = new Cmd.Data.MovingMnist(new Cmd.Data.MovingMnistConfig { Frames = c.Frames, Size = c.Height, Channels = c.Channels, Split = Cmd.Data.MnistSplit.Test }, result.GetValue(count), seed: 50_000);
+            if (c.Height != c.Width) throw new ArgumentException($"R-FVD on Moving MNIST needs a square autoencoder (got {c.Height}x{c.Width})");
+            Console.WriteLine(FrechetVideoDistance.Reconstruction(detector, FrechetVideoDistance.Batches(data, data.Count, 16), v => model.call(v)));
+            return 0;
+        });
+        return command;
+    }
+
+    static Cmd.Metrics.GaussianStats RealStats(LocalFvdDetector detector, string real, int count, int channels)
+    {
+        if (real == "mmnist")
+        {
+            var data = new Cmd.Data.MovingMnist(Cmd.Data.MovingMnistConfig.Small with { Channels = channels, Split = Cmd.Data.MnistSplit.Test }, count, seed: 50_000);
+            return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(data, count));
+        }
+        var file = Cmd.IO.SafeTensorsFile.Open(real);
+        if (file.Tensors.Any(t => t.Name == "mu")) return Cmd.Metrics.GaussianStats.Load(real);
+        using var videos = ReadVideos(real);
+        return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(videos));
+    }
+
+    static TorchSharp.torch.Tensor ReadVideos(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+        var file = Cmd.IO.SafeTensorsFile.Open(path);
+        var name = file.Tensors.Any(t => t.Name == "videos") ? "videos" : file.Tensors.Count == 1 ? file.Tensors[0].Name
+            : throw new ArgumentException($"{path}: expected a tensor named 'videos' [N, L, C, H, W] (or a single tensor)");
+        var v = file.Read(name).to(TorchSharp.torch.ScalarType.Float32);
+        if (v.dim() != 5) throw new ArgumentException($"{path}: '{name}' must be videos [N, L, C, H, W], got [{string.Join(", ", v.shape)}]");
+        return v;
+    }
+}
