@@ -26,7 +26,7 @@ public sealed class FvdCommand : ICommandGroup
         var runDir = new Option<string>("--run-dir") { Description = "checkpoints and loss log", DefaultValueFactory = _ => "runs/fvd-local" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint (with --steps at or below it: just evaluate and write the weights)" };
-        var command = new Command("train-local", "Train the FVD-local detector (3D-conv classifier of the digits in Moving MNIST clips)")
+        var command = new Command("train-local", "Train the FVD-local detector ((2+1)D-conv classifier of the digits in Moving MNIST clips)")
             { steps, batch, lr, preset, outPath, runDir, seed, resume };
         command.SetAction(result =>
         {
@@ -52,7 +52,7 @@ static class FvdCommands
         DefaultValueFactory = _ => FvdCommand.DefaultLocalWeights,
     };
 
-    public static IEnumerable<Command> More() => [Sanity(), Local(), Recon()];
+    public static IEnumerable<Command> More() => [Sanity(), Local(), Recon(), StyleGanV()];
 
     static Command Sanity()
     {
@@ -116,17 +116,52 @@ static class FvdCommands
         return command;
     }
 
-    static Cmd.Metrics.GaussianStats RealStats(LocalFvdDetector detector, string real, int count, int channels)
+    static Command StyleGanV()
+    {
+        var i3d = new Option<string?>("--i3d") { Description = $"StyleGAN-V's i3d_torchscript.pt (or set {StyleGanVDetector.EnvironmentVariable})" };
+        var real = new Option<string>("--real") { Description = "real videos: 'mmnist' or safetensors 'videos' [N, T, C, H, W] in [-1, 1] (T >= 16; one random 16-frame clip per video), or cached stats mu/sigma", DefaultValueFactory = _ => "mmnist" };
+        var fake = new Option<string>("--fake") { Description = "generated videos, same layout", Required = true };
+        var count = new Option<int>("--count") { Description = "real clips when --real mmnist", DefaultValueFactory = _ => 2048 };
+        var saveReal = new Option<string?>("--save-real-stats") { Description = "write the real statistics (mu, sigma) here for reuse as --real" };
+        var seed = new Option<int>("--seed") { Description = "clip sampling seed", DefaultValueFactory = _ => 0 };
+        var command = new Command("stylegan-v", "FVD with StyleGAN-V's protocol and TorchScript I3D (the paper's FVD)") { i3d, real, fake, count, saveReal, seed };
+        command.SetAction(result =>
+        {
+            using var detector = new StyleGanVDetector(StyleGanVDetector.ResolvePath(result.GetValue(i3d)), GlobalOptions.ResolveDevice(result));
+            var rng = new Random(result.GetValue(seed));
+            var realStats = RealStats(detector, result.GetValue(real)!, result.GetValue(count), 1, v => Clips(v, rng));
+            if (result.GetValue(saveReal) is string path)
+                realStats.Save(path, new Dictionary<string, string> { ["protocol"] = detector.Protocol, ["detector"] = detector.DetectorName });
+            using var fakeVideos = Clips(ReadVideos(result.GetValue(fake)!), rng);
+            var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fakeVideos, 8));
+            Console.WriteLine(FrechetVideoDistance.Compute(detector, realStats, fakeStats));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>One random 16-frame clip per video (StyleGAN-V); shorter videos are discarded.</summary>
+    static TorchSharp.torch.Tensor Clips(TorchSharp.torch.Tensor videos, Random rng)
+    {
+        var clips = Enumerable.Range(0, (int)videos.shape[0]).Select(i => StyleGanVDetector.RandomClip(videos[i], rng)).Where(c => c is not null).ToList();
+        if (clips.Count < 2) throw new ArgumentException($"need at least 2 videos of >= {StyleGanVDetector.Frames} frames, got {clips.Count} of [{string.Join(", ", videos.shape)}]");
+        var stacked = TorchSharp.torch.stack(clips!);
+        videos.Dispose();
+        return stacked;
+    }
+
+    static Cmd.Metrics.GaussianStats RealStats(IVideoDetector detector, string real, int count, int channels, Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? clips = null)
     {
         if (real == "mmnist")
         {
             var data = new Cmd.Data.MovingMnist(Cmd.Data.MovingMnistConfig.Small with { Channels = channels, Split = Cmd.Data.MnistSplit.Test }, count, seed: 50_000);
-            return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(data, count));
+            return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(data, count, 8));
         }
         var file = Cmd.IO.SafeTensorsFile.Open(real);
         if (file.Tensors.Any(t => t.Name == "mu")) return Cmd.Metrics.GaussianStats.Load(real);
-        using var videos = ReadVideos(real);
-        return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(videos));
+        var videos = ReadVideos(real);
+        if (clips is not null) videos = clips(videos);
+        using (videos) return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(videos, 8));
     }
 
     static TorchSharp.torch.Tensor ReadVideos(string path)
