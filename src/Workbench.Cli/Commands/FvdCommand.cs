@@ -52,7 +52,7 @@ static class FvdCommands
         DefaultValueFactory = _ => FvdCommand.DefaultLocalWeights,
     };
 
-    public static IEnumerable<Command> More() => [Sanity(), Local(), Recon(), StyleGanV()];
+    public static IEnumerable<Command> More() => [Sanity(), Local(), Recon(), StyleGanV(), Pvdm()];
 
     static Command Sanity()
     {
@@ -133,6 +133,26 @@ static class FvdCommands
             if (result.GetValue(saveReal) is string path)
                 realStats.Save(path, new Dictionary<string, string> { ["protocol"] = detector.Protocol, ["detector"] = detector.DetectorName });
             using var fakeVideos = Clips(ReadVideos(result.GetValue(fake)!), rng);
+            var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fakeVideos, 8));
+            Console.WriteLine(FrechetVideoDistance.Compute(detector, realStats, fakeStats));
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Pvdm()
+    {
+        var weights = new Option<string>("--i3d-weights") { Description = "InceptionI3d(400) weights: PVDM's i3d_pretrained_400.pt state dict converted to safetensors", Required = true };
+        var real = new Option<string>("--real") { Description = "real videos: 'mmnist' or safetensors 'videos' [N, T, C, H, W] in [-1, 1], or cached stats mu/sigma", DefaultValueFactory = _ => "mmnist" };
+        var fake = new Option<string>("--fake") { Description = "generated videos, same layout", Required = true };
+        var count = new Option<int>("--count") { Description = "real clips when --real mmnist", DefaultValueFactory = _ => 2048 };
+        var command = new Command("pvdm", "FVD with the authors' code protocol (PVDM/CMD eval/fvd: InceptionI3d logits, SVD square root); not comparable with stylegan-v")
+            { weights, real, fake, count };
+        command.SetAction(result =>
+        {
+            using var detector = PvdmDetector.Load(result.GetValue(weights)!, GlobalOptions.ResolveDevice(result));
+            var realStats = RealStats(detector, result.GetValue(real)!, result.GetValue(count), 1);
+            using var fakeVideos = ReadVideos(result.GetValue(fake)!);
             var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fakeVideos, 8));
             Console.WriteLine(FrechetVideoDistance.Compute(detector, realStats, fakeStats));
             return 0;

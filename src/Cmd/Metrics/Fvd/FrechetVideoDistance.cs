@@ -54,8 +54,10 @@ public static class FrechetVideoDistance
         return GaussianStats.FromFeatures(f);
     }
 
+    /// <summary>FVD of two statistics; the PVDM/CMD protocol uses its SVD square root, the others the eigen one (= scipy sqrtm).</summary>
     public static FvdResult Compute(IVideoDetector detector, GaussianStats real, GaussianStats fake) =>
-        new(FrechetDistance.Compute(real, fake), detector.Protocol, detector.DetectorName, real.Count, fake.Count);
+        new(FrechetDistance.Compute(real, fake, detector is PvdmDetector ? TraceSqrtMethod.PvdmSvd : TraceSqrtMethod.SymmetricEigen),
+            detector.Protocol, detector.DetectorName, real.Count, fake.Count);
 
     public static FvdResult Compute(IVideoDetector detector, IEnumerable<Tensor> real, IEnumerable<Tensor> fake) =>
         Compute(detector, Stats(detector, real), Stats(detector, fake));

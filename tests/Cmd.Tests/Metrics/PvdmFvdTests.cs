@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Cmd.IO;
+using Cmd.Metrics.Fvd;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.Metrics;
+
+public class PvdmFvdTests
+{
+    static readonly string Fixture = Path.Combine(MetricsFixtures.Dir("fvd"), "inception_i3d_reference.safetensors");
+
+    /// <summary>The fixture script's rule: keys in ordinal order, k-th tensor = sin(0.37 i + k) scaled by kind.</summary>
+    static void Deterministic(InceptionI3d model)
+    {
+        var sd = model.state_dict();
+        using var _ = no_grad();
+        int k = 0;
+        foreach (var name in sd.Keys.OrderBy(n => n, StringComparer.Ordinal))
+        {
+            var t = sd[name];
+            if (name.EndsWith("num_batches_tracked")) { k++; continue; }
+            var s = sin(0.37 * arange(t.numel(), dtype: ScalarType.Float64) + k);
+            Tensor v = name.EndsWith("running_var") ? 1.0 + 0.5 * s * s
+                : name.EndsWith("running_mean") || name.EndsWith("bias") ? 0.05 * s
+                : name.EndsWith("bn.weight") ? 1.0 + 0.1 * s
+                : s * Math.Sqrt(2.0 / (t.numel() / t.shape[0]));
+            t.copy_(v.view(t.shape).to(t.dtype));
+            k++;
+        }
+    }
+
+    [Fact]
+    public void InceptionI3dHasPvdmKeysAndMatchesPyTorch()
+    {
+        var file = SafeTensorsFile.Open(Fixture);
+        var keys = JsonSerializer.Deserialize<string[]>(file.Metadata["state_dict_keys"])!;
+        using var model = new InceptionI3d();
+        Assert.Equal(keys, model.state_dict().Keys.OrderBy(n => n, StringComparer.Ordinal).ToArray());
+        Deterministic(model);
+        model.eval();
+        using var x = sin(0.01 * arange(3L * 10 * 224 * 224, dtype: ScalarType.Float64)).to(ScalarType.Float32).view(1, 3, 10, 224, 224);
+        using var expected = file.Read("logits");
+        using (no_grad())
+        {
+            using var logits = model.call(x);
+            Assert.True(logits.allclose(expected, rtol: 1e-3, atol: 1e-4), $"max diff {(logits - expected).abs().max().item<float>()}");
+        }
+    }
+
+    [Fact]
+    public void PreprocessingMatchesPvdm()
+    {
+        var file = SafeTensorsFile.Open(Fixture);
+        using var video = file.Read("video");
+        using var expected = file.Read("preprocessed").to(ScalarType.Float32);
+        using var pre = PvdmDetector.Preprocess(video);
+        Assert.Equal(expected.shape, pre.shape);
+        Assert.True(pre.allclose(expected, atol: 2e-3), $"max diff {(pre - expected).abs().max().item<float>()}");
+        Assert.Contains("not found", Assert.Throws<FileNotFoundException>(() => PvdmDetector.Load("/nope/i3d.safetensors")).Message);
+    }
+}
