@@ -40,6 +40,11 @@ public class EfficiencyTests
         Assert.Equal(counted.ForwardFlops * counted.Batch, content.ProfiledForwardFlops, 6);
         var decoder = result.Rows.Single(r => r.Part == "decoder");
         Assert.Equal(report.Sampling.Single(r => r.Part == "decoder").ForwardFlops, decoder.ProfiledForwardFlops, 6);
+        foreach (var part in new[] { "motion latent", "video" })
+        {
+            var counted2 = report.Sampling.Single(r => r.Part == part);
+            Assert.Equal(counted2.ForwardFlops * counted2.Batch, result.Rows.Single(r => r.Part == part).ProfiledForwardFlops, 6);
+        }
         Assert.All(result.Rows, r => Assert.True(r.Forward.MedianSeconds > 0 && r.TrainStep!.MedianSeconds > 0));
         Assert.Contains("peak RSS", result.Format());
     }

@@ -122,6 +122,30 @@ public class ModelFlopTests
     }
 
     [Fact]
+    public void MotionAndCubicAnalyticCountsEqualProfiledRuns()
+    {
+        var mc = Cmd.Models.MotionDiTConfig.Tiny;
+        using (var motion = new Cmd.Models.MotionDiT(mc))
+        using (var prof = new FlopProfiler(motion))
+        using (no_grad())
+        {
+            using var z = randn(new long[] { 2, mc.LatentChannels, mc.Frames, mc.GridHeight + mc.GridWidth });
+            using var content = randn(new long[] { 2, mc.ContentChannels, mc.ContentHeight, mc.ContentWidth });
+            motion.Forward(z, tensor(new long[] { 3, 4 }), content, tensor(new long[] { 1, 2 })).Dispose();
+            Assert.Equal(prof.Total, VideoDenoiserFlops.MotionDiT(mc, 2), 6);
+        }
+        var cc = Cmd.Models.CubicVideoDiTConfig.Tiny;
+        using (var cubic = new Cmd.Models.CubicVideoDiT(cc))
+        using (var prof = new FlopProfiler(cubic))
+        using (no_grad())
+        {
+            using var x = randn(new long[] { 2, cc.Channels, cc.Frames, cc.Height, cc.Width });
+            cubic.call(x, tensor(new long[] { 3, 4 }), tensor(new long[] { 1, 2 })).Dispose();
+            Assert.Equal(prof.Total, VideoDenoiserFlops.CubicDiT(cc, 2), 6);
+        }
+    }
+
+    [Fact]
     public void PaperSizedModelsAreCountedWithoutRunning()
     {
         // DiT-XL/2 at 256px: the DiT paper reports 118.6 Gflops (multiply-adds) = 237 GFLOPs here (2 per multiply-add).

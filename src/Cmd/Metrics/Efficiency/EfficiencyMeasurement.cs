@@ -17,13 +17,9 @@ public sealed record MeasuredRow(string Method, string Part, string Network, int
 /// Times the networks of a setting that runs here (tiny, small): each network's forward pass at the batch the
 /// sampler uses (x steps = its share of sampling time) and one training step (forward, backward, Adam) at batch 1,
 /// with the process's peak resident memory while it ran and the FLOPs the profiler counted on the real layers.
-/// Networks a helper area has not landed yet are listed as not measured.
 /// </summary>
 public static class EfficiencyMeasurement
 {
-    /// <summary>Builders of the video denoisers for a setting (motion DiT, cubic baseline), registered by the diffusion area when they exist.</summary>
-    public static readonly Dictionary<string, Func<EfficiencySetting, Device, MeasurableNetwork>> Extra = new();
-
     public sealed record Result(EfficiencySetting Setting, IReadOnlyList<MeasuredRow> Rows, IReadOnlyList<string> Missing)
     {
         public string Format()
@@ -53,19 +49,10 @@ public static class EfficiencyMeasurement
         var rows = new List<MeasuredRow>();
         var missing = new List<string>();
         int g = s.Guidance ? 2 : 1;
-        var networks = new List<MeasurableNetwork>
+        var builders = new Func<EfficiencySetting, Device, MeasurableNetwork>[] { ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork };
+        foreach (var build in builders)
         {
-            ContentNetwork(s, device),
-            AutoencoderNetwork(s, device),
-        };
-        foreach (var key in new[] { "motion", "cubic" })
-        {
-            if (Extra.TryGetValue(key, out var build)) networks.Add(build(s, device));
-            else missing.Add(key == "motion" ? "CMD motion DiT (model not in the workbench yet)" : "cubic baseline (model not in the workbench yet)");
-        }
-        foreach (var n in networks)
-        {
-            using var _ = n;
+            using var n = build(s, device); // one network in memory at a time, so each peak RSS is its own
             rows.Add(Measure(n, repeats));
         }
         return new Result(s, rows, missing);
@@ -114,6 +101,36 @@ public static class EfficiencyMeasurement
             () => model.call(x, t, y),
             () => nn.functional.mse_loss(model.call(x1, t[..1], y[..1])[.., ..cfg.InChannels], x1),
             [x, t, y, x1]);
+    }
+
+    static MeasurableNetwork MotionNetwork(EfficiencySetting s, Device device)
+    {
+        var cfg = s.MotionConfig();
+        var model = new MotionDiT(cfg);
+        model.to(device);
+        var z = randn(new long[] { 1, cfg.LatentChannels, cfg.Frames, cfg.GridHeight + cfg.GridWidth }, device: device);
+        var content = randn(new long[] { 1, cfg.ContentChannels, cfg.ContentHeight, cfg.ContentWidth }, device: device);
+        var t = full(new long[] { 1 }, 10L, device: device);
+        var y = zeros(new long[] { 1 }, ScalarType.Int64, device: device);
+        return new MeasurableNetwork("CMD", "motion latent", s.Motion.Name, model, s.MotionSteps, 1,
+            () => model.Forward(z, t, content, y),
+            () => nn.functional.mse_loss(model.Forward(z, t, content, y)[.., ..cfg.LatentChannels], z),
+            [z, content, t, y]);
+    }
+
+    static MeasurableNetwork CubicNetwork(EfficiencySetting s, Device device)
+    {
+        var cfg = s.CubicConfig();
+        var model = new CubicVideoDiT(cfg);
+        model.to(device);
+        int g = s.Guidance ? 2 : 1;
+        var x = randn(new long[] { g, cfg.Channels, cfg.Frames, cfg.Height, cfg.Width }, device: device);
+        var t = full(new long[] { g }, 10L, device: device);
+        var y = zeros(new long[] { g }, ScalarType.Int64, device: device);
+        return new MeasurableNetwork("cubic", "video", $"{s.Cubic.Name} factorised", model, s.CubicSteps, g,
+            () => model.call(x, t, y),
+            () => nn.functional.mse_loss(model.call(x[..1], t[..1], y[..1])[.., ..cfg.Channels], x[..1]),
+            [x, t, y]);
     }
 
     static MeasurableNetwork AutoencoderNetwork(EfficiencySetting s, Device device)

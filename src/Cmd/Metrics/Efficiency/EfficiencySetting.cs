@@ -41,6 +41,23 @@ public sealed record EfficiencySetting
     /// <summary>Classifier-free guidance doubles the batch of the guided networks (content frame and cubic; the motion model is not guided, B.4).</summary>
     public bool Guidance { get; init; } = true;
 
+    /// <summary>The motion DiT of this setting as the workbench builds it (class-conditional).</summary>
+    public MotionDiTConfig MotionConfig() => new()
+    {
+        Name = $"{Name}-motion", LatentChannels = Autoencoder.LatentChannels, Frames = Autoencoder.Frames,
+        GridHeight = Autoencoder.GridHeight, GridWidth = Autoencoder.GridWidth,
+        ContentChannels = LatentChannels, ContentHeight = LatentHeight, ContentWidth = LatentWidth,
+        PatchSize = Motion.Patch, KeyPatchSize = KeyPatch, HiddenSize = Motion.Hidden, Depth = Motion.Depth, NumHeads = Motion.Heads,
+        MlpRatio = Motion.MlpRatio, Condition = MotionCondition.Class, NumClasses = 10,
+    };
+
+    /// <summary>The cubic baseline of this setting as the workbench builds it.</summary>
+    public CubicVideoDiTConfig CubicConfig() => new()
+    {
+        Name = $"{Name}-cubic", Channels = LatentChannels, Frames = Frames, Height = LatentHeight, Width = LatentWidth,
+        PatchSize = Cubic.Patch, HiddenSize = Cubic.Hidden, Depth = Cubic.Depth, NumHeads = Cubic.Heads, MlpRatio = Cubic.MlpRatio, NumClasses = 10,
+    };
+
     /// <summary>The same setting with another clip length (the autoencoder's L follows).</summary>
     public EfficiencySetting WithFrames(int frames) => this with { Frames = frames, Autoencoder = Autoencoder with { Frames = frames } };
 
@@ -91,7 +108,7 @@ public sealed record EfficiencySetting
             Autoencoder = AutoencoderConfig.Tiny,
             Content = new DenoiserShape("DiT w64 d2 /4", 64, 2, 4, 4.0, 4),
             Motion = new DenoiserShape("motion DiT w64 d2 /2", 64, 2, 4, 4.0, 2), KeyPatch = 8,
-            Cubic = new DenoiserShape("video DiT w64 d2 /4", 64, 2, 4, 4.0, 4),
+            Cubic = new DenoiserShape("video DiT w64 d2 /8", 64, 2, 4, 4.0, 8),
         },
     };
 }

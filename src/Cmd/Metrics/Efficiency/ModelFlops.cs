@@ -117,6 +117,16 @@ public static class VideoDenoiserFlops
         return flops;
     }
 
+    /// <summary>The workbench's MotionDiT at its config (text conditioning adds its per-sample projection).</summary>
+    public static double MotionDiT(MotionDiTConfig c, double batch = 1) =>
+        MotionDiT(batch, c.LatentChannels, c.Frames, c.GridHeight, c.GridWidth, c.PatchSize, c.ContentChannels, c.ContentHeight, c.ContentWidth,
+            c.KeyPatchSize, c.HiddenSize, c.Depth, c.MlpRatio, c.LearnSigma)
+        + (c.Condition == MotionCondition.Text ? LayerFlops.Linear(batch, c.TextDim, c.HiddenSize) : 0);
+
+    /// <summary>The workbench's CubicVideoDiT at its config.</summary>
+    public static double CubicDiT(CubicVideoDiTConfig c, double batch = 1) =>
+        CubicDiT(batch, c.Frames, c.Channels, c.Height, c.Width, c.PatchSize, c.HiddenSize, c.Depth, c.MlpRatio, c.LearnSigma);
+
     /// <summary>
     /// Cubic baseline: a video DiT over the whole L x H x W latent video (patch p per frame) with space-time
     /// factorised attention: per block adaLN modulation, spatial attention within each frame, temporal attention
