@@ -17,6 +17,7 @@ public sealed class AeCommand : ICommandGroup
         command.Subcommands.Add(Reconstruct());
         command.Subcommands.Add(Encode());
         command.Subcommands.Add(Info());
+        command.Subcommands.Add(Export());
         return command;
     }
 
@@ -185,6 +186,20 @@ public sealed class AeCommand : ICommandGroup
             using var pairs = AutoencoderReport.Encode(model, ds, r.GetValue(n), r.GetValue(batch));
             pairs.Save(r.GetValue(output)!);
             Console.WriteLine($"wrote {r.GetValue(output)}: {pairs.Count} pairs; content [{string.Join(", ", pairs.Content.shape)}], z [{string.Join(", ", pairs.Z.shape)}], label [{pairs.Count}]");
+            return 0;
+        });
+        return c;
+    }
+
+    Command Export()
+    {
+        var checkpoint = CheckpointOption();
+        var output = new Option<string>("--out") { Description = "Weights file to write (model weights + config metadata, no optimizer state)", Required = true };
+        var c = new Command("export", "Write a checkpoint's model weights alone (loads like a checkpoint in reconstruct/encode)") { checkpoint, output };
+        c.SetAction(r =>
+        {
+            AutoencoderTraining.ExportWeights(r.GetValue(checkpoint)!, r.GetValue(output)!);
+            Console.WriteLine($"wrote {r.GetValue(output)} ({new FileInfo(r.GetValue(output)!).Length / 1024} KiB)");
             return 0;
         });
         return c;

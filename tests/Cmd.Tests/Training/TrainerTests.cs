@@ -96,6 +96,13 @@ public class TrainerTests
         var loaded = AutoencoderTraining.Load(path);
         foreach (var (name, p) in m.named_parameters())
             Assert.True(p.sub(loaded.get_parameter(name)!).abs().max().item<float>() == 0f);
+        // exported weights alone load the same model
+        var weights = Path.Combine(dir, "weights.safetensors");
+        AutoencoderTraining.ExportWeights(path, weights);
+        Assert.DoesNotContain(SafeTensorsFile.Open(weights).Tensors, e => e.Name.StartsWith("optimizer."));
+        var fromWeights = AutoencoderTraining.Load(weights);
+        foreach (var (name, p) in m.named_parameters())
+            Assert.True(p.sub(fromWeights.get_parameter(name)!).abs().max().item<float>() == 0f);
     }
 
     [Fact]

@@ -45,6 +45,23 @@ public static class AutoencoderTraining
         }
     }
 
+    /// <summary>
+    /// Writes the weights alone ("model." keys and the checkpoint's metadata, no optimizer or RNG state): a
+    /// file about a third of the checkpoint's size that <see cref="Load"/> reads like a checkpoint.
+    /// </summary>
+    public static void ExportWeights(string checkpointPath, string outPath)
+    {
+        ReadConfig(checkpointPath);
+        var file = SafeTensorsFile.Open(checkpointPath);
+        var all = file.ReadAll();
+        try
+        {
+            var model = all.Where(kv => kv.Key.StartsWith(TrainingCheckpoint.ModelPrefix)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            SafeTensors.Save(outPath, model, file.Metadata.Where(kv => kv.Key != "training").ToDictionary(kv => kv.Key, kv => kv.Value));
+        }
+        finally { foreach (var t in all.Values) t.Dispose(); }
+    }
+
     /// <summary>Builds the autoencoder a checkpoint describes and loads its weights ("model." keys) in eval mode.</summary>
     public static CmdAutoencoder Load(string path, Device? device = null)
     {
