@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Cmd.Data;
+using Cmd.Metrics.Clip;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>`workbench clipsim`: CLIPSIM (mean frame-caption CLIP cosine similarity) with a CLIP model file the user brings.</summary>
+public sealed class ClipsimCommand : ICommandGroup
+{
+    public Command Build()
+    {
+        var clip = new Option<string?>("--clip") { Description = $"CLIP model: OpenAI's ViT-B-32.pt TorchScript archive, or any TorchScript with encode_image/encode_text (or set {ClipModel.EnvironmentVariable})" };
+        var vocab = new Option<string?>("--vocab") { Description = $"CLIP BPE vocabulary bpe_simple_vocab_16e6.txt.gz (or set {ClipTokenizer.EnvironmentVariable})" };
+        var videos = new Option<string>("--videos") { Description = "'mmnist' (Moving MNIST test clips, captioned with their digits' motion) or safetensors 'videos' [N, L, C, H, W] in [-1, 1]", Required = true };
+        var captions = new Option<string?>("--captions") { Description = "captions, one line per video (or a .json array); default: the videos file's 'captions' metadata" };
+        var count = new Option<int>("--count") { Description = "clips when --videos mmnist", DefaultValueFactory = _ => 64 };
+        var preset = new Option<string>("--preset") { Description = "Moving MNIST preset when --videos mmnist (tiny, small, srivastava)", DefaultValueFactory = _ => "small" };
+        var runner = new Option<string>("--runner") { Description = "auto (OpenAI archives rebuilt from their weights, others run as TorchScript), torchscript, rebuild", DefaultValueFactory = _ => "auto" };
+        runner.AcceptOnlyFromAmong("auto", "torchscript", "rebuild");
+        var truncate = new Option<bool>("--truncate") { Description = "cut captions longer than 77 tokens (clip.tokenize(truncate=True)); without it they are an error" };
+        var batch = new Option<int>("--batch") { Description = "videos per batch", DefaultValueFactory = _ => 8 };
+        var command = new Command("clipsim", "CLIPSIM: cosine similarity of CLIP image embeddings of every frame with the CLIP text embedding of the video's caption, averaged over frames, then videos (printed raw, not x100)")
+            { clip, vocab, videos, captions, count, preset, runner, truncate, batch };
+        command.SetAction(result =>
+        {
+            int b = result.GetValue(batch);
+            if (b < 1) throw new ArgumentException($"--batch must be >= 1 (got {b})");
+            var tokenizer = ClipTokenizer.Load(ClipTokenizer.ResolvePath(result.GetValue(vocab)));
+            using var model = ClipModel.Load(ClipModel.ResolvePath(result.GetValue(clip)), GlobalOptions.ResolveDevice(result), result.GetValue(runner)!);
+            string source = result.GetValue(videos)!;
+            ClipSimResult r;
+            if (source == "mmnist")
+            {
+                if (result.GetValue(captions) is not null) throw new ArgumentException("--captions cannot be used with --videos mmnist: Moving MNIST clips carry their own captions");
+                var config = MovingMnistConfig.Preset(result.GetValue(preset)!) with { Split = MnistSplit.Test };
+                var data = new MovingMnist(config, result.GetValue(count), seed: 50_000);
+                r = ClipSim.Compute(model, tokenizer, ClipSimInputs.Batches(data, data.Count, b), result.GetValue(truncate));
+                source = $"Moving MNIST {result.GetValue(preset)} test clips 0..{data.Count - 1}";
+            }
+            else
+            {
+                var (v, own) = ClipSimInputs.ReadVideos(source);
+                using var _ = v;
+                var texts = result.GetValue(captions) is string path ? ClipSimInputs.ReadCaptions(path)
+                    : own ?? throw new ArgumentException($"{source} has no 'captions' metadata: give one caption per video with --captions FILE");
+                if (texts.Count != v.shape[0]) throw new ArgumentException($"{texts.Count} captions for {v.shape[0]} videos in {source}: give one caption per video");
+                r = ClipSim.Compute(model, tokenizer, ClipSimInputs.Batches(v, texts, b), result.GetValue(truncate));
+            }
+            Console.WriteLine($"videos: {source}; tokenizer: {tokenizer.Source} ({tokenizer.MergeCount} merges)");
+            Console.WriteLine($"per-video CLIPSIM: min {r.PerVideo.Min():F4}, max {r.PerVideo.Max():F4}");
+            Console.WriteLine(r);
+            return 0;
+        });
+        return command;
+    }
+}
