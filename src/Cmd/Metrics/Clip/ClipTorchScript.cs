@@ -56,12 +56,25 @@ public sealed class ClipTorchScript : IClipModel
         try { output = module.invoke(method, input.to(device)); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidOperationException($"{Name}: TorchScript {method} failed ({e.Message.Split('\n')[0]})", e);
+            throw new InvalidOperationException($"{Name}: TorchScript {method} failed ({Cause(e.Message)}){Hint(e.Message)}", e);
         }
         if (output is not Tensor t || t.dim() != 2 || t.shape[0] != batch)
             throw new InvalidDataException($"{Name}: {method} should return embeddings [{batch}, D], got {(output is Tensor o ? $"[{string.Join(", ", o.shape)}]" : output?.GetType().Name ?? "nothing")}");
         return t.to(ScalarType.Float32).cpu().MoveToOuterDisposeScope();
     }
+
+    /// <summary>The interpreter's "RuntimeError: ..." line (its first sentence), else the message's first line.</summary>
+    static string Cause(string message)
+    {
+        var line = message.Split('\n').FirstOrDefault(l => l.StartsWith("RuntimeError: ")) is { } r ? r["RuntimeError: ".Length..] : message.Split('\n')[0];
+        int stop = line.IndexOf(". ", StringComparison.Ordinal);
+        return stop > 0 ? line[..(stop + 1)] : line;
+    }
+
+    static string Hint(string message) =>
+        message.Contains("CUDA") || message.Contains("Half")
+            ? "; its graph was traced for CUDA/fp16 like OpenAI's ViT-B-32.pt, which only graph patching (clip.load(jit=True)) could fix: run it with --runner rebuild (or auto)"
+            : "";
 
     public void Dispose() => module.Dispose();
 }
