@@ -19,8 +19,9 @@ public sealed class ClipsimCommand : ICommandGroup
         runner.AcceptOnlyFromAmong("auto", "torchscript", "rebuild");
         var truncate = new Option<bool>("--truncate") { Description = "cut captions longer than 77 tokens (clip.tokenize(truncate=True)); without it they are an error" };
         var batch = new Option<int>("--batch") { Description = "videos per batch", DefaultValueFactory = _ => 8 };
+        var csv = new Option<string?>("--per-video") { Description = "write each video's CLIPSIM (mean over its frames) and caption to this CSV" };
         var command = new Command("clipsim", "CLIPSIM: cosine similarity of CLIP image embeddings of every frame with the CLIP text embedding of the video's caption, averaged over frames, then videos (printed raw, not x100)")
-            { clip, vocab, videos, captions, count, preset, runner, truncate, batch };
+            { clip, vocab, videos, captions, count, preset, runner, truncate, batch, csv };
         command.SetAction(result =>
         {
             int b = result.GetValue(batch);
@@ -49,6 +50,7 @@ public sealed class ClipsimCommand : ICommandGroup
             Console.WriteLine($"videos: {source}; tokenizer: {tokenizer.Source} ({tokenizer.MergeCount} merges)");
             Console.WriteLine($"per-video CLIPSIM: min {r.PerVideo.Min():F4}, max {r.PerVideo.Max():F4}");
             Console.WriteLine(r);
+            if (result.GetValue(csv) is string csvPath) Console.WriteLine($"per-video values: {ClipSimInputs.WritePerVideo(r, csvPath)}");
             return 0;
         });
         return command;

@@ -23,8 +23,11 @@ public class ClipsimCliTests
         string videos = Path.Combine(dir, "fake.safetensors"), caps = Path.Combine(dir, "captions.txt");
         SafeTensors.Save(videos, new Dictionary<string, Tensor> { ["videos"] = grey });
         File.WriteAllLines(caps, captions);
-        var r = CliRunner.Run("clipsim", "--clip", StandIn, "--vocab", Vocab, "--videos", videos, "--captions", caps);
+        string csv = Path.Combine(dir, "per-video.csv");
+        var r = CliRunner.Run("clipsim", "--clip", StandIn, "--vocab", Vocab, "--videos", videos, "--captions", caps, "--per-video", csv);
         Assert.True(r.ExitCode == 0, r.StdErr);
+        var rows = File.ReadAllLines(csv)[2..].Select(l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(perVideo, rows, (a, b) => Math.Abs(a - b) < 1e-5);
         Assert.Contains($"CLIPSIM {perVideo.Average().ToString("F4", CultureInfo.InvariantCulture)} (", r.StdOut);
         Assert.Contains("standin_clip_torchscript.pt", r.StdOut);
         Assert.Contains("not x100", r.StdOut);

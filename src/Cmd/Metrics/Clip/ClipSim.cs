@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Cmd.Metrics.Clip;
 
 /// <summary>A CLIPSIM value with what made it. The value is the raw mean cosine (some papers print it x100).</summary>
-public sealed record ClipSimResult(double Value, int Videos, long Frames, string Model, string Runner, double[] PerVideo)
+public sealed record ClipSimResult(double Value, int Videos, long Frames, string Model, string Runner, double[] PerVideo, string[] Captions)
 {
     public override string ToString() =>
         $"CLIPSIM {Value:F4} (mean frame-caption cosine similarity, raw, not x100; {Videos} videos, {Frames} frames; CLIP {Model}, {Runner})";
@@ -41,16 +41,18 @@ public static class ClipSim
     public static ClipSimResult Compute(IClipModel model, ClipTokenizer tokenizer, IEnumerable<(Tensor Videos, IReadOnlyList<string> Captions)> batches, bool truncate = false)
     {
         var perVideo = new List<double>();
+        var texts = new List<string>();
         long frames = 0;
         foreach (var (videos, captions) in batches)
         {
             using var sim = FrameSimilarities(model, tokenizer, videos, captions, truncate);
             using var mean = sim.to(ScalarType.Float64).mean([1]);
             perVideo.AddRange(mean.data<double>().ToArray());
+            texts.AddRange(captions);
             frames += sim.numel();
         }
         if (perVideo.Count == 0) throw new ArgumentException("CLIPSIM: no videos");
-        return new ClipSimResult(perVideo.Average(), perVideo.Count, frames, model.Name, model.Runner, perVideo.ToArray());
+        return new ClipSimResult(perVideo.Average(), perVideo.Count, frames, model.Name, model.Runner, perVideo.ToArray(), texts.ToArray());
     }
 
     static Tensor Normalise(Tensor x) => x / x.norm(-1, keepdim: true);

@@ -42,6 +42,17 @@ public static class ClipSimInputs
         return File.ReadAllLines(path);
     }
 
+    /// <summary>Writes "video,clipsim,caption" rows (full precision) with a header naming the model; returns the path.</summary>
+    public static string WritePerVideo(ClipSimResult r, string path)
+    {
+        var sb = new System.Text.StringBuilder($"# {r}\nvideo,clipsim,caption\n");
+        for (int i = 0; i < r.PerVideo.Length; i++)
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},{r.PerVideo[i]:R},\"{r.Captions[i].Replace("\"", "\"\"")}\"\n");
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } dir) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, sb.ToString());
+        return path;
+    }
+
     /// <summary>Batches of (videos, captions) of a tensor of videos.</summary>
     public static IEnumerable<(Tensor Videos, IReadOnlyList<string> Captions)> Batches(Tensor videos, IReadOnlyList<string> captions, int batch = 8)
     {
