@@ -13,11 +13,11 @@ namespace Cmd.Metrics.Clip;
 /// <c>&lt;|startoftext|&gt;</c>, <c>&lt;|endoftext|&gt;</c> (ids 49406 and 49407 with the real file); rows of 77 ids
 /// (start, BPE ids, end, zeros).
 /// <para>Text cleaning: the official code runs <c>ftfy.fix_text</c>, then <c>html.unescape</c> twice, collapses
-/// whitespace and lower-cases. ftfy has no .NET port: we HTML-unescape twice, collapse whitespace and lower-case,
-/// which equals ftfy's result on plain, NFC-normalised UTF-8 text (what ftfy would repair: mojibake, curly quotes,
-/// ligatures, full-width forms, control characters, is left as it is here). Python's full-Unicode <c>lower()</c> and
-/// HTML5 named entities without a semicolon are also not reproduced (.NET lower-cases per character and decodes the
-/// HTML 4 entities).</para>
+/// whitespace and lower-cases. ftfy has no .NET port: <see cref="ClipTextFix"/> does its fixes for text that is not
+/// mojibake (curly quotes, ligatures, full-width forms, control characters, NFC; checked against ftfy 6.3.1), then we
+/// HTML-unescape twice, collapse whitespace and lower-case. Not reproduced: ftfy's mojibake repair, Python's
+/// full-Unicode <c>lower()</c> (.NET lower-cases per character) and HTML5 named entities without a semicolon (.NET
+/// decodes the HTML 4 set).</para>
 /// </summary>
 public sealed class ClipTokenizer
 {
@@ -109,10 +109,10 @@ public sealed class ClipTokenizer
         : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } env ? env
         : throw new ArgumentException($"no CLIP vocabulary: pass --vocab /path/to/bpe_simple_vocab_16e6.txt.gz or set {EnvironmentVariable} (it ships in openai/CLIP's clip/ folder; the workbench never downloads it)");
 
-    /// <summary>basic_clean + whitespace_clean + lower() (see the class remarks for what ftfy would add).</summary>
+    /// <summary>basic_clean + whitespace_clean + lower() (see the class remarks for what of ftfy is reproduced).</summary>
     public static string Clean(string text)
     {
-        text = WebUtility.HtmlDecode(WebUtility.HtmlDecode(text)).Trim();
+        text = WebUtility.HtmlDecode(WebUtility.HtmlDecode(ClipTextFix.Fix(text))).Trim();
         return Whitespace.Replace(text, " ").Trim().ToLowerInvariant();
     }
 
