@@ -18,9 +18,9 @@ public sealed class FvdCommand : ICommandGroup
 
     static Command TrainLocal()
     {
-        var steps = new Option<int>("--steps") { Description = "training steps", DefaultValueFactory = _ => 1500 };
-        var batch = new Option<int>("--batch") { Description = "clips per step", DefaultValueFactory = _ => 16 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
+        var steps = new Option<int>("--steps") { Description = "training steps", DefaultValueFactory = _ => 4000 };
+        var batch = new Option<int>("--batch") { Description = "clips per step", DefaultValueFactory = _ => 32 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 2e-3 };
         var preset = new Option<string>("--preset") { Description = "Moving MNIST preset (tiny, small)", DefaultValueFactory = _ => "small" };
         var outPath = new Option<string>("--out") { Description = "weights file", DefaultValueFactory = _ => DefaultLocalWeights };
         var runDir = new Option<string>("--run-dir") { Description = "checkpoints and loss log", DefaultValueFactory = _ => "runs/fvd-local" };

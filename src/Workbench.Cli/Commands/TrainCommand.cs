@@ -29,13 +29,14 @@ public sealed class TrainCommand : ICommandGroup
         public readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's checkpoint" };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         public readonly Option<long> CheckpointEvery = new("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 500 };
+        public readonly Option<double> MaxMinutes = new("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit; --resume continues", DefaultValueFactory = _ => 0 };
 
-        public void AddTo(Command c) { foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery }) c.Options.Add(o); }
+        public void AddTo(Command c) { foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes }) c.Options.Add(o); }
 
         public TrainingOptions Options(ParseResult r) => DiffusionTraining.PaperOptions with
         {
             Steps = r.GetValue(Steps), LearningRate = r.GetValue(Lr), OutDir = r.GetValue(Out)!, Resume = r.GetValue(Resume),
-            Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery),
+            Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery), MaxMinutes = r.GetValue(MaxMinutes),
         };
 
         public static void Report(TrainingResult res, string outDir) =>

@@ -13,7 +13,7 @@ namespace Cmd.Metrics.Fvd;
 /// </summary>
 public static class LocalDetectorTraining
 {
-    public sealed record Options(string Preset = "small", int Steps = 1500, int BatchSize = 16, double LearningRate = 1e-3,
+    public sealed record Options(string Preset = "small", int Steps = 4000, int BatchSize = 32, double LearningRate = 2e-3,
         int Clips = 50_000, int Seed = 0, string OutDir = "runs/fvd-local", bool Progress = true, bool Resume = false);
 
     public sealed record Result(LocalVideoDetector Detector, TrainingResult Training, double TestAccuracy, string WeightsPath);
@@ -67,6 +67,7 @@ public static class LocalDetectorTraining
     {
         var data = new MovingMnist(cfg, clips, seed: 777);
         int correct = 0;
+        bool wasTraining = detector.training;
         detector.eval();
         for (int start = 0; start < clips; start += batch)
         {
@@ -82,7 +83,7 @@ public static class LocalDetectorTraining
                 if (top.SetEquals(truth)) correct++;
             }
         }
-        detector.train();
+        detector.train(wasTraining);
         return (double)correct / clips;
     }
 

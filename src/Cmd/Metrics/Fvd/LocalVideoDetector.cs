@@ -6,23 +6,22 @@ namespace Cmd.Metrics.Fvd;
 
 /// <summary>
 /// One (2+1)D stage: a spatial 3x3 convolution on every frame, then a temporal convolution of 3 frames at every
-/// position (kernel (3, 1) on the [B, C, L, H*W] view), each followed by GroupNorm and SiLU (R(2+1)D, Tran et al. 2018).
+/// position (kernel (3, 1) on the [B, C, L, H*W] view), each followed by BatchNorm and SiLU (R(2+1)D, Tran et al. 2018).
+/// BatchNorm, not GroupNorm: with GroupNorm before global average pooling every sample's pooled features came out
+/// nearly the same (per-sample normalisation removes what pooling keeps) and the detector never left chance.
 /// </summary>
 public sealed class Conv2Plus1d : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d spatial, temporal;
-    readonly GroupNorm spatial_norm, temporal_norm;
+    readonly BatchNorm2d spatial_norm, temporal_norm;
 
     public Conv2Plus1d(int cin, int cout, int spatialStride, int temporalStride) : base(nameof(Conv2Plus1d))
     {
         spatial = nn.Conv2d(cin, cout, 3, stride: spatialStride, padding: 1);
-        spatial_norm = nn.GroupNorm(Math.Min(8, cout), cout);
+        spatial_norm = nn.BatchNorm2d(cout);
         temporal = nn.Conv2d(cout, cout, (3, 1), stride: (temporalStride, 1), padding: (1, 0));
-        temporal_norm = nn.GroupNorm(Math.Min(8, cout), cout);
+        temporal_norm = nn.BatchNorm2d(cout);
         RegisterComponents();
-        // TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (seen: 1e25 and NaN): set PyTorch's ones/zeros.
-        foreach (var norm in new[] { spatial_norm, temporal_norm })
-            using (no_grad()) { norm.weight!.fill_(1); norm.bias!.zero_(); }
     }
 
     /// <summary>x: [B, L, C, H, W] -> [B, L', C', H', W'].</summary>
