@@ -17,7 +17,9 @@ namespace Cmd.Metrics.Clip;
 /// mojibake (curly quotes, ligatures, full-width forms, control characters, NFC; checked against ftfy 6.3.1), then we
 /// HTML-unescape twice, collapse whitespace and lower-case. Not reproduced: ftfy's mojibake repair, Python's
 /// full-Unicode <c>lower()</c> (.NET lower-cases per character) and HTML5 named entities without a semicolon (.NET
-/// decodes the HTML 4 set).</para>
+/// decodes the HTML 4 set). The pre-tokeniser is .NET's Regex over UTF-16, so letters and digits outside the Basic
+/// Multilingual Plane (e.g. U+1D4A5) fall into the "other symbols" class rather than \p{L}/\p{N} as in Python's
+/// regex; emoji fall into that class in both.</para>
 /// </summary>
 public sealed class ClipTokenizer
 {
