@@ -10,6 +10,9 @@ namespace Cmd.Data;
 /// </summary>
 public sealed class MovingMnist : IVideoDataset
 {
+    /// <summary>Seed of the "real" evaluation clips (test digits) that FVD, FVD-local sanity and CLIPSIM all draw, so their real sets agree.</summary>
+    public const long EvaluationSeed = 50_000;
+
     static readonly string[] classNames = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray();
 
     readonly MnistDigits digits;

@@ -34,7 +34,7 @@ public sealed class ClipsimCommand : ICommandGroup
             {
                 if (result.GetValue(captions) is not null) throw new ArgumentException("--captions cannot be used with --videos mmnist: Moving MNIST clips carry their own captions");
                 var config = MovingMnistConfig.Preset(result.GetValue(preset)!) with { Split = MnistSplit.Test };
-                var data = new MovingMnist(config, result.GetValue(count), seed: 50_000);
+                var data = new MovingMnist(config, result.GetValue(count), seed: MovingMnist.EvaluationSeed);
                 r = ClipSim.Compute(model, tokenizer, ClipSimInputs.Batches(data, data.Count, b), result.GetValue(truncate));
                 source = $"Moving MNIST {result.GetValue(preset)} test clips 0..{data.Count - 1}";
             }

@@ -22,7 +22,7 @@ public sealed class FvdCommand : ICommandGroup
         var batch = new Option<int>("--batch") { Description = "clips per step", DefaultValueFactory = _ => 32 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 2e-3 };
         var preset = new Option<string>("--preset") { Description = "Moving MNIST preset (tiny, small)", DefaultValueFactory = _ => "small" };
-        var outPath = new Option<string>("--out") { Description = "weights file", DefaultValueFactory = _ => DefaultLocalWeights };
+        var outPath = new Option<string>("--out") { Description = $"weights file (the shipped detector is {DefaultLocalWeights}; pass it here to replace it)", DefaultValueFactory = _ => "runs/fvd-local/detector.safetensors" };
         var runDir = new Option<string>("--run-dir") { Description = "checkpoints and loss log", DefaultValueFactory = _ => "runs/fvd-local" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "continue from the run folder's checkpoint (with --steps at or below it: just evaluate and write the weights)" };
@@ -108,7 +108,7 @@ static class FvdCommands
             using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
             using var model = Cmd.Models.AutoencoderTraining.Load(result.GetValue(ae)!);
             var c = model.Config;
-            var data = new Cmd.Data.MovingMnist(new Cmd.Data.MovingMnistConfig { Frames = c.Frames, Size = c.Height, Channels = c.Channels, Split = Cmd.Data.MnistSplit.Test }, result.GetValue(count), seed: 50_000);
+            var data = new Cmd.Data.MovingMnist(new Cmd.Data.MovingMnistConfig { Frames = c.Frames, Size = c.Height, Channels = c.Channels, Split = Cmd.Data.MnistSplit.Test }, result.GetValue(count), seed: Cmd.Data.MovingMnist.EvaluationSeed);
             if (c.Height != c.Width) throw new ArgumentException($"R-FVD on Moving MNIST needs a square autoencoder (got {c.Height}x{c.Width})");
             Console.WriteLine(FrechetVideoDistance.Reconstruction(detector, FrechetVideoDistance.Batches(data, data.Count, 16), v => model.call(v)));
             return 0;
@@ -174,7 +174,7 @@ static class FvdCommands
     {
         if (real == "mmnist")
         {
-            var data = new Cmd.Data.MovingMnist(Cmd.Data.MovingMnistConfig.Small with { Channels = channels, Split = Cmd.Data.MnistSplit.Test }, count, seed: 50_000);
+            var data = new Cmd.Data.MovingMnist(Cmd.Data.MovingMnistConfig.Small with { Channels = channels, Split = Cmd.Data.MnistSplit.Test }, count, seed: Cmd.Data.MovingMnist.EvaluationSeed);
             return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(data, count, 8));
         }
         var file = Cmd.IO.SafeTensorsFile.Open(real);
@@ -184,14 +184,5 @@ static class FvdCommands
         using (videos) return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(videos, 8));
     }
 
-    static TorchSharp.torch.Tensor ReadVideos(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
-        var file = Cmd.IO.SafeTensorsFile.Open(path);
-        var name = file.Tensors.Any(t => t.Name == "videos") ? "videos" : file.Tensors.Count == 1 ? file.Tensors[0].Name
-            : throw new ArgumentException($"{path}: expected a tensor named 'videos' [N, L, C, H, W] (or a single tensor)");
-        var v = file.Read(name).to(TorchSharp.torch.ScalarType.Float32);
-        if (v.dim() != 5) throw new ArgumentException($"{path}: '{name}' must be videos [N, L, C, H, W], got [{string.Join(", ", v.shape)}]");
-        return v;
-    }
+    static TorchSharp.torch.Tensor ReadVideos(string path) => Cmd.Data.VideoTensorFile.Read(path).Videos;
 }

@@ -8,27 +8,8 @@ namespace Cmd.Metrics.Clip;
 /// <summary>Videos and captions for CLIPSIM from files, or Moving MNIST clips with their own captions.</summary>
 public static class ClipSimInputs
 {
-    /// <summary>
-    /// Videos [N, L, C, H, W] in [-1, 1] from a safetensors file (the tensor "videos", or its only tensor), with the
-    /// captions of its metadata "captions" (a JSON array, as the workbench's clip caches write it) when there are any.
-    /// </summary>
-    public static (Tensor Videos, IReadOnlyList<string>? Captions) ReadVideos(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: videos file not found", path);
-        var file = SafeTensorsFile.Open(path);
-        var name = file.Tensors.Any(t => t.Name == "videos") ? "videos" : file.Tensors.Count == 1 ? file.Tensors[0].Name
-            : throw new ArgumentException($"{path}: expected a tensor named 'videos' [N, L, C, H, W] (or a single tensor), found {string.Join(", ", file.Tensors.Take(4).Select(t => t.Name))}{(file.Tensors.Count > 4 ? ", ..." : "")}");
-        var shape = file[name].Shape;
-        if (shape.Length != 5 || (shape[2] != 1 && shape[2] != 3))
-            throw new ArgumentException($"{path}: '{name}' must be videos [N, L, C in (1, 3), H, W] in [-1, 1], got [{string.Join(", ", shape)}]");
-        IReadOnlyList<string>? captions = null;
-        if (file.Metadata.TryGetValue("captions", out var json))
-        {
-            try { captions = JsonSerializer.Deserialize<string[]>(json); }
-            catch (JsonException e) { throw new InvalidDataException($"{path}: metadata 'captions' is not a JSON array of strings ({e.Message})", e); }
-        }
-        return (file.Read(name).to(ScalarType.Float32), captions);
-    }
+    /// <summary>Videos and their metadata captions (<see cref="VideoTensorFile.Read"/>: layout, dtype and range checked).</summary>
+    public static (Tensor Videos, IReadOnlyList<string>? Captions) ReadVideos(string path) => VideoTensorFile.Read(path);
 
     /// <summary>Captions, one per line (a .json file: a JSON array of strings).</summary>
     public static IReadOnlyList<string> ReadCaptions(string path)
@@ -64,7 +45,8 @@ public static class ClipSimInputs
         }
     }
 
-    /// <summary>Clips [start, start + count) of a dataset with their own captions, in batches.</summary>
+    /// <summary>Clips [start, start + count) of a dataset with their own captions, in batches streamed one at a time:
+    /// each batch's tensor is disposed when the next is asked for (don't keep them, e.g. with ToList).</summary>
     public static IEnumerable<(Tensor Videos, IReadOnlyList<string> Captions)> Batches(IVideoDataset data, int count, int batch = 8, int start = 0)
     {
         if (count < 1 || count > data.Count - start) throw new ArgumentException($"{data.Name}: asked for {count} clips from {start} but the dataset has {data.Count}");
@@ -74,7 +56,8 @@ public static class ClipSimInputs
             var videos = stack(clips.Select(c => c.Frames));
             var captions = clips.Select(c => c.Caption).ToArray();
             foreach (var c in clips) c.Dispose();
-            yield return (videos, captions);
+            try { yield return (videos, captions); }
+            finally { videos.Dispose(); }
         }
     }
 }

@@ -10,6 +10,14 @@ public sealed record DenoiserShape(string Name, int Hidden, int Depth, int Heads
         var c = DiTConfig.Named(name);
         return new DenoiserShape(name, c.HiddenSize, c.Depth, c.NumHeads, c.MlpRatio, c.PatchSize);
     }
+
+    /// <summary>The shape of a content-DiT preset (so counted and trained models cannot drift apart).</summary>
+    public static DenoiserShape FromContent(string name, DiTConfig c) =>
+        new($"{name} (w{c.HiddenSize} d{c.Depth} /{c.PatchSize})", c.HiddenSize, c.Depth, c.NumHeads, c.MlpRatio, c.PatchSize);
+
+    /// <summary>The shape of a motion-DiT preset (z patch; its key patch goes in <see cref="EfficiencySetting.KeyPatch"/>).</summary>
+    public static DenoiserShape FromMotion(MotionDiTConfig c) =>
+        new($"motion DiT {c.Name} (w{c.HiddenSize} d{c.Depth} /{c.PatchSize})", c.HiddenSize, c.Depth, c.NumHeads, c.MlpRatio, c.PatchSize);
 }
 
 /// <summary>
@@ -93,11 +101,11 @@ public sealed record EfficiencySetting
         ["small"] = new()
         {
             Name = "small",
-            Description = "Moving MNIST 64x64 x 16 frames in pixel space (1 channel): autoencoder 'small', content/motion/cubic DiTs of width 256, depth 6, 4 heads (content patch 4, motion patch 2, key patch 8, cubic patch 4); runs on 2 CPU cores",
+            Description = "Moving MNIST 64x64 x 16 frames in pixel space (1 channel): autoencoder 'small', content/motion/cubic DiTs of width 256, depth 6, 4 heads (content patch 8, motion patch 2, key patch 8, cubic patch 4): the presets the workbench trains; runs on 2 CPU cores",
             PixelHeight = 64, PixelWidth = 64, LatentFactor = 1, LatentChannels = 1,
             Autoencoder = AutoencoderConfig.Small,
-            Content = new DenoiserShape("DiT w256 d6 /4", 256, 6, 4, 4.0, 4),
-            Motion = new DenoiserShape("motion DiT w256 d6 /2", 256, 6, 4, 4.0, 2), KeyPatch = 8,
+            Content = DenoiserShape.FromContent("content DiT small", ContentDiT.Small),
+            Motion = DenoiserShape.FromMotion(MotionDiTConfig.Small), KeyPatch = MotionDiTConfig.Small.KeyPatchSize,
             Cubic = new DenoiserShape("video DiT w256 d6 /4", 256, 6, 4, 4.0, 4),
         },
         ["tiny"] = new()
@@ -106,8 +114,8 @@ public sealed record EfficiencySetting
             Description = "tests: Moving MNIST 32x32 x 8 frames, autoencoder 'tiny', DiTs of width 64, depth 2",
             Frames = 8, PixelHeight = 32, PixelWidth = 32, LatentFactor = 1, LatentChannels = 1,
             Autoencoder = AutoencoderConfig.Tiny,
-            Content = new DenoiserShape("DiT w64 d2 /4", 64, 2, 4, 4.0, 4),
-            Motion = new DenoiserShape("motion DiT w64 d2 /2", 64, 2, 4, 4.0, 2), KeyPatch = 8,
+            Content = DenoiserShape.FromContent("content DiT tiny", ContentDiT.Tiny),
+            Motion = DenoiserShape.FromMotion(MotionDiTConfig.Tiny), KeyPatch = MotionDiTConfig.Tiny.KeyPatchSize,
             Cubic = new DenoiserShape("video DiT w64 d2 /8", 64, 2, 4, 4.0, 8),
         },
     };

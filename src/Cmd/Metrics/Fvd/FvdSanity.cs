@@ -45,7 +45,7 @@ public static class FvdSanity
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var cfg = config with { Split = MnistSplit.Test };
-        var setA = new MovingMnist(cfg, clips, seed: 50_000 + seed);
+        var setA = new MovingMnist(cfg, clips, seed: MovingMnist.EvaluationSeed + seed);
         var setB = new MovingMnist(cfg, clips, seed: 60_000 + seed);
         var realA = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(setA, clips, batch));
         using var videosB = cat(FrechetVideoDistance.Batches(setB, clips, batch).ToList(), 0);
