@@ -40,7 +40,7 @@ public sealed class ClipsimCommand : ICommandGroup
             }
             else
             {
-                var (v, own) = ClipSimInputs.ReadVideos(source);
+                var (v, own) = VideoTensorFile.Read(source);
                 using var _ = v;
                 var texts = result.GetValue(captions) is string path ? ClipSimInputs.ReadCaptions(path)
                     : own ?? throw new ArgumentException($"{source} has no 'captions' metadata: give one caption per video with --captions FILE");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Cmd.Data;
-using Cmd.IO;
 using static TorchSharp.torch;
 
 namespace Cmd.Metrics.Clip;
@@ -8,9 +7,6 @@ namespace Cmd.Metrics.Clip;
 /// <summary>Videos and captions for CLIPSIM from files, or Moving MNIST clips with their own captions.</summary>
 public static class ClipSimInputs
 {
-    /// <summary>Videos and their metadata captions (<see cref="VideoTensorFile.Read"/>: layout, dtype and range checked).</summary>
-    public static (Tensor Videos, IReadOnlyList<string>? Captions) ReadVideos(string path) => VideoTensorFile.Read(path);
-
     /// <summary>Captions, one per line (a .json file: a JSON array of strings).</summary>
     public static IReadOnlyList<string> ReadCaptions(string path)
     {
