@@ -43,13 +43,7 @@ public static class CmdPipeline
         if (!meta.TryGetValue("model_kind", out var k) || k != kind || !meta.TryGetValue("model_config", out var json))
             throw new InvalidDataException($"{file}: not a {kind} file (metadata model_kind is '{k ?? "missing"}')");
         var model = build(json);
-        var all = SafeTensors.Load(file);
-        try
-        {
-            var weights = all.Keys.Any(x => x.StartsWith(TrainingCheckpoint.ModelPrefix, StringComparison.Ordinal)) ? TrainingCheckpoint.ModelTensors(all) : all;
-            ModuleState.Load(model, weights, file);
-        }
-        finally { foreach (var t in all.Values) t.Dispose(); }
+        TrainingCheckpoint.LoadWeights(model, file);
         if (device is not null) model.to(device);
         model.eval();
         return new LoadedDiffusionModel<T>(model, meta, file);

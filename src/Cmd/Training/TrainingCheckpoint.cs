@@ -57,6 +57,14 @@ public static class TrainingCheckpoint
         finally { foreach (var t in all.Values) t.Dispose(); }
     }
 
+    /// <summary>Loads weights into <paramref name="model"/> from a training checkpoint ("model." keys) or a plain state-dict file (EMA, exported, converted PyTorch).</summary>
+    public static void LoadWeights(nn.Module model, string path)
+    {
+        var all = SafeTensors.Load(path);
+        try { ModuleState.Load(model, all.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal)) ? ModelTensors(all) : all, path); }
+        finally { foreach (var t in all.Values) t.Dispose(); }
+    }
+
     /// <summary>The "model." tensors of a checkpoint, with the prefix removed (PyTorch state-dict keys).</summary>
     public static Dictionary<string, Tensor> ModelTensors(IReadOnlyDictionary<string, Tensor> checkpoint) =>
         checkpoint.Where(kv => kv.Key.StartsWith(ModelPrefix)).ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);

@@ -100,9 +100,11 @@ public sealed class AeCommand : ICommandGroup
         var seed = new Option<int>("--seed") { Description = "Seed of weights and batch order", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output folder (checkpoint.safetensors, loss.csv)", DefaultValueFactory = _ => "runs/ae" };
         var resume = new Option<bool>("--resume") { Description = "Continue from <out>/checkpoint.safetensors" };
+        var init = new Option<string?>("--init") { Description = "Fine-tune: start from this autoencoder's weights (checkpoint or `ae export` file; fresh optimizer)" };
+        var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
         { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, dataset, count, dataSeed,
-          steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume };
+          steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -130,6 +132,11 @@ public sealed class AeCommand : ICommandGroup
             AutoencoderData.CheckFits(ds, config);
             manual_seed(options.Seed);
             using var model = new CmdAutoencoder(config);
+            if (r.GetValue(init) is string from && !(options.Resume && File.Exists(ckpt)))
+            {
+                var fresh = AutoencoderTraining.InitFrom(model, from, r.GetValue(initFresh));
+                Console.WriteLine($"initialised from {from}" + (fresh.Count > 0 ? $" except {string.Join(", ", fresh)} (fresh init)" : ""));
+            }
             model.to(device);
             Console.WriteLine($"autoencoder {config.Name} ({config.Variant}): {model.ParameterCount():N0} parameters, {config.TokensPerVideo} tokens/video, " +
                               $"z = {config.LatentChannels}x{config.Frames}x({config.GridHeight}+{config.GridWidth}); data {ds.Name} train split {ds.Shape} x {ds.Count}; " +

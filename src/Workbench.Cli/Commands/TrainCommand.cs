@@ -28,16 +28,25 @@ public sealed class TrainCommand : ICommandGroup
         public readonly Option<string> Out = new("--out") { Description = "Run folder (checkpoint.safetensors, ema.safetensors, loss.csv)", Required = true };
         public readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's checkpoint" };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
+        public readonly Option<string?> Init = new("--init") { Description = "Fine-tune: start from these weights (a run's checkpoint.safetensors or ema.safetensors, or converted PyTorch weights with official keys, e.g. DiT-XL-2-256x256)" };
         public readonly Option<long> CheckpointEvery = new("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 500 };
         public readonly Option<double> MaxMinutes = new("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit; --resume continues", DefaultValueFactory = _ => 0 };
 
-        public void AddTo(Command c) { foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes }) c.Options.Add(o); }
+        public void AddTo(Command c) { foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init }) c.Options.Add(o); }
 
         public TrainingOptions Options(ParseResult r) => DiffusionTraining.PaperOptions with
         {
             Steps = r.GetValue(Steps), LearningRate = r.GetValue(Lr), OutDir = r.GetValue(Out)!, Resume = r.GetValue(Resume),
             Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery), MaxMinutes = r.GetValue(MaxMinutes),
         };
+
+        /// <summary>--init: weights loaded before training (a resumed run then overwrites them with its checkpoint).</summary>
+        public void InitWeights(ParseResult r, torch.nn.Module model)
+        {
+            if (r.GetValue(Init) is not string weights) return;
+            TrainingCheckpoint.LoadWeights(model, weights);
+            Console.WriteLine($"initialised from {weights}");
+        }
 
         public static void Report(TrainingResult res, string outDir) =>
             Console.WriteLine($"trained steps {res.StartStep}..{res.EndStep} in {res.Seconds:F1} s: loss {res.FirstLoss:F4} -> {res.LastLoss:F4} (mean of last 10%: {res.MeanLossLast10Percent:F4}); wrote {outDir}");
@@ -48,8 +57,7 @@ public sealed class TrainCommand : ICommandGroup
         var common = new Common();
         var preset = new Option<string>("--preset") { Description = $"Content DiT preset: {string.Join(", ", ContentDiT.PresetNames)} or DiT-XL/2 etc.", DefaultValueFactory = _ => "small" };
         var classes = new Option<int?>("--classes") { Description = "Number of classes (default: the preset's)" };
-        var init = new Option<string?>("--init") { Description = "Fine-tune from DiT weights (safetensors with official keys, e.g. a converted DiT-XL-2-256x256.pt)" };
-        var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames") { preset, classes, init };
+        var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames") { preset, classes };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -59,7 +67,7 @@ public sealed class TrainCommand : ICommandGroup
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
             TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
             using var model = new DiT(cfg);
-            if (r.GetValue(init) is string weights) { ModuleState.Load(model, weights); Console.WriteLine($"initialised from {weights}"); }
+            common.InitWeights(r, model);
             model.to(device);
             Console.WriteLine($"content DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.NumPatches} tokens, {pairs.Count} pairs");
             var res = DiffusionTraining.TrainContent(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));
@@ -98,6 +106,7 @@ public sealed class TrainCommand : ICommandGroup
             };
             TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
             using var model = new MotionDiT(cfg);
+            common.InitWeights(r, model);
             model.to(device);
             Console.WriteLine($"motion DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.ZTokens} z tokens + {cfg.ContentTokens} content tokens, {pairs.Count} pairs");
             var res = DiffusionTraining.TrainMotion(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));

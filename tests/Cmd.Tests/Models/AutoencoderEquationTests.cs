@@ -12,6 +12,14 @@ public class AutoencoderEquationTests
         return rand(new long[] { batch, c.Frames, c.Channels, c.Height, c.Width }) * 2 - 1;
     }
 
+    /// <summary>The importance head starts at zero (uniform weights); tests of Eq. 3 give it random weights first.</summary>
+    static void RandomizeImportance(CmdAutoencoder ae)
+    {
+        using var _ = no_grad();
+        foreach (var (name, p) in ae.named_parameters())
+            if (name.StartsWith("importance_head.")) p.copy_(randn_like(p) * 0.5);
+    }
+
     [Theory]
     [InlineData(ImportanceGranularity.Pixel)]
     [InlineData(ImportanceGranularity.PixelChannel)]
@@ -21,6 +29,7 @@ public class AutoencoderEquationTests
         var c = AutoencoderConfig.Tiny with { Channels = 3, Importance = granularity };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
+        RandomizeImportance(ae);
         using var _ = no_grad();
         var e = ae.Encode(RandomVideo(c));
         long expectedChannels = granularity == ImportanceGranularity.PixelChannel ? 3 : 1;
@@ -41,6 +50,7 @@ public class AutoencoderEquationTests
         var c = AutoencoderConfig.Tiny with { Channels = 3, Importance = granularity };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
+        RandomizeImportance(ae);
         using var _ = no_grad();
         var frame = rand(new long[] { 2, 1, 3, c.Height, c.Width }) * 2 - 1;
         var video = frame.expand(2, c.Frames, 3, c.Height, c.Width).contiguous();
@@ -55,14 +65,35 @@ public class AutoencoderEquationTests
         var c = AutoencoderConfig.Tiny with { Channels = 2, Importance = ImportanceGranularity.PixelChannel };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
+        RandomizeImportance(ae);
         using var _ = no_grad();
         var video = RandomVideo(c);
         var e = ae.Encode(video);
+        Assert.True(e.Weights.std().item<float>() > 1e-3f);
         // one pixel by hand: x̄[b,ch,i,j] = Σ_l x[b,l,ch,i,j] * w[b,l,ch,i,j]
         double expected = 0;
         for (int l = 0; l < c.Frames; l++)
             expected += video[1, l, 1, 5, 7].item<float>() * e.Weights[1, l, 1, 5, 7].item<float>();
         Assert.Equal(expected, e.ContentFrame[1, 1, 5, 7].item<float>(), 5);
+    }
+
+    [Theory]
+    [InlineData(ImportanceGranularity.Pixel)]
+    [InlineData(ImportanceGranularity.PixelChannel)]
+    [InlineData(ImportanceGranularity.Frame)]
+    public void FreshImportanceHeadStartsAtThePlainMean(ImportanceGranularity granularity)
+    {
+        // zero-initialised f_I: softmax of equal logits, so x̄ starts as the mean frame, and the gradient still reaches f_I
+        var c = AutoencoderConfig.Tiny with { Channels = 2, Importance = granularity };
+        manual_seed(0);
+        using var ae = new CmdAutoencoder(c);
+        var video = RandomVideo(c);
+        var e = ae.Encode(video);
+        Assert.True(e.ContentFrame.sub(video.mean([1])).abs().max().item<float>() < 1e-5f);
+        ae.Decode(e.ContentFrame, e.Zx, e.Zy).sub(video).pow(2).mean().backward();
+        string head = granularity == ImportanceGranularity.Frame ? "importance_head.frame_proj.weight" : "importance_head.proj.weight";
+        var grad = ae.named_parameters().Single(kv => kv.name == head).parameter.grad;
+        Assert.True(grad is not null && grad.abs().max().item<float>() > 0f, "no gradient reaches the zero-initialised importance head");
     }
 
     [Fact]

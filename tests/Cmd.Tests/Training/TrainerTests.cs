@@ -103,6 +103,23 @@ public class TrainerTests
         var fromWeights = AutoencoderTraining.Load(weights);
         foreach (var (name, p) in m.named_parameters())
             Assert.True(p.sub(fromWeights.get_parameter(name)!).abs().max().item<float>() == 0f);
+
+        // fine-tuning start: every weight copied except the prefixes kept fresh
+        manual_seed(7);
+        using var tuned = new CmdAutoencoder(m.Config);
+        var init = tuned.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter.detach().clone());
+        var fresh = AutoencoderTraining.InitFrom(tuned, weights, ["importance_head."]);
+        Assert.Equal(["importance_head.proj.weight", "importance_head.proj.bias"], fresh.OrderByDescending(k => k).ToArray());
+        foreach (var (name, p) in tuned.named_parameters())
+        {
+            var expected = name.StartsWith("importance_head.") ? init[name] : m.get_parameter(name)!;   // kept fresh (zeros), or copied
+            Assert.True(p.sub(expected).abs().max().item<float>() == 0f, $"{name} wrong after InitFrom");
+        }
+        // a head of another shape (frame-level importance) starts fresh while the rest loads
+        using var frameLevel = new CmdAutoencoder(m.Config with { Importance = ImportanceGranularity.Frame });
+        Assert.Equal(["importance_head.frame_proj.weight", "importance_head.frame_proj.bias"],
+            AutoencoderTraining.InitFrom(frameLevel, weights, ["importance_head."]).OrderByDescending(k => k).ToArray());
+        Assert.Contains("no parameter starts with", Assert.Throws<ArgumentException>(() => AutoencoderTraining.InitFrom(tuned, weights, ["importance."])).Message);
     }
 
     [Fact]

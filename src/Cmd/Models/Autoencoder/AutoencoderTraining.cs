@@ -62,6 +62,33 @@ public static class AutoencoderTraining
         finally { foreach (var t in all.Values) t.Dispose(); }
     }
 
+    /// <summary>
+    /// Fine-tuning start: copies an autoencoder checkpoint's (or exported file's) weights into <paramref name="model"/>, except the
+    /// parameters whose names start with one of <paramref name="keepFresh"/> (e.g. "importance_head."), which keep their new init.
+    /// Returns the names of the parameters kept fresh.
+    /// </summary>
+    public static IReadOnlyList<string> InitFrom(CmdAutoencoder model, string path, IReadOnlyCollection<string>? keepFresh = null)
+    {
+        var stored = ReadConfig(path);
+        if (stored with { Name = model.Config.Name } != model.Config)
+            Console.Error.WriteLine($"note: {path} was trained as '{stored.Name}'; loading its weights into '{model.Config.Name}' (shapes are checked)");
+        keepFresh ??= [];
+        var own = model.state_dict();
+        var fresh = own.Keys.Where(k => keepFresh.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList();
+        if (keepFresh.Count > 0 && fresh.Count == 0)
+            throw new ArgumentException($"no parameter starts with {string.Join(" or ", keepFresh)} (names: {string.Join(", ", own.Keys.Select(k => k.Split('.')[0]).Distinct())})");
+        var all = SafeTensors.Load(path);
+        try
+        {
+            var weights = TrainingCheckpoint.ModelTensors(all).Where(kv => !keepFresh.Any(p => kv.Key.StartsWith(p, StringComparison.Ordinal)))
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var k in fresh) weights[k] = own[k];
+            ModuleState.Load(model, weights, path);
+        }
+        finally { foreach (var t in all.Values) t.Dispose(); }
+        return fresh;
+    }
+
     /// <summary>Builds the autoencoder a checkpoint describes and loads its weights ("model." keys) in eval mode.</summary>
     public static CmdAutoencoder Load(string path, Device? device = null)
     {

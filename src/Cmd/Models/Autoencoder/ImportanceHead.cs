@@ -10,6 +10,9 @@ namespace Cmd.Models;
 /// PixelChannel use a single transposed convolution (kernel = stride = patch) as post-layer, to 1 channel
 /// (weights shared by the channels) or to C channels (official code's to_logit); Frame pools u over the
 /// patches and gives one scalar per frame.
+/// The projection starts at zero, like DiT's output layers: x̄ starts as the plain mean of the frames (the "w/o weighted sum"
+/// baseline of Table 4b) and the head learns where to depart from it. (This alone does not keep Pixel weights smooth: on
+/// `small` Moving MNIST, Adam turns the per-pixel kernel into a speckle pattern within a few hundred steps; Frame does not.)
 /// </summary>
 public sealed class ImportanceHead : nn.Module<Tensor, Tensor>
 {
@@ -24,6 +27,8 @@ public sealed class ImportanceHead : nn.Module<Tensor, Tensor>
         if (config.Importance == ImportanceGranularity.Frame) frame_proj = nn.Linear(config.Hidden, 1);
         else proj = nn.ConvTranspose2d(config.Hidden, config.ImportanceChannels, config.PatchSize, stride: config.PatchSize);
         RegisterComponents();
+        using (no_grad())
+            foreach (var p in parameters()) nn.init.zeros_(p);
     }
 
     /// <summary>u: [B, L, H'W', C'] -> logits [B, L, K, H, W] (K = 1 or C), or [B, L, 1, 1, 1] per frame.</summary>
