@@ -1,18 +1,25 @@
 using System.Diagnostics;
+using Cmd.IO;
 using Cmd.Viz;
 using static TorchSharp.torch;
 
 namespace Cmd.Diffusion;
 
 /// <summary>Writes sampled content frames and videos: a PNG grid of content frames, a PNG with one video per row, a GIF per video,
-/// and an MP4 per video when ffmpeg is on PATH.</summary>
+/// an MP4 per video when ffmpeg is on PATH, and the tensors (videos, content frames, z, labels) as safetensors, which
+/// `workbench fvd local --fake` and `workbench clipsim` read.</summary>
 public static class SampleWriter
 {
-    public sealed record Written(string ContentGrid, string VideoGrid, IReadOnlyList<string> Gifs, IReadOnlyList<string> Mp4s);
+    public sealed record Written(string ContentGrid, string VideoGrid, IReadOnlyList<string> Gifs, IReadOnlyList<string> Mp4s, string Tensors);
 
-    public static Written Write(string dir, Tensor contentFrames, Tensor videos, IReadOnlyList<long> labels, string prefix = "sample", int scale = 2, double fps = 8)
+    public static Written Write(string dir, Tensor contentFrames, Tensor videos, IReadOnlyList<long> labels, Tensor? z = null, string prefix = "sample", int scale = 2, double fps = 8)
     {
         Directory.CreateDirectory(dir);
+        var tensors = Path.Combine(dir, $"{prefix}s.safetensors");
+        var named = new Dictionary<string, Tensor> { ["videos"] = videos, ["content"] = contentFrames, ["label"] = tensor(labels.ToArray()) };
+        if (z is not null) named["z"] = z;
+        SafeTensors.Save(tensors, named, new Dictionary<string, string> { ["kind"] = "cmd-samples" });
+        named["label"].Dispose();
         var n = (int)videos.shape[0];
         var contentGrid = Path.Combine(dir, $"{prefix}_content.png");
         using (var img = VideoViews.Rows([contentFrames], scale: scale))
@@ -29,7 +36,7 @@ public static class SampleWriter
             var mp4 = Path.ChangeExtension(gif, ".mp4");
             if (TryWriteMp4(videos[i], mp4, fps, scale)) mp4s.Add(mp4);
         }
-        return new Written(contentGrid, videoGrid, gifs, mp4s);
+        return new Written(contentGrid, videoGrid, gifs, mp4s, tensors);
     }
 
     /// <summary>Encodes a video [L, C, H, W] in [-1, 1] to H.264 MP4 with ffmpeg; false when ffmpeg is missing or fails.</summary>

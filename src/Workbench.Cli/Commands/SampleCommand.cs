@@ -34,10 +34,11 @@ public sealed class SampleCommand : ICommandGroup
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
             var samples = CmdPipeline.Sample(autoencoder, c.Model, m, labels, r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg),
                 batchSize: r.GetValue(batch), log: Console.Error.WriteLine);
-            var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels);
+            var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z);
             Console.WriteLine($"content frames: {written.ContentGrid}");
             Console.WriteLine($"videos:         {written.VideoGrid}");
             Console.WriteLine($"GIFs:           {written.Gifs.Count} in {r.GetValue(output)} ({written.Mp4s.Count} MP4s)");
+            Console.WriteLine($"tensors:        {written.Tensors} (videos for `workbench fvd local --fake`)");
             return 0;
         });
         return command;

@@ -96,8 +96,14 @@ public class DiffusionTrainingTests
         var s = CmdPipeline.Sample(ae, content, motion, [1, 2, 3], contentSteps: 2, motionSteps: 2, batchSize: 2);
         Assert.Equal(new long[] { 3, 8, 1, 32, 32 }, s.Videos.shape);
         Assert.Equal(new long[] { 3, 1, 32, 32 }, s.ContentFrames.shape);
-        var written = SampleWriter.Write(Path.Combine(dir, "out"), s.ContentFrames, s.Videos, [1, 2, 3]);
+        var written = SampleWriter.Write(Path.Combine(dir, "out"), s.ContentFrames, s.Videos, [1, 2, 3], s.Z);
         Assert.All(written.Gifs.Append(written.ContentGrid).Append(written.VideoGrid), f => Assert.True(new FileInfo(f).Length > 0));
+        // the tensors file is what FVD reads as fake videos: same videos back, plus content frames, z and labels
+        var (videos, _) = Cmd.Data.VideoTensorFile.Read(written.Tensors);
+        Assert.True(videos.sub(s.Videos).abs().max().item<float>() == 0f);
+        var all = Cmd.IO.SafeTensors.Load(written.Tensors);
+        Assert.Equal(new long[] { 1, 2, 3 }, all["label"].data<long>().ToArray());
+        Assert.Equal(s.Z.shape, all["z"].shape);
     }
 
     [Fact]
