@@ -7,7 +7,7 @@ using Cmd.Training;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary>`workbench train content|motion`: train CMD's diffusion models on (content frame, z) pairs from `workbench ae encode`.</summary>
+/// <summary>`workbench train content|motion|eval`: train CMD's diffusion models on (content frame, z) pairs from `workbench ae encode`.</summary>
 public sealed class TrainCommand : ICommandGroup
 {
     public Command Build()
@@ -15,6 +15,7 @@ public sealed class TrainCommand : ICommandGroup
         var command = new Command("train", "Train CMD's diffusion models (content-frame DiT, motion DiT) on latent pairs");
         command.Subcommands.Add(Content());
         command.Subcommands.Add(Motion());
+        command.Subcommands.Add(Eval());
         return command;
     }
 
@@ -114,5 +115,49 @@ public sealed class TrainCommand : ICommandGroup
             return 0;
         });
         return c;
+    }
+
+    static Command Eval()
+    {
+        var run = new Option<string>("--run") { Description = "Content or motion run folder (its checkpoint and EMA weights are both scored) or a weights file", Required = true };
+        var pairs = new Option<string>("--pairs") { Description = "Latent pairs to score on (e.g. encoded held-out clips)", Required = true };
+        var count = new Option<int>("--count") { Description = "Pairs used (the first N)", DefaultValueFactory = _ => 256 };
+        var steps = new Option<int[]>("--timesteps") { Description = "Diffusion timesteps (0-999)", DefaultValueFactory = _ => DenoisingError.DefaultTimesteps, AllowMultipleArgumentsPerToken = true };
+        var c = new Command("eval", "Noise-prediction error of a trained content or motion DiT at fixed timesteps (trained and EMA weights side by side)") { run, pairs, count, steps };
+        c.SetAction(r =>
+        {
+            string path = r.GetValue(run)!;
+            using var all = LatentPairs.Load(r.GetValue(pairs)!);
+            int n = (int)Math.Min(r.GetValue(count), all.Count);
+            using var sub = new LatentPairs(all.Content[..n], all.Z[..n], all.Labels[..n], all.GridH, all.GridW);
+            var ts = r.GetValue(steps)!;
+            string file = Directory.Exists(path) ? Path.Combine(path, TrainingCheckpoint.FileName) : path;
+            if (!File.Exists(file)) throw new FileNotFoundException($"no weights at {file}", file);
+            string kind = SafeTensorsFile.Open(file).Metadata.GetValueOrDefault("model_kind") ?? "missing";
+            var columns = new List<(string Name, double[] Errors)>();
+            foreach (bool ema in Directory.Exists(path) && File.Exists(Path.Combine(path, DiffusionKinds.EmaFileName)) ? new[] { false, true } : [false])
+            {
+                double[] errors = kind switch
+                {
+                    DiffusionKinds.Content => Scored(CmdPipeline.LoadContent(path, preferEma: ema), m => DenoisingError.Content(m.Model, sub, ts)),
+                    DiffusionKinds.Motion => Scored(CmdPipeline.LoadMotion(path, preferEma: ema), m => DenoisingError.Motion(m.Model, sub, m.ZScale, ts)),
+                    _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
+                };
+                columns.Add((ema ? "EMA" : "trained", errors));
+            }
+            Console.WriteLine($"noise-prediction MSE of {path} ({kind}) on {n} pairs of {r.GetValue(pairs)}");
+            Console.WriteLine("| t | " + string.Join(" | ", columns.Select(col => col.Name)) + " |");
+            Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+            for (int i = 0; i < ts.Length; i++)
+                Console.WriteLine($"| {ts[i]} | " + string.Join(" | ", columns.Select(col => col.Errors[i].ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + " |");
+            return 0;
+        });
+        return c;
+    }
+
+    static double[] Scored<T>(LoadedDiffusionModel<T> loaded, Func<LoadedDiffusionModel<T>, double[]> score) where T : torch.nn.Module
+    {
+        try { return score(loaded); }
+        finally { loaded.Model.Dispose(); }
     }
 }

@@ -46,6 +46,18 @@ public class DiffusionCliTests
         Assert.True(File.Exists(Path.Combine(outDir, "sample_content.png")));
         Assert.Equal(2, Directory.GetFiles(outDir, "*class3.gif").Length);
 
+        Assert.True(File.Exists(Path.Combine(outDir, "samples.safetensors")));
+
+        // fine-tuning start from the run's weights, and the per-timestep noise error of trained and EMA weights
+        var tuned = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "1", "--batch", "2",
+            "--init", Path.Combine(dir, "motion", "checkpoint.safetensors"), "--out", Path.Combine(dir, "motion2"));
+        Assert.True(tuned.ExitCode == 0, tuned.StdErr);
+        Assert.Contains("initialised from", tuned.StdOut);
+        var eval = CliRunner.Run("train", "eval", "--run", Path.Combine(dir, "motion"), "--pairs", pairsPath, "--timesteps", "10", "999");
+        Assert.True(eval.ExitCode == 0, eval.StdErr);
+        Assert.Contains("| t | trained | EMA |", eval.StdOut);
+        Assert.Matches(@"\| 999 \| \d+\.\d{4} \| \d+\.\d{4} \|", eval.StdOut);
+
         var missing = CliRunner.Run("train", "motion", "--pairs", Path.Combine(dir, "nope.safetensors"), "--out", Path.Combine(dir, "x"));
         Assert.NotEqual(0, missing.ExitCode);
         Assert.StartsWith("error: latent pairs file not found", missing.StdErr.Trim());
