@@ -13,11 +13,18 @@ public sealed class StateDictMismatchException(string source, IReadOnlyList<stri
     static string Describe(string source, IReadOnlyList<string> m, IReadOnlyList<string> u, IReadOnlyList<string> s)
     {
         var parts = new List<string>();
-        if (m.Count > 0) parts.Add($"missing keys: {string.Join(", ", m)}");
-        if (u.Count > 0) parts.Add($"unexpected keys: {string.Join(", ", u)}");
-        if (s.Count > 0) parts.Add($"shape mismatches: {string.Join("; ", s)}");
-        return $"{source}: state dict does not fit the module ({string.Join(" | ", parts)})";
+        if (m.Count > 0) parts.Add($"{m.Count} missing keys: {Few(m, ", ")}");
+        if (u.Count > 0) parts.Add($"{u.Count} unexpected keys: {Few(u, ", ")}");
+        if (s.Count > 0) parts.Add($"shape mismatches: {Few(s, "; ")}");
+        // the common case: every key present under one extra (or one missing) prefix, e.g. a training checkpoint's "model."
+        string? hint = m.Count > 0 && u.Count > 0 && u.Select(k => k.Split('.')[0]).Distinct().Count() <= 2 && m.All(k => u.Any(x => x.EndsWith("." + k)))
+            ? $"; the file's keys carry a prefix ('{u[0].Split('.')[0]}.'): pass a weights file or the checkpoint where it is expected" : null;
+        return $"{source}: state dict does not fit the module ({string.Join(" | ", parts)}){hint}";
     }
+
+    /// <summary>The first few names and how many more, so a wholly wrong file does not print a thousand keys.</summary>
+    static string Few(IReadOnlyList<string> names, string separator, int shown = 8) =>
+        string.Join(separator, names.Take(shown)) + (names.Count > shown ? $"{separator}... ({names.Count - shown} more)" : "");
 }
 
 /// <summary>Loads and saves a module's parameters and buffers by PyTorch key names.</summary>

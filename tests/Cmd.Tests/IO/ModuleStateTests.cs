@@ -65,6 +65,19 @@ public class ModuleStateTests
     }
 
     [Fact]
+    public void PrefixedKeysAreNamedBrieflyWithAHint()
+    {
+        // a training checkpoint's "model." keys given where a plain state dict is expected
+        var tensors = new SmallNet().state_dict().ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
+        var e = Assert.Throws<StateDictMismatchException>(() => ModuleState.Load(new SmallNet(), tensors, "ckpt.safetensors"));
+        int n = tensors.Count;
+        Assert.Equal(n, e.Missing.Count);
+        Assert.Contains($"{n} missing keys: conv.weight", e.Message);
+        Assert.Contains($"... ({n - 8} more)", e.Message);
+        Assert.Contains("the file's keys carry a prefix ('model.')", e.Message);
+    }
+
+    [Fact]
     public void NonStrictLoadSkipsMissingAndUnexpectedButNotShapes()
     {
         var tensors = new SmallNet().state_dict();
