@@ -70,8 +70,11 @@ public static class AutoencoderTraining
     public static IReadOnlyList<string> InitFrom(CmdAutoencoder model, string path, IReadOnlyCollection<string>? keepFresh = null)
     {
         var stored = ReadConfig(path);
-        if (stored with { Name = model.Config.Name } != model.Config)
-            Console.Error.WriteLine($"note: {path} was trained as '{stored.Name}'; loading its weights into '{model.Config.Name}' (shapes are checked)");
+        var changed = typeof(AutoencoderConfig).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => !Equals(p.GetValue(stored), p.GetValue(model.Config)))
+            .Select(p => $"{p.Name} {p.GetValue(stored)} -> {p.GetValue(model.Config)}").ToList();
+        if (changed.Count > 0)
+            Console.Error.WriteLine($"note: fine-tuning with a config that differs from {path}'s in {string.Join(", ", changed)} (weights are loaded by name, shapes checked)");
         keepFresh ??= [];
         var own = model.state_dict();
         var fresh = own.Keys.Where(k => keepFresh.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList();
