@@ -16,9 +16,10 @@ public sealed class StateDictMismatchException(string source, IReadOnlyList<stri
         if (m.Count > 0) parts.Add($"{m.Count} missing keys: {Few(m, ", ")}");
         if (u.Count > 0) parts.Add($"{u.Count} unexpected keys: {Few(u, ", ")}");
         if (s.Count > 0) parts.Add($"shape mismatches: {Few(s, "; ")}");
-        // the common case: every key present under one extra (or one missing) prefix, e.g. a training checkpoint's "model."
-        string? hint = m.Count > 0 && u.Count > 0 && u.Select(k => k.Split('.')[0]).Distinct().Count() <= 2 && m.All(k => u.Any(x => x.EndsWith("." + k)))
-            ? $"; the file's keys carry a prefix ('{u[0].Split('.')[0]}.'): pass a weights file or the checkpoint where it is expected" : null;
+        // the common case: every missing key is in the file under one prefix, e.g. a training checkpoint's "model."
+        var prefixes = m.Select(k => u.FirstOrDefault(x => x.EndsWith("." + k, StringComparison.Ordinal)) is string x ? x[..^k.Length] : null).Distinct().ToList();
+        string? hint = m.Count > 0 && prefixes is [string prefix]
+            ? $"; the file's keys carry a prefix ('{prefix}'): pass a weights file or the checkpoint where it is expected" : null;
         return $"{source}: state dict does not fit the module ({string.Join(" | ", parts)}){hint}";
     }
 

@@ -57,12 +57,29 @@ public static class TrainingCheckpoint
         finally { foreach (var t in all.Values) t.Dispose(); }
     }
 
-    /// <summary>Loads weights into <paramref name="model"/> from a training checkpoint ("model." keys) or a plain state-dict file (EMA, exported, converted PyTorch).</summary>
-    public static void LoadWeights(nn.Module model, string path)
+    /// <summary>
+    /// Loads weights into <paramref name="model"/> from a training checkpoint ("model." keys) or a plain state-dict file (EMA,
+    /// exported, converted PyTorch). Parameters whose names start with one of <paramref name="keepFresh"/> keep the model's own
+    /// values (the file's are ignored, whatever their shape); returns their names.
+    /// </summary>
+    public static IReadOnlyList<string> LoadWeights(nn.Module model, string path, IReadOnlyCollection<string>? keepFresh = null)
     {
+        keepFresh ??= [];
+        bool Fresh(string key) => keepFresh.Any(p => key.StartsWith(p, StringComparison.Ordinal));
+        var own = model.state_dict();
+        var fresh = own.Keys.Where(Fresh).ToList();
+        if (keepFresh.Count > 0 && fresh.Count == 0)
+            throw new ArgumentException($"no parameter starts with {string.Join(" or ", keepFresh)} (names: {string.Join(", ", own.Keys.Select(k => k.Split('.')[0]).Distinct())})");
         var all = SafeTensors.Load(path);
-        try { ModuleState.Load(model, all.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal)) ? ModelTensors(all) : all, path); }
+        try
+        {
+            var file = all.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal)) ? ModelTensors(all) : all;
+            var weights = file.Where(kv => !Fresh(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var k in fresh) weights[k] = own[k];
+            ModuleState.Load(model, weights, path);
+        }
         finally { foreach (var t in all.Values) t.Dispose(); }
+        return fresh;
     }
 
     /// <summary>The "model." tensors of a checkpoint, with the prefix removed (PyTorch state-dict keys).</summary>

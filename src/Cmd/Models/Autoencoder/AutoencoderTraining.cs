@@ -75,21 +75,7 @@ public static class AutoencoderTraining
             .Select(p => $"{p.Name} {p.GetValue(stored)} -> {p.GetValue(model.Config)}").ToList();
         if (changed.Count > 0)
             Console.Error.WriteLine($"note: fine-tuning with a config that differs from {path}'s in {string.Join(", ", changed)} (weights are loaded by name, shapes checked)");
-        keepFresh ??= [];
-        var own = model.state_dict();
-        var fresh = own.Keys.Where(k => keepFresh.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList();
-        if (keepFresh.Count > 0 && fresh.Count == 0)
-            throw new ArgumentException($"no parameter starts with {string.Join(" or ", keepFresh)} (names: {string.Join(", ", own.Keys.Select(k => k.Split('.')[0]).Distinct())})");
-        var all = SafeTensors.Load(path);
-        try
-        {
-            var weights = TrainingCheckpoint.ModelTensors(all).Where(kv => !keepFresh.Any(p => kv.Key.StartsWith(p, StringComparison.Ordinal)))
-                .ToDictionary(kv => kv.Key, kv => kv.Value);
-            foreach (var k in fresh) weights[k] = own[k];
-            ModuleState.Load(model, weights, path);
-        }
-        finally { foreach (var t in all.Values) t.Dispose(); }
-        return fresh;
+        return TrainingCheckpoint.LoadWeights(model, path, keepFresh);
     }
 
     /// <summary>Builds the autoencoder a checkpoint describes and loads its weights ("model." keys) in eval mode.</summary>
