@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Cmd.Data;
-using Cmd.Models;
 using Cmd.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using Cmd.Models.Autoencoder;
+using Cmd.Reports;
+using Cmd.Pipeline;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cmd.Data;
 using Cmd.Metrics.Clip;
+using Cmd.Evaluation;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cmd.Data;
 using Cmd.Viz;
+using Cmd.Benchmarks;
 
 namespace Workbench.Cli.Commands;
 

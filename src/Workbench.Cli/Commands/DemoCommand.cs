@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cmd.Diffusion;
 using Cmd.Runtime;
+using Cmd.Pipeline;
 
 namespace Workbench.Cli.Commands;
 

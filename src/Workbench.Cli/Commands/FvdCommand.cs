@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Cmd.Metrics.Fvd;
+using Cmd.Training;
+using Cmd.Evaluation;
 
 namespace Workbench.Cli.Commands;
 
@@ -106,7 +108,7 @@ static class FvdCommands
         command.SetAction(result =>
         {
             using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
-            using var model = Cmd.Models.AutoencoderTraining.Load(result.GetValue(ae)!);
+            using var model = Cmd.Training.AutoencoderTraining.Load(result.GetValue(ae)!);
             var c = model.Config;
             var data = new Cmd.Data.MovingMnist(new Cmd.Data.MovingMnistConfig { Frames = c.Frames, Size = c.Height, Channels = c.Channels, Split = Cmd.Data.MnistSplit.Test }, result.GetValue(count), seed: Cmd.Data.MovingMnist.EvaluationSeed);
             if (c.Height != c.Width) throw new ArgumentException($"R-FVD on Moving MNIST needs a square autoencoder (got {c.Height}x{c.Width})");

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Cmd.Models;
+using Cmd.Pipeline;
 
 namespace Workbench.Cli.Commands;
 

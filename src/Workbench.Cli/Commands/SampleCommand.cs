@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Cmd.Diffusion;
-using Cmd.Models;
 using static TorchSharp.torch;
+using Cmd.Pipeline;
+using Cmd.Training;
+using Cmd.Reports;
 
 namespace Workbench.Cli.Commands;
 

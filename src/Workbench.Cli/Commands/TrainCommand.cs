@@ -1,9 +1,11 @@
 using TorchSharp;
 using System.CommandLine;
 using Cmd.Diffusion;
+using Cmd.Pipeline;
 using Cmd.IO;
-using Cmd.Models;
 using Cmd.Training;
+using Cmd.Models.Denoisers;
+using Cmd.Evaluation;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Cmd.Diffusion;
 using Cmd.IO;
-using Cmd.Models;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Cmd.Models.Denoisers;
+using Cmd.Tests.Models;
 
 namespace Cmd.Tests.Diffusion;
 

@@ -1,6 +1,7 @@
 using Cmd.Metrics.Efficiency;
 using TorchSharp;
 using static TorchSharp.torch;
+using Cmd.Benchmarks;
 
 namespace Cmd.Tests.Metrics;
 
@@ -76,7 +77,7 @@ public class ModelFlopTests
     public void DiTBlockMatchesHandCount()
     {
         const int d = 32, heads = 4, n = 2, l = 9;
-        using var block = new Cmd.Models.DiTBlock(d, heads);
+        using var block = new Cmd.Models.Denoisers.DiTBlock(d, heads);
         using var prof = new FlopProfiler(block);
         using var x = randn(n, l, d);
         using var c = randn(n, d);
@@ -89,8 +90,8 @@ public class ModelFlopTests
     [Fact]
     public void DiTAnalyticCountEqualsProfiledRun()
     {
-        var cfg = Cmd.Models.DiTConfig.Tiny;
-        using var model = new Cmd.Models.DiT(cfg);
+        var cfg = Cmd.Models.Denoisers.DiTConfig.Tiny;
+        using var model = new Cmd.Models.Denoisers.DiT(cfg);
         using var prof = new FlopProfiler(model);
         using var x = randn(3, cfg.InChannels, cfg.InputSize, cfg.InputSize);
         using var t = tensor(new long[] { 1, 5, 9 });
@@ -106,9 +107,9 @@ public class ModelFlopTests
     [InlineData("tiny", true)]
     public void AutoencoderAnalyticCountEqualsProfiledRun(string preset, bool official)
     {
-        var cfg = Cmd.Models.AutoencoderConfig.Preset(preset);
-        if (official) cfg = cfg.WithVariant(Cmd.Models.AutoencoderVariant.OfficialCode);
-        using var model = new Cmd.Models.CmdAutoencoder(cfg);
+        var cfg = Cmd.Models.Autoencoder.AutoencoderConfig.Preset(preset);
+        if (official) cfg = cfg.WithVariant(Cmd.Models.Autoencoder.AutoencoderVariant.OfficialCode);
+        using var model = new Cmd.Models.Autoencoder.CmdAutoencoder(cfg);
         using var prof = new FlopProfiler(model);
         using var video = rand(new long[] { 2, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width }) * 2 - 1;
         using (no_grad())
@@ -124,8 +125,8 @@ public class ModelFlopTests
     [Fact]
     public void MotionAndCubicAnalyticCountsEqualProfiledRuns()
     {
-        var mc = Cmd.Models.MotionDiTConfig.Tiny;
-        using (var motion = new Cmd.Models.MotionDiT(mc))
+        var mc = Cmd.Models.Denoisers.MotionDiTConfig.Tiny;
+        using (var motion = new Cmd.Models.Denoisers.MotionDiT(mc))
         using (var prof = new FlopProfiler(motion))
         using (no_grad())
         {
@@ -134,8 +135,8 @@ public class ModelFlopTests
             motion.Forward(z, tensor(new long[] { 3, 4 }), content, tensor(new long[] { 1, 2 })).Dispose();
             Assert.Equal(prof.Total, VideoDenoiserFlops.MotionDiT(mc, 2), 6);
         }
-        var cc = Cmd.Models.CubicVideoDiTConfig.Tiny;
-        using (var cubic = new Cmd.Models.CubicVideoDiT(cc))
+        var cc = Cmd.Models.Denoisers.CubicVideoDiTConfig.Tiny;
+        using (var cubic = new Cmd.Models.Denoisers.CubicVideoDiT(cc))
         using (var prof = new FlopProfiler(cubic))
         using (no_grad())
         {
@@ -149,9 +150,9 @@ public class ModelFlopTests
     public void PaperSizedModelsAreCountedWithoutRunning()
     {
         // DiT-XL/2 at 256px: the DiT paper reports 118.6 Gflops (multiply-adds) = 237 GFLOPs here (2 per multiply-add).
-        double xl = ModelFlops.DiT(Cmd.Models.DiTConfig.Official["DiT-XL/2"]);
+        double xl = ModelFlops.DiT(Cmd.Models.Denoisers.DiTConfig.Official["DiT-XL/2"]);
         Assert.InRange(xl / 2 / 1e9, 118.0, 119.2);
-        double ae = ModelFlops.Autoencoder(Cmd.Models.AutoencoderConfig.WebVidSd21);
+        double ae = ModelFlops.Autoencoder(Cmd.Models.Autoencoder.AutoencoderConfig.WebVidSd21);
         Assert.True(ae > 1e12, $"webvid autoencoder {ae:E3}");
     }
 }

@@ -1,6 +1,8 @@
 using Cmd.Data;
 using Cmd.Metrics.Fvd;
 using static TorchSharp.torch;
+using Cmd.Evaluation;
+using Cmd.Training;
 
 namespace Cmd.Tests.Metrics;
 

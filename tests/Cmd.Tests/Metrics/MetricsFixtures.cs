@@ -1,7 +1,7 @@
 namespace Cmd.Tests.Metrics;
 
 /// <summary>Finds tests/fixtures/&lt;topic&gt; from the test binary's folder.</summary>
-static class MetricsFixtures
+public static class MetricsFixtures
 {
     public static string Dir(string topic)
     {

@@ -1,7 +1,7 @@
 using Cmd.IO;
 using static TorchSharp.torch;
 
-namespace Cmd.Tests;
+namespace Cmd.Tests.Models;
 
 /// <summary>Loads safetensors fixtures and compares tensors against them.</summary>
 public static class TensorFixtures

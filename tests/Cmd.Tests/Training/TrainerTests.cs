@@ -1,7 +1,7 @@
 using Cmd.IO;
-using Cmd.Models;
 using Cmd.Training;
 using static TorchSharp.torch;
+using Cmd.Models.Autoencoder;
 
 namespace Cmd.Tests.Training;
 

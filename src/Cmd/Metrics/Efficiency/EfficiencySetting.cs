@@ -1,4 +1,5 @@
-using Cmd.Models;
+using Cmd.Models.Denoisers;
+using Cmd.Models.Autoencoder;
 
 namespace Cmd.Metrics.Efficiency;
 

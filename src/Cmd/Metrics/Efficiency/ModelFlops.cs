@@ -1,5 +1,6 @@
-using Cmd.Models;
 using static Cmd.Metrics.Efficiency.LayerFlops;
+using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
 
 namespace Cmd.Metrics.Efficiency;
 

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Cmd.Training;
 
 namespace Cmd.Metrics.Fvd;
 

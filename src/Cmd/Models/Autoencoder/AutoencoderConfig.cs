@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Cmd.Models;
+namespace Cmd.Models.Autoencoder;
 
 /// <summary>Which description of CMD's autoencoder to follow where the paper and the authors' code (NVlabs/CMD) disagree.</summary>
 public enum AutoencoderVariant

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Cmd.Models;
+namespace Cmd.Models.Autoencoder;
 
 /// <summary>
 /// What the encoder returns for a batch of clips. ContentFrame x̄ [B, C, H, W]; Weights: the softmax

@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Cmd.Models.Backbones;
 
-namespace Cmd.Models;
+namespace Cmd.Models.Autoencoder;
 
 /// <summary>
 /// CMD's video autoencoder (section 3.2, Figure 4). Encoder: single-conv pre-layer (patch embedding),

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Cmd.Models;
+namespace Cmd.Models.Autoencoder;
 
 /// <summary>The content frame x̄ of a clip: an importance-weighted sum of its frames (Eq. 3).</summary>
 public static class ContentFrame

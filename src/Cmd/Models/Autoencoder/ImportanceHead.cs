@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Cmd.Models;
+namespace Cmd.Models.Autoencoder;
 
 /// <summary>
 /// f_I: importance logits of every frame from the encoder features u (Eq. 3 applies a softmax over time).

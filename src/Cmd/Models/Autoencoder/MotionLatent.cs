@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Cmd.Models;
+namespace Cmd.Models.Autoencoder;
 
 /// <summary>The motion latent z = (z_x, z_y) stored as one tensor [B, D, L, H' + W'] (z_x first), as the official code does.</summary>
 public static class MotionLatent

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Cmd.Models;
+namespace Cmd.Models.Autoencoder;
 
 /// <summary>
 /// f_M (Eq. 4): a 1x1 convolution C' -> D on u averaged over the x axis (ū_x: C' x L x H') and over the

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+using Cmd.Metrics.Efficiency;
+using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
+
+namespace Cmd.Benchmarks;
+
+/// <summary>A measured network: forward time (at the sampler's batch), training-step time, peak memory, profiled FLOPs.</summary>
+public sealed record MeasuredRow(string Method, string Part, string Network, int Steps, int Batch, Measurement Forward, Measurement? TrainStep,
+    double ProfiledForwardFlops, long RssBeforeBytes)
+{
+    public double SamplingSeconds => Forward.MedianSeconds * Steps;
+}
+
+/// <summary>
+/// Times the networks of a setting that runs here (tiny, small): each network's forward pass at the batch the
+/// sampler uses (x steps = its share of sampling time) and one training step (forward, backward, Adam) at batch 1,
+/// with the process's peak resident memory while it ran and the FLOPs the profiler counted on the real layers.
+/// </summary>
+public static class EfficiencyMeasurement
+{
+    public sealed record Result(EfficiencySetting Setting, IReadOnlyList<MeasuredRow> Rows, IReadOnlyList<string> Missing)
+    {
+        public string Format()
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine();
+            sb.AppendLine($"measured here ({Environment.ProcessorCount} threads, {torch.get_num_threads()} torch threads), preset {Setting.Name}: median of timed runs after one warm-up");
+            sb.AppendLine($"  {"method",-6} {"part",-14} {"network",-34} {"s/fwd",8} {"batch",6} {"steps",6} {"sample s",9} {"train s/step",13} {"peak RSS GB",12} {"GFLOPs/fwd",11} {"GFLOP/s",8}");
+            foreach (var r in Rows)
+            {
+                string train = r.TrainStep is null ? "-" : r.TrainStep.MedianSeconds.ToString("F3", CultureInfo.InvariantCulture);
+                long peak = Math.Max(r.Forward.PeakRssBytes, r.TrainStep?.PeakRssBytes ?? 0);
+                double rate = r.ProfiledForwardFlops / r.Forward.MedianSeconds / 1e9;
+                sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {r.Method,-6} {r.Part,-14} {r.Network,-34} {r.Forward.MedianSeconds,8:F4} {r.Batch,6} {r.Steps,6} {r.SamplingSeconds,9:F2} {train,13} {peak / 1e9,12:F2} {r.ProfiledForwardFlops / 1e9,11:F3} {rate,8:F1}"));
+            }
+            foreach (var m in Missing) sb.AppendLine($"  not measured: {m}");
+            double cmd = Rows.Where(r => r.Method == "CMD").Sum(r => r.SamplingSeconds), cubic = Rows.Where(r => r.Method == "cubic").Sum(r => r.SamplingSeconds);
+            if (cmd > 0 && cubic > 0)
+                sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  sampling time (steps x measured forward): CMD {cmd:F2} s, cubic {cubic:F2} s, ratio {cubic / cmd:F1}x"));
+            return sb.ToString();
+        }
+    }
+
+    public static Result Run(EfficiencySetting s, Device device, int repeats = 3)
+    {
+        var rows = new List<MeasuredRow>();
+        var missing = new List<string>();
+        int g = s.Guidance ? 2 : 1;
+        var builders = new Func<EfficiencySetting, Device, MeasurableNetwork>[] { ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork };
+        foreach (var build in builders)
+        {
+            using var n = build(s, device); // one network in memory at a time, so each peak RSS is its own
+            rows.Add(Measure(n, repeats));
+        }
+        return new Result(s, rows, missing);
+    }
+
+    static MeasuredRow Measure(MeasurableNetwork n, int repeats)
+    {
+        long before = PeakRss.Current();
+        double flops;
+        using (var prof = new FlopProfiler(n.Module))
+        {
+            using (no_grad()) { using var scope = NewDisposeScope(); n.Forward(); }
+            flops = prof.Total;
+        }
+        n.Module.eval();
+        var forward = Measurement.Run(() => { using (no_grad()) { using var scope = NewDisposeScope(); n.Forward(); } }, warmup: 1, repeats: repeats);
+        Measurement? train = null;
+        if (n.Loss is not null)
+        {
+            n.Module.train();
+            using var opt = optim.Adam(n.Module.parameters(), lr: 1e-4);
+            train = Measurement.Run(() =>
+            {
+                using var scope = NewDisposeScope();
+                opt.zero_grad();
+                n.Loss().backward();
+                opt.step();
+            }, warmup: 1, repeats: repeats);
+        }
+        return new MeasuredRow(n.Method, n.Part, n.Name, n.Steps, n.Batch, forward, train, flops, before);
+    }
+
+    static MeasurableNetwork ContentNetwork(EfficiencySetting s, Device device)
+    {
+        if (s.LatentHeight != s.LatentWidth) throw new ArgumentException($"--measure: the content DiT is square; preset {s.Name} has {s.LatentHeight}x{s.LatentWidth} latents (use tiny or small)");
+        var cfg = new DiTConfig(InputSize: s.LatentHeight, PatchSize: s.Content.Patch, InChannels: s.LatentChannels, HiddenSize: s.Content.Hidden,
+            Depth: s.Content.Depth, NumHeads: s.Content.Heads, MlpRatio: s.Content.MlpRatio, NumClasses: 10);
+        var model = new DiT(cfg);
+        model.to(device);
+        int g = s.Guidance ? 2 : 1;
+        var x = randn(new long[] { g, cfg.InChannels, cfg.InputSize, cfg.InputSize }, device: device);
+        var t = full(new long[] { g }, 10L, device: device);
+        var y = zeros(new long[] { g }, ScalarType.Int64, device: device);
+        var x1 = randn(new long[] { 1, cfg.InChannels, cfg.InputSize, cfg.InputSize }, device: device);
+        return new MeasurableNetwork("CMD", "content frame", s.Content.Name, model, s.ContentSteps, g,
+            () => model.call(x, t, y),
+            () => nn.functional.mse_loss(model.call(x1, t[..1], y[..1])[.., ..cfg.InChannels], x1),
+            [x, t, y, x1]);
+    }
+
+    static MeasurableNetwork MotionNetwork(EfficiencySetting s, Device device)
+    {
+        var cfg = s.MotionConfig();
+        var model = new MotionDiT(cfg);
+        model.to(device);
+        var z = randn(new long[] { 1, cfg.LatentChannels, cfg.Frames, cfg.GridHeight + cfg.GridWidth }, device: device);
+        var content = randn(new long[] { 1, cfg.ContentChannels, cfg.ContentHeight, cfg.ContentWidth }, device: device);
+        var t = full(new long[] { 1 }, 10L, device: device);
+        var y = zeros(new long[] { 1 }, ScalarType.Int64, device: device);
+        return new MeasurableNetwork("CMD", "motion latent", s.Motion.Name, model, s.MotionSteps, 1,
+            () => model.Forward(z, t, content, y),
+            () => nn.functional.mse_loss(model.Forward(z, t, content, y)[.., ..cfg.LatentChannels], z),
+            [z, content, t, y]);
+    }
+
+    static MeasurableNetwork CubicNetwork(EfficiencySetting s, Device device)
+    {
+        var cfg = s.CubicConfig();
+        var model = new CubicVideoDiT(cfg);
+        model.to(device);
+        int g = s.Guidance ? 2 : 1;
+        var x = randn(new long[] { g, cfg.Channels, cfg.Frames, cfg.Height, cfg.Width }, device: device);
+        var t = full(new long[] { g }, 10L, device: device);
+        var y = zeros(new long[] { g }, ScalarType.Int64, device: device);
+        return new MeasurableNetwork("cubic", "video", $"{s.Cubic.Name} factorised", model, s.CubicSteps, g,
+            () => model.call(x, t, y),
+            () => nn.functional.mse_loss(model.call(x[..1], t[..1], y[..1])[.., ..cfg.Channels], x[..1]),
+            [x, t, y]);
+    }
+
+    static MeasurableNetwork AutoencoderNetwork(EfficiencySetting s, Device device)
+    {
+        var cfg = s.Autoencoder;
+        var model = new CmdAutoencoder(cfg);
+        model.to(device);
+        var video = (rand(new long[] { 1, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width }, device: device) * 2 - 1);
+        AutoencoderEncoding? e;
+        using (no_grad()) e = model.Encode(video);
+        var (c, zx, zy) = (e.ContentFrame.detach(), e.Zx.detach(), e.Zy.detach());
+        return new MeasurableNetwork("CMD", "decoder", $"autoencoder {cfg.Name} (decode; train = AE step)", model, 1, 1,
+            () => model.Decode(c, zx, zy),
+            () => model.Loss(video),
+            [video, c, zx, zy]);
+    }
+}
+
+/// <summary>A network with the inputs it is measured on: Forward (no grad) and Loss (for a training step).</summary>
+public sealed class MeasurableNetwork(string method, string part, string name, nn.Module module, int steps, int batch,
+    Func<Tensor> forward, Func<Tensor>? loss, IEnumerable<Tensor> owned) : IDisposable
+{
+    public string Method => method;
+    public string Part => part;
+    public string Name => name;
+    public nn.Module Module => module;
+    public int Steps => steps;
+    public int Batch => batch;
+    public Tensor Forward() => forward();
+    public Func<Tensor>? Loss => loss;
+
+    public void Dispose()
+    {
+        foreach (var t in owned) t.Dispose();
+        module.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+namespace Cmd.Models.Denoisers;
+
+/// <summary>Hyper-parameters of a DiT (Peebles &amp; Xie 2023), named like the official `DiT(...)` arguments.</summary>
+public sealed record DiTConfig(
+    int InputSize = 32,
+    int PatchSize = 2,
+    int InChannels = 4,
+    int HiddenSize = 1152,
+    int Depth = 28,
+    int NumHeads = 16,
+    double MlpRatio = 4.0,
+    double ClassDropoutProb = 0.1,
+    int NumClasses = 1000,
+    bool LearnSigma = true)
+{
+    public int OutChannels => LearnSigma ? InChannels * 2 : InChannels;
+    public int GridSize => InputSize / PatchSize;
+    public int NumPatches => GridSize * GridSize;
+
+    /// <summary>The 12 official configs at 256px (32x32x4 latents, learned sigma, 1000 classes).</summary>
+    public static readonly IReadOnlyDictionary<string, DiTConfig> Official = BuildOfficial();
+
+    /// <summary>A few-block model for tests and quick runs.</summary>
+    public static readonly DiTConfig Tiny = new(InputSize: 8, PatchSize: 2, HiddenSize: 64, Depth: 2, NumHeads: 4, NumClasses: 10);
+
+    public static DiTConfig Named(string name, int? inputSize = null, int? inChannels = null, int? numClasses = null)
+    {
+        if (!Official.TryGetValue(name, out var cfg))
+            throw new ArgumentException($"unknown DiT config '{name}' (known: {string.Join(", ", Official.Keys)})");
+        return cfg with
+        {
+            InputSize = inputSize ?? cfg.InputSize,
+            InChannels = inChannels ?? cfg.InChannels,
+            NumClasses = numClasses ?? cfg.NumClasses,
+        };
+    }
+
+    /// <summary>Checks the shapes fit together; throws a clear error otherwise.</summary>
+    public DiTConfig Validate()
+    {
+        if (PatchSize <= 0 || InputSize % PatchSize != 0) throw new ArgumentException($"DiT input size {InputSize} is not a multiple of patch size {PatchSize}");
+        if (HiddenSize % NumHeads != 0) throw new ArgumentException($"DiT hidden size {HiddenSize} is not divisible by {NumHeads} heads");
+        if (HiddenSize % 4 != 0) throw new ArgumentException($"DiT hidden size {HiddenSize} must be a multiple of 4 (2D sin-cos position embedding)");
+        return this;
+    }
+
+    static Dictionary<string, DiTConfig> BuildOfficial()
+    {
+        var sizes = new (string Name, int Depth, int Hidden, int Heads)[] { ("XL", 28, 1152, 16), ("L", 24, 1024, 16), ("B", 12, 768, 12), ("S", 12, 384, 6) };
+        var result = new Dictionary<string, DiTConfig>();
+        foreach (var (name, depth, hidden, heads) in sizes)
+            foreach (var p in new[] { 2, 4, 8 })
+                result[$"DiT-{name}/{p}"] = new DiTConfig(PatchSize: p, HiddenSize: hidden, Depth: depth, NumHeads: heads);
+        return result;
+    }
+}

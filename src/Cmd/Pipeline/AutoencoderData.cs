@@ -1,0 +1,40 @@
+using Cmd.Data;
+using static TorchSharp.torch;
+using Cmd.Models.Autoencoder;
+
+namespace Cmd.Pipeline;
+
+/// <summary>Datasets shaped for an autoencoder config, and step-indexed training batches from them.</summary>
+public static class AutoencoderData
+{
+    /// <summary>Dataset options whose clips have the config's L, C and H (= W) (Moving MNIST: preset tiny for 32x32 configs, small otherwise).</summary>
+    public static DatasetOptions DatasetFor(AutoencoderConfig c, string dataset = "mmnist", int count = 10_000, long seed = 0, MnistSplit split = MnistSplit.All)
+    {
+        if (c.Height != c.Width) throw new ArgumentException($"dataset '{dataset}' makes square frames; autoencoder '{c.Name}' wants {c.Height}x{c.Width}");
+        return new DatasetOptions
+        {
+            Dataset = dataset, Preset = c.Height <= 32 ? "tiny" : "small", Frames = c.Frames, Size = c.Height, Channels = c.Channels,
+            Count = count, Seed = seed, Split = split,
+        };
+    }
+
+    /// <summary>Checks that a dataset's clips fit the autoencoder; throws naming both shapes.</summary>
+    public static void CheckFits(IVideoDataset ds, AutoencoderConfig c)
+    {
+        var s = ds.Shape;
+        if (s.Frames != c.Frames || s.Channels != c.Channels || s.Height != c.Height || s.Width != c.Width)
+            throw new ArgumentException($"dataset {ds.Name} has clips {s} but autoencoder '{c.Name}' takes [L={c.Frames}, C={c.Channels}, H={c.Height}, W={c.Width}]");
+    }
+
+    /// <summary>The training batch of a global step (seeded shuffle per epoch: a resumed run sees the same batches).</summary>
+    public static Func<long, Tensor> Batches(IVideoDataset ds, int batchSize, long seed)
+    {
+        var loader = new VideoLoader(ds, batchSize, seed, shuffle: true, dropLast: true, prefetch: 0);
+        return step =>
+        {
+            var batch = loader.Load(loader.BatchIndices(step));
+            batch.Labels.Dispose();
+            return batch.Frames; // owned by the trainer's dispose scope
+        };
+    }
+}

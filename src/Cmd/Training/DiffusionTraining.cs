@@ -1,0 +1,117 @@
+using System.Globalization;
+using Cmd.IO;
+using Cmd.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using Cmd.Pipeline;
+using Cmd.Models.Denoisers;
+using Cmd.Diffusion;
+
+namespace Cmd.Training;
+
+/// <summary>Which CMD diffusion model a checkpoint holds.</summary>
+public static class DiffusionKinds
+{
+    public const string Content = "cmd-content-dit";
+    public const string Motion = "cmd-motion-dit";
+    public const string Cubic = "cmd-cubic-dit";
+    public const string EmaFileName = "ema.safetensors";
+}
+
+/// <summary>
+/// Trains the content-frame model (Eq. 7) and the motion model (Eq. 8) with the shared Trainer: hybrid loss of
+/// GaussianDiffusion (1000 linear steps, uniform t), Adam lr 1e-4, betas (0.9, 0.999), no weight decay, EMA 0.999
+/// (appendix B.3) saved beside the checkpoint as ema.safetensors.
+/// </summary>
+public static class DiffusionTraining
+{
+    /// <summary>Appendix B.3 optimizer settings for both diffusion models.</summary>
+    public static TrainingOptions PaperOptions => new() { LearningRate = 1e-4, Beta1 = 0.9, Beta2 = 0.999, WeightDecay = 0 };
+
+    public static TrainingResult TrainContent(DiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = 0.999, Action<long, double>? onStep = null)
+    {
+        var cfg = model.Config;
+        if (pairs.Content.shape[1] != cfg.InChannels || pairs.Content.shape[2] != cfg.InputSize || pairs.Content.shape[3] != cfg.InputSize)
+            throw new ArgumentException($"content frames [{string.Join(", ", pairs.Content.shape.Skip(1))}] do not fit the content DiT input [{cfg.InChannels}, {cfg.InputSize}, {cfg.InputSize}]");
+        CheckLabels(pairs.Labels, cfg.NumClasses);
+        var meta = new Dictionary<string, string> { ["model_kind"] = DiffusionKinds.Content, ["model_config"] = System.Text.Json.JsonSerializer.Serialize(cfg) };
+        var diffusion = GaussianDiffusion.Create();
+        return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
+        {
+            var device = model.parameters().First().device;
+            var idx = randint(0, pairs.Count, [batchSize], dtype: int64);
+            var x0 = pairs.Content.index_select(0, idx).to(device);
+            var y = pairs.Labels.index_select(0, idx).to(device);
+            var t = diffusion.SampleTimesteps(batchSize, device);
+            return diffusion.TrainingLosses((x, tt) => model.call(x, tt, y), x0, t).Loss.mean();
+        });
+    }
+
+    public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = 0.999, Action<long, double>? onStep = null)
+    {
+        var cfg = model.Config;
+        if (pairs.Z.shape[1] != cfg.LatentChannels || pairs.Z.shape[2] != cfg.Frames || pairs.GridH != cfg.GridHeight || pairs.GridW != cfg.GridWidth)
+            throw new ArgumentException($"motion latents [{string.Join(", ", pairs.Z.shape.Skip(1))}] (H'={pairs.GridH}, W'={pairs.GridW}) do not fit motion DiT '{cfg.Name}' [{cfg.LatentChannels}, {cfg.Frames}, {cfg.GridHeight}+{cfg.GridWidth}]");
+        if (cfg.Condition == MotionCondition.Class) CheckLabels(pairs.Labels, cfg.NumClasses);
+        if (cfg.Condition == MotionCondition.Text) throw new NotSupportedException("text-conditional motion training needs caption embeddings (a text encoder), which this workbench does not ship yet; use --condition class or none");
+        var zScale = pairs.Z.std().item<float>();
+        var meta = new Dictionary<string, string>
+        {
+            ["model_kind"] = DiffusionKinds.Motion, ["model_config"] = cfg.ToJson(),
+            ["z_scale"] = zScale.ToString("R", CultureInfo.InvariantCulture),
+        };
+        var diffusion = GaussianDiffusion.Create();
+        return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
+        {
+            var device = model.parameters().First().device;
+            var idx = randint(0, pairs.Count, [batchSize], dtype: int64);
+            var z0 = (pairs.Z.index_select(0, idx) / zScale).to(device);
+            var content = pairs.Content.index_select(0, idx).to(device);
+            var y = cfg.Condition == MotionCondition.Class ? pairs.Labels.index_select(0, idx).to(device) : null;
+            var t = diffusion.SampleTimesteps(batchSize, device);
+            return diffusion.TrainingLosses((x, tt) => model.Forward(x, tt, content, y), z0, t).Loss.mean();
+        });
+    }
+
+    /// <summary>Trains the cubic baseline on raw (or latent) videos [N, L, C, H, W] through the same diffusion code.</summary>
+    public static TrainingResult TrainCubic(CubicVideoDiT model, Func<long, (Tensor Videos, Tensor Labels)> batchAt, TrainingOptions options, double emaDecay = 0.999, Action<long, double>? onStep = null)
+    {
+        var cfg = model.Config;
+        var meta = new Dictionary<string, string> { ["model_kind"] = DiffusionKinds.Cubic, ["model_config"] = cfg.ToJson() };
+        var diffusion = GaussianDiffusion.Create();
+        return Run(model, () => new CubicVideoDiT(cfg), options, meta, emaDecay, onStep, "cubic", step =>
+        {
+            var device = model.parameters().First().device;
+            var (videos, labels) = batchAt(step);
+            var x0 = videos.to(device).transpose(1, 2);   // [N, C, L, H, W]
+            var y = labels.to(device);
+            var t = diffusion.SampleTimesteps(x0.shape[0], device);
+            return diffusion.TrainingLosses((x, tt) => model.call(x, tt, y), x0, t).Loss.mean();
+        });
+    }
+
+    static TrainingResult Run(nn.Module model, Func<nn.Module> twin, TrainingOptions options, Dictionary<string, string> meta, double emaDecay,
+        Action<long, double>? onStep, string label, Func<long, Tensor> lossAt)
+    {
+        if (emaDecay is < 0 or >= 1) throw new ArgumentException($"EMA decay must be in [0, 1) (got {emaDecay})");
+        var emaPath = Path.Combine(options.OutDir, DiffusionKinds.EmaFileName);
+        var device = model.parameters().First().device;
+        using var ema = new Ema(model, twin().to(device), emaDecay);
+        if (options.Resume && File.Exists(emaPath) && File.Exists(options.CheckpointPath)) ModuleState.Load(ema.Model, emaPath);
+        meta["ema_decay"] = emaDecay.ToString("R", CultureInfo.InvariantCulture);
+        return Trainer.Run(model, lossAt, options, meta, (done, loss) =>
+        {
+            ema.Update();
+            if ((options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0) || done == options.Steps)
+                ModuleState.Save(ema.Model, emaPath, meta);
+            onStep?.Invoke(done, loss);
+        }, label);
+    }
+
+    static void CheckLabels(Tensor labels, int numClasses)
+    {
+        if (labels.numel() == 0) return;
+        long min = labels.min().item<long>(), max = labels.max().item<long>();
+        if (min < 0 || max >= numClasses) throw new ArgumentException($"class labels {min}..{max} do not fit a model with {numClasses} classes");
+    }
+}

@@ -1,0 +1,38 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cmd.Training;
+
+/// <summary>Exponential moving average of a model's parameters (DiT `update_ema`, decay 0.999 as in Tables 6-7).</summary>
+public sealed class Ema : IDisposable
+{
+    public double Decay { get; }
+    readonly List<(Tensor Shadow, Tensor Source)> pairs = [];
+    public nn.Module Model { get; }
+
+    /// <param name="shadow">A second instance of the same architecture; it becomes the EMA copy (starts equal to the model).</param>
+    public Ema(nn.Module model, nn.Module shadow, double decay = 0.999)
+    {
+        Decay = decay;
+        Model = shadow;
+        var src = model.state_dict();
+        using var _ = no_grad();
+        foreach (var (name, t) in shadow.state_dict())
+        {
+            t.copy_(src[name]);
+            pairs.Add((t, src[name]));
+        }
+        shadow.eval();
+        foreach (var p in shadow.parameters()) p.requires_grad = false;
+    }
+
+    public void Update()
+    {
+        using var _ = no_grad();
+        foreach (var (shadow, source) in pairs)
+            if (shadow.is_floating_point()) shadow.mul_(Decay).add_(source, alpha: 1 - Decay);
+            else shadow.copy_(source);
+    }
+
+    public void Dispose() => Model.Dispose();
+}

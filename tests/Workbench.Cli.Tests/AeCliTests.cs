@@ -1,0 +1,40 @@
+using Cmd.Tests;
+namespace Workbench.Cli.Tests;
+
+public class AeCliTests
+{
+    [Fact]
+    public void TrainReconstructEncodeRunEndToEndOnTheTinyPreset()
+    {
+        var dir = Fixtures.TempDir("ae-cli");
+        var run = Path.Combine(dir, "run");
+        var t = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "3", "--count", "16", "--out", run, "--device", "cpu");
+        Assert.True(t.ExitCode == 0, t.StdErr);
+        Assert.Contains("steps 0..3", t.StdOut);
+        Assert.Contains("loss", t.StdErr); // progress bar on stderr
+        var ckpt = Path.Combine(run, "checkpoint.safetensors");
+        var again = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "3", "--out", run);
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("pass --resume", again.StdErr);
+        var rec = CliRunner.Run("ae", "reconstruct", "--checkpoint", ckpt, "--clips", "2", "--shown", "1", "--out", Path.Combine(dir, "rec"));
+        Assert.True(rec.ExitCode == 0, rec.StdErr);
+        Assert.Contains("PSNR", rec.StdOut);
+        var enc = CliRunner.Run("ae", "encode", "--checkpoint", ckpt, "--clips", "3", "--out", Path.Combine(dir, "z.safetensors"));
+        Assert.True(enc.ExitCode == 0, enc.StdErr);
+        Assert.Contains("z [3, 4, 8, 8]", enc.StdOut);
+    }
+
+    [Fact]
+    public void BadOptionsAndFilesAreOneLineErrors()
+    {
+        var r = CliRunner.Run("ae", "info", "--preset", "huge");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.StartsWith("error: unknown autoencoder preset 'huge'", r.StdErr.Trim());
+        var p = CliRunner.Run("ae", "info", "--preset", "tiny", "--patch", "5");
+        Assert.Contains("patch size 5 must divide", p.StdErr);
+        var missing = CliRunner.Run("ae", "reconstruct", "--checkpoint", "/nonexistent/ck.safetensors");
+        Assert.Contains("checkpoint not found: /nonexistent/ck.safetensors", missing.StdErr);
+        var ok = CliRunner.Run("ae", "info", "--preset", "ucf101");
+        Assert.Contains("80,475,277 parameters", ok.StdOut);
+    }
+}

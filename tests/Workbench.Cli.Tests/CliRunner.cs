@@ -1,0 +1,27 @@
+using System.Diagnostics;
+
+namespace Workbench.Cli.Tests;
+
+/// <summary>Runs the built `workbench` CLI in its own process, as a user would.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    public static Result Run(params string[] args) => Run(TimeSpan.FromMinutes(5), args);
+
+    public static Result Run(TimeSpan timeout, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "workbench.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"workbench {string.Join(' ', args)} did not finish in {timeout}");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -1,0 +1,68 @@
+using Cmd.Diffusion;
+using static TorchSharp.torch;
+using Cmd.Models.Autoencoder;
+using Cmd.Training;
+using Cmd.Pipeline;
+using Cmd.Tests;
+
+namespace Workbench.Cli.Tests;
+
+/// <summary>`workbench params`, `train content|motion` and `sample` as a user runs them.</summary>
+public class DiffusionCliTests
+{
+    [Fact]
+    public void ParamsPrintsTheOfficialDiTXL2Count()
+    {
+        var r = CliRunner.Run("params", "--model", "DiT-XL/2");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("675,129,632", r.StdOut);
+        var bad = CliRunner.Run("params", "--model", "DiT-XXL/2");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.StartsWith("error: unknown model 'DiT-XXL/2'", bad.StdErr.Trim());
+    }
+
+    [Fact]
+    public void TrainContentAndMotionThenSampleVideos()
+    {
+        var dir = Fixtures.TempDir("cli-cmd");
+        manual_seed(0);
+        // a tiny autoencoder checkpoint (1 step) and pairs in its latent shapes
+        var aeDir = Path.Combine(dir, "ae");
+        using (var ae = new CmdAutoencoder(AutoencoderConfig.Tiny))
+            AutoencoderTraining.Train(ae, _ => randn([2, 8, 1, 32, 32]).clamp(-1, 1), AutoencoderTraining.Options(AutoencoderConfig.Tiny) with { Steps = 1, OutDir = aeDir, Progress = false });
+        var pairsPath = Path.Combine(dir, "pairs.safetensors");
+        using (var pairs = new LatentPairs(randn(6, 1, 32, 32).clamp(-1, 1), randn(6, 4, 8, 8), tensor(new long[] { 0, 1, 2, 3, 4, 5 }), 4, 4))
+            pairs.Save(pairsPath);
+
+        var content = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "content"));
+        Assert.True(content.ExitCode == 0, content.StdErr);
+        Assert.Contains("trained steps 0..2", content.StdOut);
+        var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
+        Assert.True(motion.ExitCode == 0, motion.StdErr);
+        Assert.Contains("16 z tokens + 4 content tokens", motion.StdOut);
+
+        var outDir = Path.Combine(dir, "samples");
+        var sample = CliRunner.Run("sample", "--ae", Path.Combine(aeDir, "checkpoint.safetensors"), "--content", Path.Combine(dir, "content"),
+            "--motion", Path.Combine(dir, "motion"), "--class", "3", "--count", "2", "--content-steps", "2", "--motion-steps", "2", "--out", outDir);
+        Assert.True(sample.ExitCode == 0, sample.StdErr);
+        Assert.True(File.Exists(Path.Combine(outDir, "sample_videos.png")));
+        Assert.True(File.Exists(Path.Combine(outDir, "sample_content.png")));
+        Assert.Equal(2, Directory.GetFiles(outDir, "*class3.gif").Length);
+
+        Assert.True(File.Exists(Path.Combine(outDir, "samples.safetensors")));
+
+        // fine-tuning start from the run's weights, and the per-timestep noise error of trained and EMA weights
+        var tuned = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "1", "--batch", "2",
+            "--init", Path.Combine(dir, "motion", "checkpoint.safetensors"), "--out", Path.Combine(dir, "motion2"));
+        Assert.True(tuned.ExitCode == 0, tuned.StdErr);
+        Assert.Contains("initialised from", tuned.StdOut);
+        var eval = CliRunner.Run("train", "eval", "--run", Path.Combine(dir, "motion"), "--pairs", pairsPath, "--timesteps", "10", "999");
+        Assert.True(eval.ExitCode == 0, eval.StdErr);
+        Assert.Contains("| t | trained | EMA |", eval.StdOut);
+        Assert.Matches(@"\| 999 \| \d+\.\d{4} \| \d+\.\d{4} \|", eval.StdOut);
+
+        var missing = CliRunner.Run("train", "motion", "--pairs", Path.Combine(dir, "nope.safetensors"), "--out", Path.Combine(dir, "x"));
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.StartsWith("error: latent pairs file not found", missing.StdErr.Trim());
+    }
+}

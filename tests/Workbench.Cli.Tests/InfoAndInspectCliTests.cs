@@ -1,0 +1,53 @@
+using Cmd.Tests.IO;
+using Cmd.Tests;
+
+namespace Workbench.Cli.Tests;
+
+public class InfoAndInspectCliTests
+{
+    [Fact]
+    public void InfoPrintsVersionsAndMatmul()
+    {
+        var r = CliRunner.Run("info", "--device", "cpu");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("libtorch", r.StdOut);
+        Assert.Contains("2.10", r.StdOut);
+        Assert.Contains("matmul check", r.StdOut);
+    }
+
+    [Fact]
+    public void InspectListsTensorsAndMetadata()
+    {
+        var r = CliRunner.Run("inspect", Fixtures.Path("safetensors/pytorch_module.safetensors"));
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("conv.weight\tF32\t[4, 3, 3, 3]", r.StdOut);
+        Assert.Contains("norm.num_batches_tracked\tI64\t[]", r.StdOut);
+        Assert.Contains("metadata format = pt", r.StdOut);
+    }
+
+    [Fact]
+    public void InspectRejectsEveryHostileFileWithOneClearLine()
+    {
+        var dir = Fixtures.TempDir("hostile");
+        foreach (var (name, bytes, expected) in HostileSafeTensors.Cases())
+        {
+            var path = Path.Combine(dir, name + ".safetensors");
+            File.WriteAllBytes(path, bytes);
+            var r = CliRunner.Run("inspect", path);
+            Assert.True(r.ExitCode != 0, $"{name}: exit code 0");
+            var lines = r.StdErr.Trim().Split('\n');
+            Assert.True(lines.Length == 1, $"{name}: expected one line on stderr, got:\n{r.StdErr}");
+            Assert.StartsWith("error: ", lines[0]);
+            Assert.Contains(path, lines[0]);
+            Assert.Contains(expected, lines[0]);
+        }
+    }
+
+    [Fact]
+    public void BadDeviceOptionIsRejected()
+    {
+        var r = CliRunner.Run("info", "--device", "tpu");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("tpu", r.StdErr + r.StdOut);
+    }
+}
