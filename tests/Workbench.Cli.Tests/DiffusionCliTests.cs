@@ -4,6 +4,7 @@ using Cmd.Models.Autoencoder;
 using Cmd.Training;
 using Cmd.Pipeline;
 using Cmd.Tests;
+using Cmd.Presets;
 
 namespace Workbench.Cli.Tests;
 
@@ -28,8 +29,8 @@ public class DiffusionCliTests
         manual_seed(0);
         // a tiny autoencoder checkpoint (1 step) and pairs in its latent shapes
         var aeDir = Path.Combine(dir, "ae");
-        using (var ae = new CmdAutoencoder(AutoencoderConfig.Tiny))
-            AutoencoderTraining.Train(ae, _ => randn([2, 8, 1, 32, 32]).clamp(-1, 1), AutoencoderTraining.Options(AutoencoderConfig.Tiny) with { Steps = 1, OutDir = aeDir, Progress = false });
+        using (var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder))
+            AutoencoderTraining.Train(ae, _ => randn([2, 8, 1, 32, 32]).clamp(-1, 1), AutoencoderTraining.Options(RunPresets.Tiny.Autoencoder) with { Steps = 1, OutDir = aeDir, Progress = false });
         var pairsPath = Path.Combine(dir, "pairs.safetensors");
         using (var pairs = new LatentPairs(randn(6, 1, 32, 32).clamp(-1, 1), randn(6, 4, 8, 8), tensor(new long[] { 0, 1, 2, 3, 4, 5 }), 4, 4))
             pairs.Save(pairsPath);

@@ -2,6 +2,7 @@ using static TorchSharp.torch;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
 using Cmd.Diffusion;
+using Cmd.Training;
 
 namespace Cmd.Evaluation;
 
@@ -54,5 +55,36 @@ public static class DenoisingError
         using var z = pairs.Z / zScale;
         return ByTimestep((zt, t, idx) => model.Forward(zt, t, pairs.Content.index_select(0, idx), byClass ? pairs.Labels.index_select(0, idx) : null),
             z, timesteps, batchSize, seed);
+    }
+
+    /// <summary>One column of <see cref="ForRun"/>: which weights, and their error at each timestep.</summary>
+    public sealed record Column(string Weights, double[] Errors);
+
+    /// <summary>
+    /// The error of a content or motion run (folder: its trained and its EMA weights side by side; file: those weights)
+    /// on the first <paramref name="count"/> pairs. Returns the model kind and one column per set of weights.
+    /// </summary>
+    public static (string Kind, List<Column> Columns) ForRun(string path, LatentPairs pairs, int count, IReadOnlyList<int> timesteps)
+    {
+        using var sub = pairs.Take(Math.Min(count, pairs.Count));
+        string file = ModelStore.Resolve(path, preferEma: false);
+        if (!File.Exists(file)) throw new FileNotFoundException($"no weights at {file}", file);
+        string kind = ModelMetadata.KindOf(file);
+        bool hasEma = Directory.Exists(path) && File.Exists(Path.Combine(path, ModelMetadata.EmaFileName));
+        var columns = new List<Column>();
+        foreach (bool ema in hasEma ? new[] { false, true } : [false])
+            columns.Add(new Column(ema ? "EMA" : "trained", kind switch
+            {
+                ModelMetadata.Content => Scored(ModelStore.LoadContent(path, preferEma: ema), m => Content(m.Model, sub, timesteps)),
+                ModelMetadata.Motion => Scored(ModelStore.LoadMotion(path, preferEma: ema), m => Motion(m.Model, sub, m.ZScale, timesteps)),
+                _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
+            }));
+        return (kind, columns);
+    }
+
+    static double[] Scored<T>(LoadedDiffusionModel<T> loaded, Func<LoadedDiffusionModel<T>, double[]> score) where T : nn.Module
+    {
+        try { return score(loaded); }
+        finally { loaded.Model.Dispose(); }
     }
 }

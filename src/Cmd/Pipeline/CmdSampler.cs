@@ -7,52 +7,22 @@ using static TorchSharp.torch;
 using Cmd.Models.Denoisers;
 using Cmd.Models.Autoencoder;
 using Cmd.Diffusion;
+using Cmd.Presets;
 
 namespace Cmd.Pipeline;
-
-/// <summary>A trained diffusion model with what sampling needs from its checkpoint metadata.</summary>
-public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string, string> Metadata, string Path) where T : nn.Module
-{
-    public float ZScale => Metadata.TryGetValue("z_scale", out var s) ? float.Parse(s, CultureInfo.InvariantCulture) : 1f;
-}
 
 /// <summary>
 /// CMD's sampling pipeline (appendix B.4): class -> content frame (DDIM 50 steps, eta 0, CFG 4.0) -> motion latent conditioned on
 /// it (DDIM 100 steps) -> autoencoder decoder -> video. Batched over all requested samples.
 /// </summary>
-public static class CmdPipeline
+public static class CmdSampler
 {
-    /// <summary>Loads a content-frame DiT from a run folder or file (ema.safetensors preferred, else the checkpoint's model).</summary>
-    public static LoadedDiffusionModel<DiT> LoadContent(string path, Device? device = null, bool preferEma = true) =>
-        Load(path, DiffusionKinds.Content, json => new DiT(JsonSerializer.Deserialize<DiTConfig>(json)!), device, preferEma);
-
-    public static LoadedDiffusionModel<MotionDiT> LoadMotion(string path, Device? device = null, bool preferEma = true) =>
-        Load(path, DiffusionKinds.Motion, json => new MotionDiT(MotionDiTConfig.FromJson(json)), device, preferEma);
-
-    public static LoadedDiffusionModel<CubicVideoDiT> LoadCubic(string path, Device? device = null, bool preferEma = true) =>
-        Load(path, DiffusionKinds.Cubic, json => new CubicVideoDiT(CubicVideoDiTConfig.FromJson(json)), device, preferEma);
-
-    static LoadedDiffusionModel<T> Load<T>(string path, string kind, Func<string, T> build, Device? device, bool preferEma) where T : nn.Module
-    {
-        string file = path;
-        if (Directory.Exists(path))
-        {
-            var ema = System.IO.Path.Combine(path, DiffusionKinds.EmaFileName);
-            file = preferEma && File.Exists(ema) ? ema : System.IO.Path.Combine(path, TrainingCheckpoint.FileName);
-        }
-        if (!File.Exists(file)) throw new FileNotFoundException($"model file not found: {file}", file);
-        var meta = SafeTensorsFile.Open(file).Metadata;
-        if (!meta.TryGetValue("model_kind", out var k) || k != kind || !meta.TryGetValue("model_config", out var json))
-            throw new InvalidDataException($"{file}: not a {kind} file (metadata model_kind is '{k ?? "missing"}')");
-        var model = build(json);
-        TrainingCheckpoint.LoadWeights(model, file);
-        if (device is not null) model.to(device);
-        model.eval();
-        return new LoadedDiffusionModel<T>(model, meta, file);
-    }
+    /// <summary>Appendix B.4: DDIM 50 steps and classifier-free guidance 4.0 for content frames, DDIM 100 steps for motion.</summary>
+    public const int DefaultContentSteps = 50, DefaultMotionSteps = 100;
+    public const double DefaultCfgScale = 4.0;
 
     /// <summary>Content frames [N, C, H, W] for the given classes: DDIM with CFG over all eps channels.</summary>
-    public static Tensor SampleContent(DiT model, Tensor labels, int steps = ContentDiT.DefaultSamplingSteps, double cfgScale = ContentDiT.DefaultCfgScale, Action<int>? onStep = null)
+    public static Tensor SampleContent(DiT model, Tensor labels, int steps = DefaultContentSteps, double cfgScale = DefaultCfgScale, Action<int>? onStep = null)
     {
         var c = model.Config;
         var device = model.parameters().First().device;
@@ -101,7 +71,7 @@ public static class CmdPipeline
 
     /// <summary>class -> content frame -> motion latent -> decoder -> video, in batches of <paramref name="batchSize"/>.</summary>
     public static Samples Sample(CmdAutoencoder ae, DiT content, LoadedDiffusionModel<MotionDiT> motion, long[] labels, int contentSteps = 50, int motionSteps = 100,
-        double cfgScale = ContentDiT.DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null)
+        double cfgScale = DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null)
     {
         if (labels.Length == 0) throw new ArgumentException("nothing to sample: give at least one class");
         var mc = motion.Model.Config;
@@ -126,5 +96,58 @@ public static class CmdPipeline
             videos.Add(video.cpu().MoveToOuterDisposeScope());
         }
         return new Samples(cat(contents.ToArray()), cat(zs.ToArray()), cat(videos.ToArray()), tensor(labels));
+    }
+
+    /// <summary>
+    /// The full pipeline from files: an autoencoder checkpoint or weights file, content and motion run folders or files
+    /// (<paramref name="preferEma"/>: null follows <see cref="EmaPolicy"/>). The models are disposed after sampling.
+    /// </summary>
+    public static Samples SampleFromFiles(string autoencoder, string content, string motion, long[] labels, Device device,
+        int contentSteps = DefaultContentSteps, int motionSteps = DefaultMotionSteps, double cfgScale = DefaultCfgScale,
+        int batchSize = 16, bool? preferEma = null, Action<string>? log = null)
+    {
+        using var ae = ModelStore.LoadAutoencoder(autoencoder, device);
+        var c = ModelStore.LoadContent(content, device, preferEma);
+        var m = ModelStore.LoadMotion(motion, device, preferEma);
+        try
+        {
+            log?.Invoke($"models: {c.Path}, {m.Path}");
+            return Sample(ae, c.Model, m, labels, contentSteps, motionSteps, cfgScale, batchSize: batchSize, log: log);
+        }
+        finally { c.Model.Dispose(); m.Model.Dispose(); }
+    }
+
+    /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
+    public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16)
+    {
+        bool byClass = motion.Model.Config.Condition == MotionCondition.Class;
+        var zs = new List<Tensor>();
+        for (int i = 0; i < held.Count; i += batchSize)
+        {
+            int n = Math.Min(batchSize, held.Count - i);
+            var cond = byClass ? held.Labels.narrow(0, i, n) : null;
+            zs.Add(SampleMotion(motion.Model, held.Content.narrow(0, i, n), cond, motion.ZScale, steps).cpu());
+        }
+        var z = cat(zs.ToArray());
+        zs.ForEach(t => t.Dispose());
+        return z;
+    }
+
+    /// <summary>Videos [N, L, C, H, W] in [-1, 1] decoded from content frames and motion latents, in batches, without gradients.</summary>
+    public static Tensor Decode(CmdAutoencoder ae, Tensor content, Tensor z, int batchSize = 16)
+    {
+        var device = ae.parameters().First().device;
+        var parts = new List<Tensor>();
+        using var _ = no_grad();
+        for (long i = 0; i < content.shape[0]; i += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            long n = Math.Min(batchSize, content.shape[0] - i);
+            var video = ae.Decode(content.narrow(0, i, n).to(device), z.narrow(0, i, n).to(device)).clamp(-1, 1);
+            parts.Add(video.cpu().MoveToOuterDisposeScope());
+        }
+        var videos = cat(parts.ToArray());
+        parts.ForEach(t => t.Dispose());
+        return videos;
     }
 }

@@ -2,6 +2,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Cmd.Models.Denoisers;
 using Cmd.Models.Autoencoder;
+using Cmd.Presets;
 
 namespace Cmd.Pipeline;
 
@@ -61,14 +62,14 @@ public static class ModelZoo
             foreach (var (name, cfg) in DiTConfig.Official)
                 entries[name] = new ModelEntry(name, $"DiT {name} at 256px (32x32x4 latents, learned sigma, 1000 classes)", () => new DiT(cfg));
             entries["DiT-tiny"] = new ModelEntry("DiT-tiny", "DiT tiny preset (8x8x4, 2 blocks, width 64, 10 classes)", () => new DiT(DiTConfig.Tiny));
-            foreach (var preset in ContentDiT.PresetNames)
-                entries[$"content-{preset}"] = new ModelEntry($"content-{preset}", $"content-frame DiT, preset {preset}", () => new DiT(ContentDiT.Preset(preset)));
-            foreach (var preset in MotionDiTConfig.PresetNames)
-                entries[$"motion-{preset}"] = new ModelEntry($"motion-{preset}", $"motion DiT, preset {preset} (Table 6 rows: ucf101, webvid-*)", () => new MotionDiT(MotionDiTConfig.Preset(preset)));
-            foreach (var preset in CubicVideoDiTConfig.PresetNames)
-                entries[$"cubic-{preset}"] = new ModelEntry($"cubic-{preset}", $"cubic video DiT baseline, preset {preset}", () => new CubicVideoDiT(CubicVideoDiTConfig.Preset(preset)));
-            foreach (var preset in AutoencoderConfig.PresetNames)
-                entries[$"ae-{preset}"] = new ModelEntry($"ae-{preset}", $"CMD autoencoder, preset {preset} (Table 5 rows: ucf101, webvid-*)", () => new CmdAutoencoder(AutoencoderConfig.Preset(preset)));
+            foreach (var preset in RunPresets.NamesWith(p => p.Content))
+                entries[$"content-{preset}"] = new ModelEntry($"content-{preset}", $"content-frame DiT, preset {preset}", () => new DiT(RunPresets.ContentDiT(preset)));
+            foreach (var preset in RunPresets.NamesWith(p => p.Motion))
+                entries[$"motion-{preset}"] = new ModelEntry($"motion-{preset}", $"motion DiT, preset {preset} (Table 6 rows: ucf101, webvid-*)", () => new MotionDiT(RunPresets.Motion(preset)));
+            foreach (var preset in RunPresets.NamesWith(p => p.Cubic))
+                entries[$"cubic-{preset}"] = new ModelEntry($"cubic-{preset}", $"cubic video DiT baseline, preset {preset}", () => new CubicVideoDiT(RunPresets.Cubic(preset)));
+            foreach (var preset in RunPresets.Names)
+                entries[$"ae-{preset}"] = new ModelEntry($"ae-{preset}", $"CMD autoencoder, preset {preset} (Table 5 rows: ucf101, webvid-*)", () => new CmdAutoencoder(RunPresets.Autoencoder(preset)));
             foreach (var seeder in Seeders) seeder();
         }
     }

@@ -92,28 +92,4 @@ public static class AutoencoderReport
         File.WriteAllText(path, sb.ToString());
         return path;
     }
-
-    /// <summary>Encodes the first <paramref name="count"/> clips into (content frame, z, label, caption) pairs.</summary>
-    public static EncodedClips Encode(CmdAutoencoder model, IVideoDataset ds, int count, int batchSize = 16)
-    {
-        AutoencoderData.CheckFits(ds, model.Config);
-        int n = Math.Min(count, ds.Count);
-        var loader = new VideoLoader(ds, batchSize, shuffle: false, dropLast: false, prefetch: 0);
-        var device = model.parameters().First().device;
-        var contents = new List<Tensor>(); var zs = new List<Tensor>(); var labels = new List<long>(); var captions = new List<string>();
-        using var _ = no_grad();
-        for (int start = 0; start < n; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            using var batch = loader.Load(Enumerable.Range(start, Math.Min(batchSize, n - start)).ToArray());
-            var e = model.Encode(batch.Frames.to(device));
-            contents.Add(e.ContentFrame.cpu().MoveToOuterDisposeScope());
-            zs.Add(e.Z.cpu().MoveToOuterDisposeScope());
-            labels.AddRange(batch.Labels.data<long>().ToArray());
-            captions.AddRange(batch.Captions);
-        }
-        var content = cat(contents, 0); var z = cat(zs, 0);
-        contents.ForEach(t => t.Dispose()); zs.ForEach(t => t.Dispose());
-        return new EncodedClips(content, z, tensor(labels.ToArray(), dtype: ScalarType.Int64), captions, model.Config, $"{ds.Name} {ds.Shape} clips 0..{n - 1}");
-    }
 }

@@ -9,15 +9,6 @@ using Cmd.Diffusion;
 
 namespace Cmd.Training;
 
-/// <summary>Which CMD diffusion model a checkpoint holds.</summary>
-public static class DiffusionKinds
-{
-    public const string Content = "cmd-content-dit";
-    public const string Motion = "cmd-motion-dit";
-    public const string Cubic = "cmd-cubic-dit";
-    public const string EmaFileName = "ema.safetensors";
-}
-
 /// <summary>
 /// Trains the content-frame model (Eq. 7) and the motion model (Eq. 8) with the shared Trainer: hybrid loss of
 /// GaussianDiffusion (1000 linear steps, uniform t), Adam lr 1e-4, betas (0.9, 0.999), no weight decay, EMA 0.999
@@ -28,13 +19,13 @@ public static class DiffusionTraining
     /// <summary>Appendix B.3 optimizer settings for both diffusion models.</summary>
     public static TrainingOptions PaperOptions => new() { LearningRate = 1e-4, Beta1 = 0.9, Beta2 = 0.999, WeightDecay = 0 };
 
-    public static TrainingResult TrainContent(DiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = 0.999, Action<long, double>? onStep = null)
+    public static TrainingResult TrainContent(DiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
         var cfg = model.Config;
         if (pairs.Content.shape[1] != cfg.InChannels || pairs.Content.shape[2] != cfg.InputSize || pairs.Content.shape[3] != cfg.InputSize)
             throw new ArgumentException($"content frames [{string.Join(", ", pairs.Content.shape.Skip(1))}] do not fit the content DiT input [{cfg.InChannels}, {cfg.InputSize}, {cfg.InputSize}]");
         CheckLabels(pairs.Labels, cfg.NumClasses);
-        var meta = new Dictionary<string, string> { ["model_kind"] = DiffusionKinds.Content, ["model_config"] = System.Text.Json.JsonSerializer.Serialize(cfg) };
+        var meta = ModelMetadata.For(ModelMetadata.Content, System.Text.Json.JsonSerializer.Serialize(cfg));
         var diffusion = GaussianDiffusion.Create();
         return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
         {
@@ -47,7 +38,7 @@ public static class DiffusionTraining
         });
     }
 
-    public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = 0.999, Action<long, double>? onStep = null)
+    public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
         var cfg = model.Config;
         if (pairs.Z.shape[1] != cfg.LatentChannels || pairs.Z.shape[2] != cfg.Frames || pairs.GridH != cfg.GridHeight || pairs.GridW != cfg.GridWidth)
@@ -55,11 +46,8 @@ public static class DiffusionTraining
         if (cfg.Condition == MotionCondition.Class) CheckLabels(pairs.Labels, cfg.NumClasses);
         if (cfg.Condition == MotionCondition.Text) throw new NotSupportedException("text-conditional motion training needs caption embeddings (a text encoder), which this workbench does not ship yet; use --condition class or none");
         var zScale = pairs.Z.std().item<float>();
-        var meta = new Dictionary<string, string>
-        {
-            ["model_kind"] = DiffusionKinds.Motion, ["model_config"] = cfg.ToJson(),
-            ["z_scale"] = zScale.ToString("R", CultureInfo.InvariantCulture),
-        };
+        var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
+        meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
         var diffusion = GaussianDiffusion.Create();
         return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
         {
@@ -74,10 +62,10 @@ public static class DiffusionTraining
     }
 
     /// <summary>Trains the cubic baseline on raw (or latent) videos [N, L, C, H, W] through the same diffusion code.</summary>
-    public static TrainingResult TrainCubic(CubicVideoDiT model, Func<long, (Tensor Videos, Tensor Labels)> batchAt, TrainingOptions options, double emaDecay = 0.999, Action<long, double>? onStep = null)
+    public static TrainingResult TrainCubic(CubicVideoDiT model, Func<long, (Tensor Videos, Tensor Labels)> batchAt, TrainingOptions options, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
         var cfg = model.Config;
-        var meta = new Dictionary<string, string> { ["model_kind"] = DiffusionKinds.Cubic, ["model_config"] = cfg.ToJson() };
+        var meta = ModelMetadata.For(ModelMetadata.Cubic, cfg.ToJson());
         var diffusion = GaussianDiffusion.Create();
         return Run(model, () => new CubicVideoDiT(cfg), options, meta, emaDecay, onStep, "cubic", step =>
         {
@@ -94,11 +82,11 @@ public static class DiffusionTraining
         Action<long, double>? onStep, string label, Func<long, Tensor> lossAt)
     {
         if (emaDecay is < 0 or >= 1) throw new ArgumentException($"EMA decay must be in [0, 1) (got {emaDecay})");
-        var emaPath = Path.Combine(options.OutDir, DiffusionKinds.EmaFileName);
+        var emaPath = Path.Combine(options.OutDir, ModelMetadata.EmaFileName);
         var device = model.parameters().First().device;
         using var ema = new Ema(model, twin().to(device), emaDecay);
         if (options.Resume && File.Exists(emaPath) && File.Exists(options.CheckpointPath)) ModuleState.Load(ema.Model, emaPath);
-        meta["ema_decay"] = emaDecay.ToString("R", CultureInfo.InvariantCulture);
+        meta[ModelMetadata.EmaDecayKey] = ModelMetadata.Format(emaDecay);
         return Trainer.Run(model, lossAt, options, meta, (done, loss) =>
         {
             ema.Update();

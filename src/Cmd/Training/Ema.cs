@@ -6,12 +6,15 @@ namespace Cmd.Training;
 /// <summary>Exponential moving average of a model's parameters (DiT `update_ema`, decay 0.999 as in Tables 6-7).</summary>
 public sealed class Ema : IDisposable
 {
+    /// <summary>Tables 6-7: EMA decay 0.999 for both diffusion models.</summary>
+    public const double PaperDecay = 0.999;
+
     public double Decay { get; }
     readonly List<(Tensor Shadow, Tensor Source)> pairs = [];
     public nn.Module Model { get; }
 
     /// <param name="shadow">A second instance of the same architecture; it becomes the EMA copy (starts equal to the model).</param>
-    public Ema(nn.Module model, nn.Module shadow, double decay = 0.999)
+    public Ema(nn.Module model, nn.Module shadow, double decay = PaperDecay)
     {
         Decay = decay;
         Model = shadow;

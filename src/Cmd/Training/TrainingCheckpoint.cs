@@ -85,4 +85,21 @@ public static class TrainingCheckpoint
     /// <summary>The "model." tensors of a checkpoint, with the prefix removed (PyTorch state-dict keys).</summary>
     public static Dictionary<string, Tensor> ModelTensors(IReadOnlyDictionary<string, Tensor> checkpoint) =>
         checkpoint.Where(kv => kv.Key.StartsWith(ModelPrefix)).ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
+
+    /// <summary>
+    /// Writes a checkpoint's weights alone (its "model." tensors and metadata, no optimizer or RNG state): a file about a
+    /// third of the checkpoint's size that loads like the checkpoint wherever weights are read.
+    /// </summary>
+    public static void ExportWeights(string checkpointPath, string outPath)
+    {
+        var file = SafeTensorsFile.Open(checkpointPath);
+        var all = file.ReadAll();
+        try
+        {
+            var model = all.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            if (model.Count == 0) throw new InvalidDataException($"{checkpointPath}: no model weights (no '{ModelPrefix}' tensors)");
+            SafeTensors.Save(outPath, model, file.Metadata.Where(kv => kv.Key != "training").ToDictionary(kv => kv.Key, kv => kv.Value));
+        }
+        finally { foreach (var t in all.Values) t.Dispose(); }
+    }
 }

@@ -3,15 +3,17 @@ using System.Text.Json;
 namespace Cmd.Training;
 
 /// <summary>
-/// Options of a training run, shared by every model (autoencoder, content and motion diffusion).
-/// Optimizer defaults are the paper's autoencoder settings (appendix B.3): Adam, lr 1e-5, betas (0.5, 0.9), no weight decay.
+/// Options of a training run, shared by every model (autoencoder, content and motion diffusion). The learning rate has no
+/// default: a caller starts from a model's named recipe (<see cref="AutoencoderTraining.Options"/> for the autoencoder's
+/// config, <see cref="DiffusionTraining.PaperOptions"/> for both DiTs, appendix B.3). Betas default to Adam's (0.9, 0.999).
 /// </summary>
 public sealed record TrainingOptions
 {
     public long Steps { get; init; } = 1000;
-    public double LearningRate { get; init; } = 1e-5;
-    public double Beta1 { get; init; } = 0.5;
-    public double Beta2 { get; init; } = 0.9;
+    /// <summary>0 = not chosen: <see cref="Validate"/> refuses it.</summary>
+    public double LearningRate { get; init; }
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.999;
     public double Eps { get; init; } = 1e-8;
     public double WeightDecay { get; init; }
     /// <summary>AdamW (weight decay applied to the weights, decoupled from the gradient) instead of Adam's L2 term.</summary>
@@ -41,7 +43,9 @@ public sealed record TrainingOptions
     {
         void Need(bool ok, string message) { if (!ok) throw new ArgumentException($"training options: {message}"); }
         Need(Steps > 0, $"--steps must be positive (got {Steps})");
-        Need(LearningRate > 0, $"--lr must be positive (got {LearningRate})");
+        Need(LearningRate > 0, LearningRate == 0
+            ? "no learning rate: start from a model's recipe (AutoencoderTraining.Options, DiffusionTraining.PaperOptions) or pass --lr"
+            : $"--lr must be positive (got {LearningRate})");
         Need(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"betas must be in [0, 1) (got {Beta1}, {Beta2})");
         Need(Eps > 0 && WeightDecay >= 0 && WarmupSteps >= 0 && MaxGradNorm >= 0 && MaxMinutes >= 0 && CheckpointEvery >= 0 && LogEvery > 0, "eps > 0 and weight decay, warm-up, clipping, checkpoint interval >= 0, log interval > 0");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");

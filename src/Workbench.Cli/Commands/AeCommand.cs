@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
 using Cmd.Reports;
 using Cmd.Pipeline;
+using Cmd.Presets;
 
 namespace Workbench.Cli.Commands;
 
@@ -24,7 +25,7 @@ public sealed class AeCommand : ICommandGroup
     }
 
     // ---- model options (override the preset) ----
-    readonly Option<string> preset = new("--preset") { Description = $"Autoencoder preset: {string.Join(", ", AutoencoderConfig.PresetNames)}", DefaultValueFactory = _ => "small" };
+    readonly Option<string> preset = new("--preset") { Description = $"Autoencoder preset: {string.Join(", ", RunPresets.Names)}", DefaultValueFactory = _ => "small" };
     readonly Option<string> variant = new("--variant") { Description = "paper (default) or official-code (per-channel importance, tanh z, 2*sigmoid-1 output, L1 loss, AdamW)", DefaultValueFactory = _ => "paper" };
     readonly Option<int?> d = new("--D") { Description = "Motion latent channels D" };
     readonly Option<int?> l = new("--L") { Description = "Frames per clip L" };
@@ -45,7 +46,7 @@ public sealed class AeCommand : ICommandGroup
 
     AutoencoderConfig ConfigFrom(ParseResult r)
     {
-        var c = AutoencoderConfig.Preset(r.GetValue(preset)!);
+        var c = RunPresets.Autoencoder(r.GetValue(preset)!);
         c = r.GetValue(variant)!.ToLowerInvariant() switch
         {
             "paper" => c.WithVariant(AutoencoderVariant.Paper),
@@ -112,29 +113,26 @@ public sealed class AeCommand : ICommandGroup
             var device = GlobalOptions.ResolveDevice(r);
             string outDir = r.GetValue(output)!;
             var config = ConfigFrom(r);
-            string ckpt = Path.Combine(outDir, TrainingCheckpoint.FileName);
-            if (r.GetValue(resume) && File.Exists(ckpt))
+            var requested = AutoencoderTraining.Options(config) with
             {
-                var stored = AutoencoderTraining.ReadConfig(ckpt);
-                if (stored != config) Console.Error.WriteLine($"note: resuming with the checkpoint's config ({stored.Name}), not the options given");
-                config = stored;
-            }
-            else if (!r.GetValue(resume) && File.Exists(ckpt))
-                throw new ArgumentException($"{ckpt} exists: pass --resume to continue it, or choose another --out");
-            if (r.GetValue(batch) is int b) config = config with { BatchSize = b };
-            var options = AutoencoderTraining.Options(config) with
-            {
-                Steps = r.GetValue(steps), LearningRate = r.GetValue(lr) ?? config.LearningRate, Beta1 = r.GetValue(beta1) ?? config.Beta1,
-                Beta2 = r.GetValue(beta2) ?? config.Beta2, WeightDecay = r.GetValue(wd) ?? config.WeightDecay, WarmupSteps = r.GetValue(warmup),
-                MaxGradNorm = r.GetValue(clip), CheckpointEvery = r.GetValue(every), MaxMinutes = r.GetValue(minutes), Seed = r.GetValue(seed),
-                OutDir = outDir, Resume = r.GetValue(resume),
+                Steps = r.GetValue(steps), WarmupSteps = r.GetValue(warmup), MaxGradNorm = r.GetValue(clip), CheckpointEvery = r.GetValue(every),
+                MaxMinutes = r.GetValue(minutes), Seed = r.GetValue(seed), OutDir = outDir, Resume = r.GetValue(resume),
             };
+            config = AutoencoderTraining.ConfigForRun(config, requested, Console.Error.WriteLine);
+            if (r.GetValue(batch) is int b) config = config with { BatchSize = b };
+            var options = requested with
+            {
+                LearningRate = r.GetValue(lr) ?? config.LearningRate, Beta1 = r.GetValue(beta1) ?? config.Beta1,
+                Beta2 = r.GetValue(beta2) ?? config.Beta2, WeightDecay = r.GetValue(wd) ?? config.WeightDecay,
+                DecoupledWeightDecay = config.DecoupledWeightDecay,
+            };
+            bool resuming = options.Resume && File.Exists(options.CheckpointPath);
             options.Validate();
             var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, r.GetValue(dataset)!, r.GetValue(count), r.GetValue(dataSeed), MnistSplit.Train));
             AutoencoderData.CheckFits(ds, config);
             manual_seed(options.Seed);
             using var model = new CmdAutoencoder(config);
-            if (r.GetValue(init) is string from && !(options.Resume && File.Exists(ckpt)))
+            if (r.GetValue(init) is string from && !resuming)
             {
                 var fresh = AutoencoderTraining.InitFrom(model, from, r.GetValue(initFresh));
                 Console.WriteLine($"initialised from {from}" + (fresh.Count > 0 ? $" except {string.Join(", ", fresh)} (fresh init)" : ""));
@@ -167,7 +165,7 @@ public sealed class AeCommand : ICommandGroup
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
-            using var model = AutoencoderTraining.Load(r.GetValue(checkpoint)!, device);
+            using var model = ModelStore.LoadAutoencoder(r.GetValue(checkpoint)!, device);
             var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(model.Config, r.GetValue(dataset)!, Math.Max(r.GetValue(clips), r.GetValue(shown)),
                 r.GetValue(evalSeed), ParseSplit(r.GetValue(split)!)));
             var s = AutoencoderReport.Write(model, ds, r.GetValue(output)!, r.GetValue(clips), r.GetValue(shown), r.GetValue(scale));
@@ -190,9 +188,9 @@ public sealed class AeCommand : ICommandGroup
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
-            using var model = AutoencoderTraining.Load(r.GetValue(checkpoint)!, device);
+            using var model = ModelStore.LoadAutoencoder(r.GetValue(checkpoint)!, device);
             var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(model.Config, r.GetValue(dataset)!, r.GetValue(n), r.GetValue(dataSeed), ParseSplit(r.GetValue(split)!)));
-            using var pairs = AutoencoderReport.Encode(model, ds, r.GetValue(n), r.GetValue(batch));
+            using var pairs = LatentEncoder.Encode(model, ds, r.GetValue(n), r.GetValue(batch));
             pairs.Save(r.GetValue(output)!);
             Console.WriteLine($"wrote {r.GetValue(output)}: {pairs.Count} pairs; content [{string.Join(", ", pairs.Content.shape)}], z [{string.Join(", ", pairs.Z.shape)}], label [{pairs.Count}]");
             return 0;
@@ -207,7 +205,7 @@ public sealed class AeCommand : ICommandGroup
         var c = new Command("export", "Write a checkpoint's model weights alone (loads like a checkpoint in reconstruct/encode)") { checkpoint, output };
         c.SetAction(r =>
         {
-            AutoencoderTraining.ExportWeights(r.GetValue(checkpoint)!, r.GetValue(output)!);
+            TrainingCheckpoint.ExportWeights(r.GetValue(checkpoint)!, r.GetValue(output)!);
             Console.WriteLine($"wrote {r.GetValue(output)} ({new FileInfo(r.GetValue(output)!).Length / 1024} KiB)");
             return 0;
         });

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Cmd.Diffusion;
 using Cmd.Runtime;
 using Cmd.Pipeline;
+using Cmd.Presets;
+using Cmd.Reports;
 
 namespace Workbench.Cli.Commands;
 
@@ -26,14 +28,14 @@ public sealed class DemoCommand : ICommandGroup
             var check = SmokeTraining.Run(device);
             Console.WriteLine($"{"tiny training",-16} loss {check.FirstLoss:F4} -> {check.LastLoss:F4} in {check.Steps} steps on {device.type}");
             if (check.LastLoss >= check.FirstLoss) return 1;
-            var p = DemoPreset.Preset(result.GetValue(preset)!);
+            var p = RunPresets.Named(result.GetValue(preset)!);
             p = p with
             {
                 AutoencoderSteps = result.GetValue(aeSteps) ?? p.AutoencoderSteps,
                 ContentSteps = result.GetValue(contentSteps) ?? p.ContentSteps,
                 MotionSteps = result.GetValue(motionSteps) ?? p.MotionSteps,
             };
-            var res = DemoPipeline.Run(p, result.GetValue(output)!, device);
+            var res = DemoReport.Run(p, result.GetValue(output)!, device);
             Console.WriteLine($"pipeline done in {res.Seconds / 60:F1} min");
             Console.WriteLine(res.Page);
             return 0;

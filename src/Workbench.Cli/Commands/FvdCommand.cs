@@ -8,7 +8,7 @@ namespace Workbench.Cli.Commands;
 /// <summary>`workbench fvd ...`: FVD-local detector training, its sanity curves, and FVD between video sets.</summary>
 public sealed class FvdCommand : ICommandGroup
 {
-    public const string DefaultLocalWeights = "data/fvd-local/mmnist-c3d.safetensors";
+    public const string DefaultLocalWeights = "data/fvd-local/mmnist-c3d.safetensors"; // FvdEvaluation.LocalDetectorPath()
 
     public Command Build()
     {
@@ -88,12 +88,11 @@ static class FvdCommands
         command.SetAction(result =>
         {
             using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
-            var realStats = RealStats(detector, result.GetValue(real)!, result.GetValue(count), detector.Model.Channels);
+            var realStats = FvdEvaluation.RealStats(detector, result.GetValue(real)!, result.GetValue(count), detector.Model.Channels);
             if (result.GetValue(saveReal) is string path)
                 realStats.Save(path, new Dictionary<string, string> { ["protocol"] = detector.Protocol, ["detector"] = detector.DetectorName });
-            using var fakeVideos = ReadVideos(result.GetValue(fake)!);
-            var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fakeVideos));
-            Console.WriteLine(FrechetVideoDistance.Compute(detector, realStats, fakeStats));
+            using var fakeVideos = FvdEvaluation.ReadVideos(result.GetValue(fake)!);
+            Console.WriteLine(FvdEvaluation.Of(detector, realStats, fakeVideos));
             return 0;
         });
         return command;
@@ -108,10 +107,10 @@ static class FvdCommands
         command.SetAction(result =>
         {
             using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
-            using var model = Cmd.Training.AutoencoderTraining.Load(result.GetValue(ae)!);
+            using var model = Cmd.Pipeline.ModelStore.LoadAutoencoder(result.GetValue(ae)!);
             var c = model.Config;
-            var data = new Cmd.Data.MovingMnist(new Cmd.Data.MovingMnistConfig { Frames = c.Frames, Size = c.Height, Channels = c.Channels, Split = Cmd.Data.MnistSplit.Test }, result.GetValue(count), seed: Cmd.Data.MovingMnist.EvaluationSeed);
             if (c.Height != c.Width) throw new ArgumentException($"R-FVD on Moving MNIST needs a square autoencoder (got {c.Height}x{c.Width})");
+            var data = FvdEvaluation.HeldOut(new Cmd.Data.MovingMnistConfig { Frames = c.Frames, Size = c.Height, Channels = c.Channels }, result.GetValue(count));
             Console.WriteLine(FrechetVideoDistance.Reconstruction(detector, FrechetVideoDistance.Batches(data, data.Count, 16), v => model.call(v)));
             return 0;
         });
@@ -131,12 +130,11 @@ static class FvdCommands
         {
             using var detector = new StyleGanVDetector(StyleGanVDetector.ResolvePath(result.GetValue(i3d)), GlobalOptions.ResolveDevice(result));
             var rng = new Random(result.GetValue(seed));
-            var realStats = RealStats(detector, result.GetValue(real)!, result.GetValue(count), 1, v => Clips(v, rng));
+            var realStats = FvdEvaluation.RealStats(detector, result.GetValue(real)!, result.GetValue(count), 1, v => FvdEvaluation.StyleGanVClips(v, rng));
             if (result.GetValue(saveReal) is string path)
                 realStats.Save(path, new Dictionary<string, string> { ["protocol"] = detector.Protocol, ["detector"] = detector.DetectorName });
-            using var fakeVideos = Clips(ReadVideos(result.GetValue(fake)!), rng);
-            var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fakeVideos, 8));
-            Console.WriteLine(FrechetVideoDistance.Compute(detector, realStats, fakeStats));
+            using var fakeVideos = FvdEvaluation.StyleGanVClips(FvdEvaluation.ReadVideos(result.GetValue(fake)!), rng);
+            Console.WriteLine(FvdEvaluation.Of(detector, realStats, fakeVideos, batch: 8));
             return 0;
         });
         return command;
@@ -153,38 +151,11 @@ static class FvdCommands
         command.SetAction(result =>
         {
             using var detector = PvdmDetector.Load(result.GetValue(weights)!, GlobalOptions.ResolveDevice(result));
-            var realStats = RealStats(detector, result.GetValue(real)!, result.GetValue(count), 1);
-            using var fakeVideos = ReadVideos(result.GetValue(fake)!);
-            var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fakeVideos, 8));
-            Console.WriteLine(FrechetVideoDistance.Compute(detector, realStats, fakeStats));
+            var realStats = FvdEvaluation.RealStats(detector, result.GetValue(real)!, result.GetValue(count));
+            using var fakeVideos = FvdEvaluation.ReadVideos(result.GetValue(fake)!);
+            Console.WriteLine(FvdEvaluation.Of(detector, realStats, fakeVideos, batch: 8));
             return 0;
         });
         return command;
     }
-
-    /// <summary>One random 16-frame clip per video (StyleGAN-V); shorter videos are discarded.</summary>
-    static TorchSharp.torch.Tensor Clips(TorchSharp.torch.Tensor videos, Random rng)
-    {
-        var clips = Enumerable.Range(0, (int)videos.shape[0]).Select(i => StyleGanVDetector.RandomClip(videos[i], rng)).Where(c => c is not null).ToList();
-        if (clips.Count < 2) throw new ArgumentException($"need at least 2 videos of >= {StyleGanVDetector.Frames} frames, got {clips.Count} of [{string.Join(", ", videos.shape)}]");
-        var stacked = TorchSharp.torch.stack(clips!);
-        videos.Dispose();
-        return stacked;
-    }
-
-    static Cmd.Metrics.GaussianStats RealStats(IVideoDetector detector, string real, int count, int channels, Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>? clips = null)
-    {
-        if (real == "mmnist")
-        {
-            var data = new Cmd.Data.MovingMnist(Cmd.Data.MovingMnistConfig.Small with { Channels = channels, Split = Cmd.Data.MnistSplit.Test }, count, seed: Cmd.Data.MovingMnist.EvaluationSeed);
-            return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(data, count, 8));
-        }
-        var file = Cmd.IO.SafeTensorsFile.Open(real);
-        if (file.Tensors.Any(t => t.Name == "mu")) return Cmd.Metrics.GaussianStats.Load(real);
-        var videos = ReadVideos(real);
-        if (clips is not null) videos = clips(videos);
-        using (videos) return FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(videos, 8));
-    }
-
-    static TorchSharp.torch.Tensor ReadVideos(string path) => Cmd.Data.VideoTensorFile.Read(path).Videos;
 }

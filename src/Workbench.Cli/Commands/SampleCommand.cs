@@ -22,20 +22,20 @@ public sealed class SampleCommand : ICommandGroup
         var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale of the content model (paper: 4.0)", DefaultValueFactory = _ => 4.0 };
         var batch = new Option<int>("--batch") { Description = "Samples per batch", DefaultValueFactory = _ => 16 };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
-        var noEma = new Option<bool>("--no-ema") { Description = "Use the trained weights instead of the EMA weights" };
+        var ema = new Option<bool>("--ema") { Description = "Sample the runs' EMA weights (default: when a run has >= 5,000 steps)" };
+        var noEma = new Option<bool>("--no-ema") { Description = "Sample the runs' trained weights" };
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "results/samples" };
         var command = new Command("sample", "Generate videos with CMD: content frame, then motion latent, then decode")
-            { ae, content, motion, cls, count, contentSteps, motionSteps, cfg, batch, seed, noEma, output };
+            { ae, content, motion, cls, count, contentSteps, motionSteps, cfg, batch, seed, ema, noEma, output };
         command.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
             manual_seed(r.GetValue(seed));
-            using var autoencoder = AutoencoderTraining.Load(r.GetValue(ae)!, device);
-            var c = CmdPipeline.LoadContent(r.GetValue(content)!, device, !r.GetValue(noEma));
-            var m = CmdPipeline.LoadMotion(r.GetValue(motion)!, device, !r.GetValue(noEma));
+            if (r.GetValue(ema) && r.GetValue(noEma)) throw new ArgumentException("--ema and --no-ema exclude each other");
+            bool? preferEma = r.GetValue(ema) ? true : r.GetValue(noEma) ? false : null;
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
-            var samples = CmdPipeline.Sample(autoencoder, c.Model, m, labels, r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg),
-                batchSize: r.GetValue(batch), log: Console.Error.WriteLine);
+            var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
+                r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg), r.GetValue(batch), preferEma, Console.Error.WriteLine);
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z);
             Console.WriteLine($"content frames: {written.ContentGrid}");
             Console.WriteLine($"videos:         {written.VideoGrid}");

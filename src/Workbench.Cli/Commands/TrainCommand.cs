@@ -6,6 +6,7 @@ using Cmd.IO;
 using Cmd.Training;
 using Cmd.Models.Denoisers;
 using Cmd.Evaluation;
+using Cmd.Presets;
 
 namespace Workbench.Cli.Commands;
 
@@ -27,7 +28,7 @@ public sealed class TrainCommand : ICommandGroup
         public readonly Option<long> Steps = new("--steps") { Description = "Training steps", DefaultValueFactory = _ => 1000 };
         public readonly Option<int> Batch = new("--batch") { Description = "Batch size", DefaultValueFactory = _ => 16 };
         public readonly Option<double> Lr = new("--lr") { Description = "Adam learning rate (paper: 1e-4)", DefaultValueFactory = _ => 1e-4 };
-        public readonly Option<double> Ema = new("--ema") { Description = "EMA decay (paper: 0.999)", DefaultValueFactory = _ => 0.999 };
+        public readonly Option<double> Ema = new("--ema") { Description = "EMA decay (paper: 0.999)", DefaultValueFactory = _ => Cmd.Training.Ema.PaperDecay };
         public readonly Option<string> Out = new("--out") { Description = "Run folder (checkpoint.safetensors, ema.safetensors, loss.csv)", Required = true };
         public readonly Option<bool> Resume = new("--resume") { Description = "Continue from the run folder's checkpoint" };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
@@ -58,7 +59,7 @@ public sealed class TrainCommand : ICommandGroup
     static Command Content()
     {
         var common = new Common();
-        var preset = new Option<string>("--preset") { Description = $"Content DiT preset: {string.Join(", ", ContentDiT.PresetNames)} or DiT-XL/2 etc.", DefaultValueFactory = _ => "small" };
+        var preset = new Option<string>("--preset") { Description = $"Content DiT preset: {string.Join(", ", RunPresets.NamesWith(p => p.Content))} or DiT-XL/2 etc.", DefaultValueFactory = _ => "small" };
         var classes = new Option<int?>("--classes") { Description = "Number of classes (default: the preset's)" };
         var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames") { preset, classes };
         common.AddTo(c);
@@ -66,7 +67,7 @@ public sealed class TrainCommand : ICommandGroup
         {
             var device = GlobalOptions.ResolveDevice(r);
             using var pairs = LatentPairs.Load(r.GetValue(common.Pairs)!);
-            var cfg = ContentDiT.Preset(r.GetValue(preset)!) with { InChannels = (int)pairs.Content.shape[1], InputSize = (int)pairs.Content.shape[2] };
+            var cfg = pairs.FitContent(RunPresets.ContentDiT(r.GetValue(preset)!));
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
             TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
             using var model = new DiT(cfg);
@@ -83,7 +84,7 @@ public sealed class TrainCommand : ICommandGroup
     static Command Motion()
     {
         var common = new Common();
-        var preset = new Option<string>("--preset") { Description = $"Motion DiT preset: {string.Join(", ", MotionDiTConfig.PresetNames)}", DefaultValueFactory = _ => "small" };
+        var preset = new Option<string>("--preset") { Description = $"Motion DiT preset: {string.Join(", ", RunPresets.NamesWith(p => p.Motion))}", DefaultValueFactory = _ => "small" };
         var keyPatch = new Option<int?>("--key-patch") { Description = "Key (content-frame) patch size (Table 4c: 4, 8, 16; default: the preset's)" };
         var patch = new Option<int?>("--patch") { Description = "Input patch size of z (default 2)" };
         var condition = new Option<string>("--condition") { Description = "Condition through adaLN: class or none", DefaultValueFactory = _ => "class" };
@@ -100,13 +101,8 @@ public sealed class TrainCommand : ICommandGroup
                 "text" => MotionCondition.Text,
                 var other => throw new ArgumentException($"--condition must be class or none (got '{other}')"),
             };
-            var p = MotionDiTConfig.Preset(r.GetValue(preset)!);
-            var cfg = p with
-            {
-                LatentChannels = (int)pairs.Z.shape[1], Frames = (int)pairs.Z.shape[2], GridHeight = pairs.GridH, GridWidth = pairs.GridW,
-                ContentChannels = (int)pairs.Content.shape[1], ContentHeight = (int)pairs.Content.shape[2], ContentWidth = (int)pairs.Content.shape[3],
-                KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond,
-            };
+            var p = pairs.FitMotion(RunPresets.Motion(r.GetValue(preset)!));
+            var cfg = p with { KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond };
             TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
             using var model = new MotionDiT(cfg);
             common.InitWeights(r, model);
@@ -128,38 +124,16 @@ public sealed class TrainCommand : ICommandGroup
         var c = new Command("eval", "Noise-prediction error of a trained content or motion DiT at fixed timesteps (trained and EMA weights side by side)") { run, pairs, count, steps };
         c.SetAction(r =>
         {
-            string path = r.GetValue(run)!;
             using var all = LatentPairs.Load(r.GetValue(pairs)!);
-            int n = (int)Math.Min(r.GetValue(count), all.Count);
-            using var sub = new LatentPairs(all.Content[..n], all.Z[..n], all.Labels[..n], all.GridH, all.GridW);
             var ts = r.GetValue(steps)!;
-            string file = Directory.Exists(path) ? Path.Combine(path, TrainingCheckpoint.FileName) : path;
-            if (!File.Exists(file)) throw new FileNotFoundException($"no weights at {file}", file);
-            string kind = SafeTensorsFile.Open(file).Metadata.GetValueOrDefault("model_kind") ?? "missing";
-            var columns = new List<(string Name, double[] Errors)>();
-            foreach (bool ema in Directory.Exists(path) && File.Exists(Path.Combine(path, DiffusionKinds.EmaFileName)) ? new[] { false, true } : [false])
-            {
-                double[] errors = kind switch
-                {
-                    DiffusionKinds.Content => Scored(CmdPipeline.LoadContent(path, preferEma: ema), m => DenoisingError.Content(m.Model, sub, ts)),
-                    DiffusionKinds.Motion => Scored(CmdPipeline.LoadMotion(path, preferEma: ema), m => DenoisingError.Motion(m.Model, sub, m.ZScale, ts)),
-                    _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
-                };
-                columns.Add((ema ? "EMA" : "trained", errors));
-            }
-            Console.WriteLine($"noise-prediction MSE of {path} ({kind}) on {n} pairs of {r.GetValue(pairs)}");
-            Console.WriteLine("| t | " + string.Join(" | ", columns.Select(col => col.Name)) + " |");
+            var (kind, columns) = DenoisingError.ForRun(r.GetValue(run)!, all, r.GetValue(count), ts);
+            Console.WriteLine($"noise-prediction MSE of {r.GetValue(run)} ({kind}) on {Math.Min(r.GetValue(count), all.Count)} pairs of {r.GetValue(pairs)}");
+            Console.WriteLine("| t | " + string.Join(" | ", columns.Select(col => col.Weights)) + " |");
             Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
             for (int i = 0; i < ts.Length; i++)
                 Console.WriteLine($"| {ts[i]} | " + string.Join(" | ", columns.Select(col => col.Errors[i].ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + " |");
             return 0;
         });
         return c;
-    }
-
-    static double[] Scored<T>(LoadedDiffusionModel<T> loaded, Func<LoadedDiffusionModel<T>, double[]> score) where T : torch.nn.Module
-    {
-        try { return score(loaded); }
-        finally { loaded.Model.Dispose(); }
     }
 }

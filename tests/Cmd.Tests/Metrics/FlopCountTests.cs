@@ -2,6 +2,7 @@ using Cmd.Metrics.Efficiency;
 using TorchSharp;
 using static TorchSharp.torch;
 using Cmd.Benchmarks;
+using Cmd.Presets;
 
 namespace Cmd.Tests.Metrics;
 
@@ -107,7 +108,7 @@ public class ModelFlopTests
     [InlineData("tiny", true)]
     public void AutoencoderAnalyticCountEqualsProfiledRun(string preset, bool official)
     {
-        var cfg = Cmd.Models.Autoencoder.AutoencoderConfig.Preset(preset);
+        var cfg = Cmd.Presets.RunPresets.Autoencoder(preset);
         if (official) cfg = cfg.WithVariant(Cmd.Models.Autoencoder.AutoencoderVariant.OfficialCode);
         using var model = new Cmd.Models.Autoencoder.CmdAutoencoder(cfg);
         using var prof = new FlopProfiler(model);
@@ -125,7 +126,7 @@ public class ModelFlopTests
     [Fact]
     public void MotionAndCubicAnalyticCountsEqualProfiledRuns()
     {
-        var mc = Cmd.Models.Denoisers.MotionDiTConfig.Tiny;
+        var mc = Cmd.Presets.RunPresets.Tiny.Motion;
         using (var motion = new Cmd.Models.Denoisers.MotionDiT(mc))
         using (var prof = new FlopProfiler(motion))
         using (no_grad())
@@ -135,7 +136,7 @@ public class ModelFlopTests
             motion.Forward(z, tensor(new long[] { 3, 4 }), content, tensor(new long[] { 1, 2 })).Dispose();
             Assert.Equal(prof.Total, VideoDenoiserFlops.MotionDiT(mc, 2), 6);
         }
-        var cc = Cmd.Models.Denoisers.CubicVideoDiTConfig.Tiny;
+        var cc = Cmd.Presets.RunPresets.Tiny.CubicDiT;
         using (var cubic = new Cmd.Models.Denoisers.CubicVideoDiT(cc))
         using (var prof = new FlopProfiler(cubic))
         using (no_grad())
@@ -152,7 +153,7 @@ public class ModelFlopTests
         // DiT-XL/2 at 256px: the DiT paper reports 118.6 Gflops (multiply-adds) = 237 GFLOPs here (2 per multiply-add).
         double xl = ModelFlops.DiT(Cmd.Models.Denoisers.DiTConfig.Official["DiT-XL/2"]);
         Assert.InRange(xl / 2 / 1e9, 118.0, 119.2);
-        double ae = ModelFlops.Autoencoder(Cmd.Models.Autoencoder.AutoencoderConfig.WebVidSd21);
+        double ae = ModelFlops.Autoencoder(Cmd.Presets.RunPresets.WebVidSd21.Autoencoder);
         Assert.True(ae > 1e12, $"webvid autoencoder {ae:E3}");
     }
 }

@@ -5,6 +5,7 @@ using Cmd.Training;
 using static TorchSharp.torch;
 using Cmd.Pipeline;
 using Cmd.Models.Autoencoder;
+using Cmd.Presets;
 
 namespace Cmd.Tests.Training;
 
@@ -14,7 +15,7 @@ public class AutoencoderTrainingTests
     [Fact]
     public void TinyOverfitsOneMovingMnistClipAbove30dB()
     {
-        var config = AutoencoderConfig.Tiny;
+        var config = RunPresets.Tiny.Autoencoder;
         var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, count: 1, seed: 0));
         using var clip = ds.Get(0);
         var video = clip.Frames.unsqueeze(0);
@@ -56,7 +57,7 @@ public class AutoencoderMemoryTests
     [Fact]
     public void ResidentMemoryAfter500StepsIsWithin5PercentOf50()
     {
-        var config = AutoencoderConfig.Tiny;
+        var config = RunPresets.Tiny.Autoencoder;
         var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, count: 64, seed: 0));
         manual_seed(0);
         using var model = new CmdAutoencoder(config);

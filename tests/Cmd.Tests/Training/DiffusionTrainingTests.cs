@@ -5,6 +5,7 @@ using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
 using Cmd.Reports;
 using Cmd.Models.Autoencoder;
+using Cmd.Presets;
 
 namespace Cmd.Tests.Training;
 
@@ -36,11 +37,11 @@ public class DiffusionTrainingTests
     {
         var dir = Fixtures.TempDir("content");
         using var pairs = TinyPairs();
-        using var model = new DiT(ContentDiT.Tiny with { NumClasses = 4 });
+        using var model = new DiT(RunPresets.Tiny.ContentDiT with { NumClasses = 4 });
         var res = DiffusionTraining.TrainContent(model, pairs, Options(dir, 20) with { LearningRate = 2e-3 }, batchSize: 8);
         Assert.True(res.MeanLossLast10Percent < res.FirstLoss, $"loss {res.FirstLoss} -> {res.MeanLossLast10Percent}");
         Assert.True(File.Exists(Path.Combine(dir, "checkpoint.safetensors")));
-        var loaded = CmdPipeline.LoadContent(dir);
+        var loaded = ModelStore.LoadContent(dir, preferEma: true);
         Assert.Equal(4, loaded.Model.Config.NumClasses);
         // the EMA (decay 0.999, 20 steps) has moved, but much less than the weights
         var w = model.state_dict()["final_layer.linear.weight"];
@@ -54,28 +55,28 @@ public class DiffusionTrainingTests
     public void MotionTrainingResumesExactly()
     {
         using var pairs = TinyPairs();
-        var cfg = MotionDiTConfig.Tiny with { NumClasses = 4 };
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
         var a = Fixtures.TempDir("motion-a");
         using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(a, 10), batchSize: 4);
         var b = Fixtures.TempDir("motion-b");
         using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 5), batchSize: 4);
         using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 10) with { Resume = true }, batchSize: 4);
-        var wa = CmdPipeline.LoadMotion(a, preferEma: false).Model.state_dict();
-        var wb = CmdPipeline.LoadMotion(b, preferEma: false).Model.state_dict();
+        var wa = ModelStore.LoadMotion(a, preferEma: false).Model.state_dict();
+        var wb = ModelStore.LoadMotion(b, preferEma: false).Model.state_dict();
         foreach (var (k, v) in wa) Assert.True(v.equal(wb[k]).all().item<bool>(), $"{k} differs after resume");
-        var ea = CmdPipeline.LoadMotion(a).Model.state_dict();
-        var eb = CmdPipeline.LoadMotion(b).Model.state_dict();
+        var ea = ModelStore.LoadMotion(a).Model.state_dict();
+        var eb = ModelStore.LoadMotion(b).Model.state_dict();
         foreach (var (k, v) in ea) Assert.True(v.allclose(eb[k], 1e-6, 1e-7), $"EMA {k} differs after resume");
-        Assert.True(CmdPipeline.LoadMotion(a).ZScale > 1.5f);
+        Assert.True(ModelStore.LoadMotion(a).ZScale > 1.5f);
     }
 
     [Fact]
     public void MismatchedPairsAreClearErrors()
     {
         using var pairs = TinyPairs();
-        using var content = new DiT(ContentDiT.Small);
+        using var content = new DiT(RunPresets.Small.ContentDiT);
         Assert.Contains("do not fit", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainContent(content, pairs, Options(Fixtures.TempDir(), 1), 2)).Message);
-        using var motion = new MotionDiT(MotionDiTConfig.Small);
+        using var motion = new MotionDiT(RunPresets.Small.Motion);
         Assert.Contains("do not fit", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(motion, pairs, Options(Fixtures.TempDir(), 1), 2)).Message);
         Assert.Throws<FileNotFoundException>(() => LatentPairs.Load("/nonexistent/pairs.safetensors"));
     }
@@ -90,13 +91,13 @@ public class DiffusionTrainingTests
         using var back = LatentPairs.Load(path);
         Assert.True(back.Z.equal(pairs.Z).all().item<bool>() && back.Content.equal(pairs.Content).all().item<bool>() && back.GridH == 4);
 
-        using var ae = new CmdAutoencoder(AutoencoderConfig.Tiny);
+        using var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
         ae.eval();
-        using var content = new DiT(ContentDiT.Tiny);
-        using (var m = new MotionDiT(MotionDiTConfig.Tiny)) DiffusionTraining.TrainMotion(m, pairs, Options(Path.Combine(dir, "motion"), 1), 2);
-        var motion = CmdPipeline.LoadMotion(Path.Combine(dir, "motion"));
+        using var content = new DiT(RunPresets.Tiny.ContentDiT);
+        using (var m = new MotionDiT(RunPresets.Tiny.Motion)) DiffusionTraining.TrainMotion(m, pairs, Options(Path.Combine(dir, "motion"), 1), 2);
+        var motion = ModelStore.LoadMotion(Path.Combine(dir, "motion"));
         manual_seed(0);
-        var s = CmdPipeline.Sample(ae, content, motion, [1, 2, 3], contentSteps: 2, motionSteps: 2, batchSize: 2);
+        var s = CmdSampler.Sample(ae, content, motion, [1, 2, 3], contentSteps: 2, motionSteps: 2, batchSize: 2);
         Assert.Equal(new long[] { 3, 8, 1, 32, 32 }, s.Videos.shape);
         Assert.Equal(new long[] { 3, 1, 32, 32 }, s.ContentFrames.shape);
         var written = SampleWriter.Write(Path.Combine(dir, "out"), s.ContentFrames, s.Videos, [1, 2, 3], s.Z);
@@ -113,7 +114,7 @@ public class DiffusionTrainingTests
     public void DiffusionTrainsTheCubicBaselineToo()
     {
         manual_seed(2);
-        using var model = new CubicVideoDiT(CubicVideoDiTConfig.Tiny);
+        using var model = new CubicVideoDiT(RunPresets.Tiny.CubicDiT);
         var videos = randn([2, 8, 1, 32, 32]);
         var res = DiffusionTraining.TrainCubic(model, _ => (videos, tensor(new long[] { 0, 1 })), Options(Fixtures.TempDir("cubic"), 2));
         Assert.True(double.IsFinite(res.LastLoss));

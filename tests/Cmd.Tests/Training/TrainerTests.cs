@@ -2,6 +2,8 @@ using Cmd.IO;
 using Cmd.Training;
 using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
+using Cmd.Presets;
+using Cmd.Pipeline;
 
 namespace Cmd.Tests.Training;
 
@@ -41,7 +43,7 @@ public class TrainerTests
 
     static (CmdAutoencoder model, Func<long, Tensor> batches) TinySetup()
     {
-        var c = AutoencoderConfig.Tiny;
+        var c = RunPresets.Tiny.Autoencoder;
         manual_seed(11);
         var model = new CmdAutoencoder(c);
         // batches drawn from torch's generator (restored on resume)
@@ -53,7 +55,7 @@ public class TrainerTests
     public void ResumeContinuesExactlyFromTheLastCheckpoint()
     {
         string straight = TempDir(), broken = TempDir();
-        var options = AutoencoderTraining.Options(AutoencoderConfig.Tiny) with { Steps = 6, CheckpointEvery = 3, Progress = false, Seed = 5 };
+        var options = AutoencoderTraining.Options(RunPresets.Tiny.Autoencoder) with { Steps = 6, CheckpointEvery = 3, Progress = false, Seed = 5 };
 
         var (m1, b1) = TinySetup();
         AutoencoderTraining.Train(m1, b1, options with { OutDir = straight });
@@ -82,7 +84,7 @@ public class TrainerTests
         var path = Path.Combine(dir, TrainingCheckpoint.FileName);
         var file = SafeTensorsFile.Open(path);
         Assert.Equal("2", file.Metadata["step"]);
-        Assert.Equal(AutoencoderTraining.ModelKind, file.Metadata["model_kind"]);
+        Assert.Equal(ModelMetadata.Autoencoder, file.Metadata["model_kind"]);
         Assert.Equal(m.Config, AutoencoderConfig.FromJson(file.Metadata["model_config"]));
         Assert.Contains("\"LearningRate\":0.002", file.Metadata["training"]);
         var t = file.ReadAll();
@@ -93,14 +95,14 @@ public class TrainerTests
         Assert.Equal(ScalarType.Byte, t[TrainingCheckpoint.RngKey].dtype);
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
         // the weights load back into a model built from the stored config
-        var loaded = AutoencoderTraining.Load(path);
+        var loaded = ModelStore.LoadAutoencoder(path);
         foreach (var (name, p) in m.named_parameters())
             Assert.True(p.sub(loaded.get_parameter(name)!).abs().max().item<float>() == 0f);
         // exported weights alone load the same model
         var weights = Path.Combine(dir, "weights.safetensors");
-        AutoencoderTraining.ExportWeights(path, weights);
+        TrainingCheckpoint.ExportWeights(path, weights);
         Assert.DoesNotContain(SafeTensorsFile.Open(weights).Tensors, e => e.Name.StartsWith("optimizer."));
-        var fromWeights = AutoencoderTraining.Load(weights);
+        var fromWeights = ModelStore.LoadAutoencoder(weights);
         foreach (var (name, p) in m.named_parameters())
             Assert.True(p.sub(fromWeights.get_parameter(name)!).abs().max().item<float>() == 0f);
 
@@ -128,8 +130,8 @@ public class TrainerTests
         string dir = TempDir();
         var path = Path.Combine(dir, "x.safetensors");
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["a"] = zeros(2) });
-        Assert.Contains("not a CMD autoencoder checkpoint", Assert.Throws<InvalidDataException>(() => AutoencoderTraining.Load(path)).Message);
-        Assert.Contains("checkpoint not found", Assert.Throws<FileNotFoundException>(() => AutoencoderTraining.Load(path + ".nope")).Message);
+        Assert.Contains("not a CMD autoencoder checkpoint", Assert.Throws<InvalidDataException>(() => ModelStore.LoadAutoencoder(path)).Message);
+        Assert.Contains("checkpoint not found", Assert.Throws<FileNotFoundException>(() => ModelStore.LoadAutoencoder(path + ".nope")).Message);
         Assert.Throws<ArgumentException>(() => new TrainingOptions { Steps = 0 }.Validate());
     }
 

@@ -1,5 +1,6 @@
 using Cmd.Models.Denoisers;
 using Cmd.Models.Autoencoder;
+using Cmd.Presets;
 
 namespace Cmd.Metrics.Efficiency;
 
@@ -81,7 +82,7 @@ public sealed record EfficiencySetting
         Name = $"paper-webvid-{height}x{width}",
         Description = $"WebVid-10M text-to-video at {height}x{width}: SD latents 4x{height / 8}x{width / 8}, autoencoder Table 5 (C'=384, D=8, depth 12), motion DiT-XL/2 with key patch 8 (Table 6, SD2.1), content DiT-XL/2 (the paper fine-tunes SD2.1 here), cubic baseline DiT-XL/2",
         Frames = frames, PixelHeight = height, PixelWidth = width,
-        Autoencoder = Ae(AutoencoderConfig.WebVidSd21, frames, height / 8, width / 8),
+        Autoencoder = Ae(RunPresets.WebVidSd21.Autoencoder, frames, height / 8, width / 8),
         Content = DenoiserShape.FromDiT("DiT-XL/2"), Motion = DenoiserShape.FromDiT("DiT-XL/2"), KeyPatch = 8,
         Cubic = DenoiserShape.FromDiT("DiT-XL/2"),
     };
@@ -95,7 +96,7 @@ public sealed record EfficiencySetting
             Name = "paper-ucf101-256",
             Description = "UCF-101 at 256x256: SD latents 4x32x32, autoencoder Table 5 (patch 2), motion DiT-L/2 with key patch 4 (Table 6), content DiT-XL/2 (Table 7), cubic DiT-XL/2",
             PixelHeight = 256, PixelWidth = 256,
-            Autoencoder = Ae(AutoencoderConfig.Ucf101, 16, 32, 32),
+            Autoencoder = Ae(RunPresets.Ucf101.Autoencoder, 16, 32, 32),
             Content = DenoiserShape.FromDiT("DiT-XL/2"), Motion = DenoiserShape.FromDiT("DiT-L/2"), KeyPatch = 4,
             Cubic = DenoiserShape.FromDiT("DiT-XL/2"),
         },
@@ -104,9 +105,9 @@ public sealed record EfficiencySetting
             Name = "small",
             Description = "Moving MNIST 64x64 x 16 frames in pixel space (1 channel): autoencoder 'small', content/motion/cubic DiTs of width 256, depth 6, 4 heads (content patch 8, motion patch 2, key patch 8, cubic patch 4): the presets the workbench trains; runs on 2 CPU cores",
             PixelHeight = 64, PixelWidth = 64, LatentFactor = 1, LatentChannels = 1,
-            Autoencoder = AutoencoderConfig.Small,
-            Content = DenoiserShape.FromContent("content DiT small", ContentDiT.Small),
-            Motion = DenoiserShape.FromMotion(MotionDiTConfig.Small), KeyPatch = MotionDiTConfig.Small.KeyPatchSize,
+            Autoencoder = RunPresets.Small.Autoencoder,
+            Content = DenoiserShape.FromContent("content DiT small", RunPresets.Small.ContentDiT),
+            Motion = DenoiserShape.FromMotion(RunPresets.Small.Motion), KeyPatch = RunPresets.Small.Motion.KeyPatchSize,
             Cubic = new DenoiserShape("video DiT w256 d6 /4", 256, 6, 4, 4.0, 4),
         },
         ["tiny"] = new()
@@ -114,9 +115,9 @@ public sealed record EfficiencySetting
             Name = "tiny",
             Description = "tests: Moving MNIST 32x32 x 8 frames, autoencoder 'tiny', DiTs of width 64, depth 2",
             Frames = 8, PixelHeight = 32, PixelWidth = 32, LatentFactor = 1, LatentChannels = 1,
-            Autoencoder = AutoencoderConfig.Tiny,
-            Content = DenoiserShape.FromContent("content DiT tiny", ContentDiT.Tiny),
-            Motion = DenoiserShape.FromMotion(MotionDiTConfig.Tiny), KeyPatch = MotionDiTConfig.Tiny.KeyPatchSize,
+            Autoencoder = RunPresets.Tiny.Autoencoder,
+            Content = DenoiserShape.FromContent("content DiT tiny", RunPresets.Tiny.ContentDiT),
+            Motion = DenoiserShape.FromMotion(RunPresets.Tiny.Motion), KeyPatch = RunPresets.Tiny.Motion.KeyPatchSize,
             Cubic = new DenoiserShape("video DiT w64 d2 /8", 64, 2, 4, 4.0, 8),
         },
     };

@@ -131,49 +131,4 @@ public sealed record AutoencoderConfig
     public string ToJson() => JsonSerializer.Serialize(this, Json);
     public static AutoencoderConfig FromJson(string json) =>
         (JsonSerializer.Deserialize<AutoencoderConfig>(json, Json) ?? throw new ArgumentException("empty autoencoder config JSON")).Validate();
-
-    // ---- presets ----
-
-    /// <summary>Tests: 32x32 one-channel clips of 8 frames, 4x4 tokens per frame; trains in seconds.</summary>
-    public static AutoencoderConfig Tiny => new()
-    {
-        Name = "tiny", Channels = 1, Frames = 8, Height = 32, Width = 32, PatchSize = 8,
-        Hidden = 64, LatentChannels = 4, Depth = 1, Heads = 2, HeadDim = 32, LearningRate = 2e-3, BatchSize = 2,
-    };
-
-    /// <summary>
-    /// Moving MNIST 64x64 x 16 frames on 2 shared CPU cores: 8x8 patches -> 64 tokens/frame, 1024 tokens/video,
-    /// C' = 96, 2 blocks each side (~0.6M parameters), batch 4: sized to reach useful quality in about an hour
-    /// on a loaded machine. lr 1e-3 instead of the paper's 1e-5, which is tuned for a week on 8 A100s.
-    /// </summary>
-    public static AutoencoderConfig Small => new()
-    {
-        Name = "small", Channels = 1, Frames = 16, Height = 64, Width = 64, PatchSize = 8,
-        Hidden = 96, LatentChannels = 8, Depth = 2, Heads = 3, HeadDim = 32, LearningRate = 1e-3, BatchSize = 4,
-    };
-
-    /// <summary>Table 5, UCF-101: SD latents C=4, H'=W'=32 with patch (2,2) (so 64x64 latents), C'=384, D=8, depth 12, 8 heads of 64.</summary>
-    public static AutoencoderConfig Ucf101 => new()
-    {
-        Name = "ucf101", Channels = 4, Frames = 16, Height = 64, Width = 64, PatchSize = 2,
-        Hidden = 384, LatentChannels = 8, Depth = 12, Heads = 8, HeadDim = 64, BatchSize = 24,
-    };
-
-    /// <summary>Table 5, WebVid-10M with SD1.5 latents: as UCF-101.</summary>
-    public static AutoencoderConfig WebVidSd15 => Ucf101 with { Name = "webvid-sd15" };
-
-    /// <summary>Table 5, WebVid-10M with SD2.1 latents: H'=32, W'=64.</summary>
-    public static AutoencoderConfig WebVidSd21 => Ucf101 with { Name = "webvid-sd21", Width = 128 };
-
-    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "small", "ucf101", "webvid-sd15", "webvid-sd21"];
-
-    public static AutoencoderConfig Preset(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "small" => Small,
-        "ucf101" => Ucf101,
-        "webvid-sd15" => WebVidSd15,
-        "webvid-sd21" => WebVidSd21,
-        _ => throw new ArgumentException($"unknown autoencoder preset '{name}' (known: {string.Join(", ", PresetNames)})"),
-    };
 }

@@ -37,20 +37,6 @@ public sealed record CubicVideoDiTConfig
 
     public string ToJson() => JsonSerializer.Serialize(this);
     public static CubicVideoDiTConfig FromJson(string json) => (JsonSerializer.Deserialize<CubicVideoDiTConfig>(json) ?? throw new ArgumentException("empty cubic DiT config")).Validate();
-
-    /// <summary>Same width/depth as MotionDiTConfig.Tiny over the tiny Moving MNIST video 1x8x32x32.</summary>
-    public static CubicVideoDiTConfig Tiny => new() { Name = "tiny", Frames = 8, Height = 32, Width = 32, PatchSize = 8, HiddenSize = 64, Depth = 2, NumHeads = 4 };
-    /// <summary>Same width/depth as MotionDiTConfig.Small over Moving MNIST 1x16x64x64 (patch 4: 16 x 256 tokens).</summary>
-    public static CubicVideoDiTConfig Small => new() { Name = "small" };
-    /// <summary>UCF-101 scale: DiT-L width/depth on 4x16x64x64 latent videos with patch 2 (16 x 1024 tokens).</summary>
-    public static CubicVideoDiTConfig Ucf101 => new() { Name = "ucf101", Channels = 4, PatchSize = 2, HiddenSize = 1024, Depth = 24, NumHeads = 16, NumClasses = 101 };
-
-    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "small", "ucf101"];
-    public static CubicVideoDiTConfig Preset(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny, "small" => Small, "ucf101" => Ucf101,
-        _ => throw new ArgumentException($"unknown cubic DiT preset '{name}' (known: {string.Join(", ", PresetNames)})"),
-    };
 }
 
 /// <summary>adaLN-Zero block with divided attention: temporal (same pixel patch across frames), then spatial (within a frame), then MLP.</summary>

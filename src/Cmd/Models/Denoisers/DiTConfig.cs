@@ -1,3 +1,5 @@
+using Cmd.Models.Autoencoder;
+
 namespace Cmd.Models.Denoisers;
 
 /// <summary>Hyper-parameters of a DiT (Peebles &amp; Xie 2023), named like the official `DiT(...)` arguments.</summary>
@@ -34,6 +36,10 @@ public sealed record DiTConfig(
             NumClasses = numClasses ?? cfg.NumClasses,
         };
     }
+
+    /// <summary>The same model over an autoencoder's content frames x̄ [C, H, W] (square: DiT's grid is).</summary>
+    public DiTConfig For(AutoencoderConfig ae) => ae.Height == ae.Width ? this with { InChannels = ae.Channels, InputSize = ae.Height }
+        : throw new ArgumentException($"a DiT takes square inputs; autoencoder '{ae.Name}' makes {ae.Height}x{ae.Width} content frames");
 
     /// <summary>Checks the shapes fit together; throws a clear error otherwise.</summary>
     public DiTConfig Validate()

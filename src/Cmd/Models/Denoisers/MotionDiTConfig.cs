@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cmd.Models.Autoencoder;
 
 namespace Cmd.Models.Denoisers;
 
@@ -56,38 +57,10 @@ public sealed record MotionDiTConfig
     public static MotionDiTConfig FromJson(string json) =>
         (JsonSerializer.Deserialize<MotionDiTConfig>(json, Json) ?? throw new ArgumentException("empty motion DiT config")).Validate();
 
-    /// <summary>Matches the autoencoder `tiny` preset (D=4, L=8, 4x4 grid, 1x32x32 content).</summary>
-    public static MotionDiTConfig Tiny => new()
+    /// <summary>The same model fitted to an autoencoder's motion latent z [D, L, H'+W'] and content frame [C, H, W].</summary>
+    public MotionDiTConfig For(AutoencoderConfig ae) => this with
     {
-        Name = "tiny", LatentChannels = 4, Frames = 8, GridHeight = 4, GridWidth = 4, ContentHeight = 32, ContentWidth = 32,
-        KeyPatchSize = 8, HiddenSize = 64, Depth = 2, NumHeads = 4,
-    };
-
-    /// <summary>Matches the autoencoder `small` preset (Moving MNIST 64x64x16: D=8, 8x8 grid): 64 z tokens + 64 content tokens.</summary>
-    public static MotionDiTConfig Small => new() { Name = "small", KeyPatchSize = 8, HiddenSize = 256, Depth = 6, NumHeads = 4 };
-
-    /// <summary>Table 6, UCF-101: DiT-L/2, key patch 4, input patch 2, class-conditional (latents of the Table 5 UCF-101 autoencoder).</summary>
-    public static MotionDiTConfig Ucf101 => new()
-    {
-        Name = "ucf101", LatentChannels = 8, Frames = 16, GridHeight = 32, GridWidth = 32, ContentChannels = 4, ContentHeight = 64, ContentWidth = 64,
-        PatchSize = 2, KeyPatchSize = 4, HiddenSize = 1024, Depth = 24, NumHeads = 16, NumClasses = 101,
-    };
-
-    /// <summary>Table 6, WebVid-10M (SD1.5): DiT-XL/2, key patch 4, OpenCLIP ViT-H text embeddings (1024-d) through a linear projection.</summary>
-    public static MotionDiTConfig WebVidSd15 => Ucf101 with { Name = "webvid-sd15", HiddenSize = 1152, Depth = 28, NumHeads = 16, Condition = MotionCondition.Text, TextDim = 1024 };
-
-    /// <summary>Table 6, WebVid-10M (SD2.1): DiT-XL/2, key patch 8, W' = 64.</summary>
-    public static MotionDiTConfig WebVidSd21 => WebVidSd15 with { Name = "webvid-sd21", KeyPatchSize = 8, GridWidth = 64, ContentWidth = 128 };
-
-    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "small", "ucf101", "webvid-sd15", "webvid-sd21"];
-
-    public static MotionDiTConfig Preset(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "small" => Small,
-        "ucf101" => Ucf101,
-        "webvid-sd15" => WebVidSd15,
-        "webvid-sd21" => WebVidSd21,
-        _ => throw new ArgumentException($"unknown motion DiT preset '{name}' (known: {string.Join(", ", PresetNames)})"),
+        LatentChannels = ae.LatentChannels, Frames = ae.Frames, GridHeight = ae.GridHeight, GridWidth = ae.GridWidth,
+        ContentChannels = ae.Channels, ContentHeight = ae.Height, ContentWidth = ae.Width,
     };
 }

@@ -1,6 +1,7 @@
 using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Backbones;
+using Cmd.Presets;
 
 namespace Cmd.Tests.Models.Autoencoder;
 
@@ -27,7 +28,7 @@ public class AutoencoderEquationTests
     [InlineData(ImportanceGranularity.Frame)]
     public void ImportanceWeightsSumToOneOverTimeAtEveryPixel(ImportanceGranularity granularity)
     {
-        var c = AutoencoderConfig.Tiny with { Channels = 3, Importance = granularity };
+        var c = RunPresets.Tiny.Autoencoder with { Channels = 3, Importance = granularity };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
         RandomizeImportance(ae);
@@ -48,7 +49,7 @@ public class AutoencoderEquationTests
     [InlineData(ImportanceGranularity.PixelChannel)]
     public void ContentFrameOfAStaticVideoIsItsFrame(ImportanceGranularity granularity)
     {
-        var c = AutoencoderConfig.Tiny with { Channels = 3, Importance = granularity };
+        var c = RunPresets.Tiny.Autoencoder with { Channels = 3, Importance = granularity };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
         RandomizeImportance(ae);
@@ -63,7 +64,7 @@ public class AutoencoderEquationTests
     [Fact]
     public void ContentFrameIsTheWeightedSumOfEquation3()
     {
-        var c = AutoencoderConfig.Tiny with { Channels = 2, Importance = ImportanceGranularity.PixelChannel };
+        var c = RunPresets.Tiny.Autoencoder with { Channels = 2, Importance = ImportanceGranularity.PixelChannel };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
         RandomizeImportance(ae);
@@ -85,7 +86,7 @@ public class AutoencoderEquationTests
     public void FreshImportanceHeadStartsAtThePlainMean(ImportanceGranularity granularity)
     {
         // zero-initialised f_I: softmax of equal logits, so x̄ starts as the mean frame, and the gradient still reaches f_I
-        var c = AutoencoderConfig.Tiny with { Channels = 2, Importance = granularity };
+        var c = RunPresets.Tiny.Autoencoder with { Channels = 2, Importance = granularity };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
         var video = RandomVideo(c);
@@ -100,7 +101,7 @@ public class AutoencoderEquationTests
     [Fact]
     public void PlainAverageSwitchGivesTheMeanFrame()
     {
-        var c = AutoencoderConfig.Tiny with { WeightedSum = false };
+        var c = RunPresets.Tiny.Autoencoder with { WeightedSum = false };
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
         using var _ = no_grad();
@@ -116,7 +117,7 @@ public class AutoencoderEquationTests
     public void MotionLatentShapesAreDxLxHprimeAndDxLxWprime(bool official)
     {
         // non-square frames so H' != W'
-        var c = AutoencoderConfig.Tiny with { Height = 32, Width = 48, LatentChannels = 3 };
+        var c = RunPresets.Tiny.Autoencoder with { Height = 32, Width = 48, LatentChannels = 3 };
         if (official) c = c.WithVariant(AutoencoderVariant.OfficialCode);
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
@@ -141,7 +142,7 @@ public class AutoencoderEquationTests
     {
         // z_x depends on rows only through the x-average: features constant along x but varying along y
         // show up in z_x's H' axis and vanish from z_y's W' axis (which averages them out).
-        var c = AutoencoderConfig.Tiny with { Depth = 0, LatentChannels = 2, FinalNorm = false };
+        var c = RunPresets.Tiny.Autoencoder with { Depth = 0, LatentChannels = 2, FinalNorm = false };
         manual_seed(0);
         var head = new MotionLatentHead(c);
         using var _ = no_grad();
@@ -159,7 +160,7 @@ public class AutoencoderEquationTests
         // with z = 0 and a static content frame, v^x and v^y are the same constant at every (l, h, w):
         // the decoder input differs across frames only through the time position embedding, so the
         // reconstructed frames must differ (the TimeSformer sees time positions).
-        var c = AutoencoderConfig.Tiny;
+        var c = RunPresets.Tiny.Autoencoder;
         manual_seed(0);
         using var ae = new CmdAutoencoder(c);
         using var _ = no_grad();
@@ -188,7 +189,7 @@ public class AutoencoderEquationTests
     [Fact]
     public void StateDictUsesPaperNamedModules()
     {
-        using var ae = new CmdAutoencoder(AutoencoderConfig.Tiny);
+        using var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
         var keys = ae.state_dict().Keys.ToHashSet();
         foreach (var k in new[] { "patch_embed.weight", "encoder.blocks.0.time_attn.qkv.weight", "encoder.blocks.0.space_attn.proj.bias",
                      "encoder.blocks.0.ff.fc1.weight", "importance_head.proj.weight", "motion_head.proj.weight", "content_embed.weight",
@@ -202,7 +203,7 @@ public class AutoencoderEquationTests
     [InlineData("webvid-sd21", 64, 128)]
     public void PaperTable5PresetsBuildAndCountParameters(string preset, int h, int w)
     {
-        var c = AutoencoderConfig.Preset(preset);
+        var c = RunPresets.Autoencoder(preset);
         Assert.Equal((4, h, w, 2, 384, 8, 12, 64, 8), (c.Channels, c.Height, c.Width, c.PatchSize, c.Hidden, c.LatentChannels, c.Depth, c.HeadDim, c.Heads));
         Assert.Equal(32, c.GridHeight);
         using var ae = new CmdAutoencoder(c);
@@ -215,17 +216,17 @@ public class AutoencoderEquationTests
     [Fact]
     public void WrongVideoShapeIsAClearError()
     {
-        using var ae = new CmdAutoencoder(AutoencoderConfig.Tiny);
+        using var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
         var e = Assert.Throws<ArgumentException>(() => ae.Encode(zeros(new long[] { 1, 3, 1, 32, 32 })));
         Assert.Contains("expects videos [B, L=8", e.Message);
-        Assert.Throws<ArgumentException>(() => AutoencoderConfig.Tiny with { PatchSize = 5 } is var c ? new CmdAutoencoder(c) : null);
-        Assert.Contains("unknown autoencoder preset", Assert.Throws<ArgumentException>(() => AutoencoderConfig.Preset("huge")).Message);
+        Assert.Throws<ArgumentException>(() => RunPresets.Tiny.Autoencoder with { PatchSize = 5 } is var c ? new CmdAutoencoder(c) : null);
+        Assert.Contains("unknown autoencoder preset", Assert.Throws<ArgumentException>(() => RunPresets.Autoencoder("huge")).Message);
     }
 
     [Fact]
     public void ConfigRoundTripsThroughJson()
     {
-        var c = AutoencoderConfig.Small.WithVariant(AutoencoderVariant.OfficialCode) with { LatentChannels = 5 };
+        var c = RunPresets.Small.Autoencoder.WithVariant(AutoencoderVariant.OfficialCode) with { LatentChannels = 5 };
         Assert.Equal(c, AutoencoderConfig.FromJson(c.ToJson()));
     }
 }

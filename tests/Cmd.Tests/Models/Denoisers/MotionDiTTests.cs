@@ -3,6 +3,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
+using Cmd.Presets;
 
 namespace Cmd.Tests.Models.Denoisers;
 
@@ -21,7 +22,7 @@ public class CmdDiffusionModelTests
     [Fact]
     public void MotionDiTPredictsOnlyZTokensOnTheLByHPlusWGrid()
     {
-        var cfg = MotionDiTConfig.Tiny with { GridHeight = 4, GridWidth = 6 }; // non-square H' != W'
+        var cfg = RunPresets.Tiny.Motion with { GridHeight = 4, GridWidth = 6 }; // non-square H' != W'
         using var model = new MotionDiT(cfg);
         Wake(model);
         model.eval();
@@ -46,7 +47,7 @@ public class CmdDiffusionModelTests
     [InlineData(MotionCondition.Text)]
     public void MotionDiTTakesNoConditionOrATextEmbedding(MotionCondition condition)
     {
-        using var model = new MotionDiT(MotionDiTConfig.Tiny with { Condition = condition, TextDim = 12 });
+        using var model = new MotionDiT(RunPresets.Tiny.Motion with { Condition = condition, TextDim = 12 });
         Wake(model);
         var cond = condition == MotionCondition.Text ? randn(2, 12) : null;
         using var _ = no_grad();
@@ -62,7 +63,7 @@ public class CmdDiffusionModelTests
     [InlineData(16, 4)]
     public void KeyPatchSizeSetsTheContentTokenCount(int keyPatch, int tokens)
     {
-        var cfg = MotionDiTConfig.Tiny with { ContentHeight = 32, ContentWidth = 32, KeyPatchSize = keyPatch };
+        var cfg = RunPresets.Tiny.Motion with { ContentHeight = 32, ContentWidth = 32, KeyPatchSize = keyPatch };
         Assert.Equal(tokens, cfg.ContentTokens);
         using var model = new MotionDiT(cfg);
         using var _ = no_grad();
@@ -72,19 +73,19 @@ public class CmdDiffusionModelTests
     [Fact]
     public void MotionDiTBadShapesAreClearErrors()
     {
-        using var model = new MotionDiT(MotionDiTConfig.Tiny);
+        using var model = new MotionDiT(RunPresets.Tiny.Motion);
         var t = tensor(new long[] { 1 });
         Assert.Contains("expects z", Assert.Throws<ArgumentException>(() => model.Forward(randn(1, 4, 8, 9), t, randn(1, 1, 32, 32), tensor(new long[] { 0 }))).Message);
         Assert.Contains("content frames", Assert.Throws<ArgumentException>(() => model.Forward(randn(1, 4, 8, 8), t, randn(1, 1, 16, 16), tensor(new long[] { 0 }))).Message);
         Assert.Contains("condition is required", Assert.Throws<ArgumentException>(() => model.Forward(randn(1, 4, 8, 8), t, randn(1, 1, 32, 32), null)).Message);
         Assert.Throws<ArgumentException>(() => new MotionDiTConfig { GridHeight = 7 }.Validate());
-        Assert.Throws<ArgumentException>(() => MotionDiTConfig.Preset("huge"));
+        Assert.Throws<ArgumentException>(() => RunPresets.Motion("huge"));
     }
 
     [Fact]
     public void CubicBaselineAttendsAcrossSpaceAndTime()
     {
-        using var model = new CubicVideoDiT(CubicVideoDiTConfig.Tiny);
+        using var model = new CubicVideoDiT(RunPresets.Tiny.CubicDiT);
         Wake(model);
         model.eval();
         var x = randn([1, 1, 8, 32, 32]);

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Cmd.IO;
+using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
+using Cmd.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Cmd.Pipeline;
+
+/// <summary>A trained diffusion model with what sampling needs from its file's metadata.</summary>
+public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string, string> Metadata, string Path) where T : nn.Module
+{
+    /// <summary>The motion model trains on z / z_scale; samples are multiplied back (1 for other models).</summary>
+    public float ZScale => ModelMetadata.ZScale(Metadata);
+}
+
+/// <summary>
+/// Loads the workbench's models from run folders (checkpoint.safetensors, ema.safetensors) or weights files (exported,
+/// shipped, converted from PyTorch), building each from the config in the file's metadata. Models come back in eval mode.
+/// </summary>
+public static class ModelStore
+{
+    /// <summary>The autoencoder a checkpoint or weights file describes, with its weights ("model." keys or plain).</summary>
+    public static CmdAutoencoder LoadAutoencoder(string path, Device? device = null)
+    {
+        var model = new CmdAutoencoder(ModelMetadata.ReadAutoencoderConfig(path));
+        TrainingCheckpoint.LoadWeights(model, path);
+        return Ready(model, device);
+    }
+
+    /// <param name="preferEma">true: the run's ema.safetensors; false: its trained weights; null: <see cref="EmaPolicy"/>.</param>
+    public static LoadedDiffusionModel<DiT> LoadContent(string path, Device? device = null, bool? preferEma = null) =>
+        Load(path, ModelMetadata.Content, json => new DiT(JsonSerializer.Deserialize<DiTConfig>(json)!), device, preferEma);
+
+    public static LoadedDiffusionModel<MotionDiT> LoadMotion(string path, Device? device = null, bool? preferEma = null) =>
+        Load(path, ModelMetadata.Motion, json => new MotionDiT(MotionDiTConfig.FromJson(json)), device, preferEma);
+
+    public static LoadedDiffusionModel<CubicVideoDiT> LoadCubic(string path, Device? device = null, bool? preferEma = null) =>
+        Load(path, ModelMetadata.Cubic, json => new CubicVideoDiT(CubicVideoDiTConfig.FromJson(json)), device, preferEma);
+
+    /// <summary>The file a run folder (or file) resolves to: its EMA weights when preferred and present, else its checkpoint.</summary>
+    public static string Resolve(string path, bool? preferEma = null)
+    {
+        if (!Directory.Exists(path)) return path;
+        var ema = System.IO.Path.Combine(path, ModelMetadata.EmaFileName);
+        bool useEma = preferEma ?? EmaPolicy.PreferFor(path);
+        return useEma && File.Exists(ema) ? ema : System.IO.Path.Combine(path, TrainingCheckpoint.FileName);
+    }
+
+    static LoadedDiffusionModel<T> Load<T>(string path, string kind, Func<string, T> build, Device? device, bool? preferEma) where T : nn.Module
+    {
+        string file = Resolve(path, preferEma);
+        var model = build(ModelMetadata.ReadConfig(file, kind));
+        TrainingCheckpoint.LoadWeights(model, file);
+        return new LoadedDiffusionModel<T>(Ready(model, device), SafeTensorsFile.Open(file).Metadata, file);
+    }
+
+    static T Ready<T>(T model, Device? device) where T : nn.Module
+    {
+        if (device is not null) model.to(device);
+        model.eval();
+        return model;
+    }
+}

@@ -1,0 +1,30 @@
+using Cmd.Data;
+using static TorchSharp.torch;
+using Cmd.Models.Autoencoder;
+using Cmd.Pipeline;
+using Cmd.Reports;
+using Cmd.Presets;
+
+namespace Cmd.Tests.Reports;
+
+public class AutoencoderReportTests
+{
+    [Fact]
+    public void ReconstructReportWritesImagesAndMetrics()
+    {
+        var config = RunPresets.Tiny.Autoencoder;
+        manual_seed(0);
+        using var model = new CmdAutoencoder(config);
+        var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, count: 3, seed: 1, split: MnistSplit.Test));
+        var dir = Fixtures.TempDir("ae-report");
+        var s = AutoencoderReport.Write(model, ds, dir, clips: 3, shown: 2);
+        foreach (var f in new[] { "reconstructions.png", "content_frames.png", "importance_maps.png", "content_frame_0.png", "metrics.csv", "importance.csv", "summary.json" })
+            Assert.True(File.Exists(Path.Combine(dir, f)), f);
+        Assert.Equal(3, s.Clips);
+        Assert.InRange(s.MeanSsim, -1, 1);
+        var weights = File.ReadAllLines(Path.Combine(dir, "importance.csv"))[1].Split(',').Skip(1).Select(double.Parse).Sum();
+        Assert.Equal(1.0, weights, 3);
+        Assert.Contains("takes [L=8", Assert.Throws<ArgumentException>(() =>
+            AutoencoderReport.Write(model, VideoDatasets.Open(AutoencoderData.DatasetFor(config with { Frames = 4 }, count: 1)), dir)).Message);
+    }
+}
