@@ -18,6 +18,13 @@ public static class AutoencoderData
         };
     }
 
+    /// <summary>Moving MNIST clips of the config's shape (the tiny motion for 32x32 configs, small otherwise), of a digit split.</summary>
+    public static MovingMnistConfig MovingMnistFor(AutoencoderConfig c, MnistSplit split = MnistSplit.All) =>
+        (c.Height <= 32 ? MovingMnistConfig.Tiny : MovingMnistConfig.Small) with
+        {
+            Frames = c.Frames, Size = c.Height, Channels = c.Channels, Split = split,
+        };
+
     /// <summary>Checks that a dataset's clips fit the autoencoder; throws naming both shapes.</summary>
     public static void CheckFits(IVideoDataset ds, AutoencoderConfig c)
     {
