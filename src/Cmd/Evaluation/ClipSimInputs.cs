@@ -57,4 +57,27 @@ public static class ClipSimInputs
             finally { videos.Dispose(); }
         }
     }
+
+    /// <summary>
+    /// CLIPSIM of <paramref name="videos"/>: "mmnist" (held-out Moving MNIST clips of a data preset, with their own captions)
+    /// or a safetensors file of videos whose captions come from <paramref name="captionsFile"/> or its "captions" metadata.
+    /// Returns the result and a description of the videos.
+    /// </summary>
+    public static (ClipSimResult Result, string Source) Evaluate(IClipModel model, ClipTokenizer tokenizer, string videos,
+        string? captionsFile = null, int count = 64, string preset = "small", int batch = 8, bool truncate = false)
+    {
+        if (batch < 1) throw new ArgumentException($"--batch must be >= 1 (got {batch})");
+        if (videos == "mmnist")
+        {
+            if (captionsFile is not null) throw new ArgumentException("--captions cannot be used with --videos mmnist: Moving MNIST clips carry their own captions");
+            var data = new MovingMnist(MovingMnistConfig.Preset(preset) with { Split = MnistSplit.Test }, count, seed: MovingMnist.EvaluationSeed);
+            return (ClipSim.Compute(model, tokenizer, Batches(data, data.Count, batch), truncate), $"Moving MNIST {preset} test clips 0..{data.Count - 1}");
+        }
+        var (v, own) = VideoTensorFile.Read(videos);
+        using var _ = v;
+        var texts = captionsFile is not null ? ReadCaptions(captionsFile)
+            : own ?? throw new ArgumentException($"{videos} has no 'captions' metadata: give one caption per video with --captions FILE");
+        if (texts.Count != v.shape[0]) throw new ArgumentException($"{texts.Count} captions for {v.shape[0]} videos in {videos}: give one caption per video");
+        return (ClipSim.Compute(model, tokenizer, Batches(v, texts, batch), truncate), videos);
+    }
 }

@@ -1,6 +1,7 @@
 using Cmd.Data;
 using Cmd.Models.Autoencoder;
 using static TorchSharp.torch;
+using Cmd.Training;
 
 namespace Cmd.Pipeline;
 

@@ -9,45 +9,84 @@ namespace Cmd.Pipeline;
 
 /// <summary>
 /// The training stages of a CMD run, each in its own run folder: the autoencoder on clips, then the content-frame DiT
-/// (Eq. 7) and the motion DiT (Eq. 8) on its latent pairs, with the recipes of appendix B.3. With resume, a folder that
-/// already holds a checkpoint continues it (or, at its step count, just loads it). The demo, the notebooks and the
-/// sweeps call these; the CLI's `ae train` / `train content|motion` expose every option of the same trainers.
+/// (Eq. 7) and the motion DiT (Eq. 8) on its latent pairs. Each stage takes full <see cref="TrainingOptions"/> (the
+/// CLI's `ae train`, `train content|motion`) or a step count and a <see cref="Run"/> with the recipes of appendix B.3
+/// (the demo, notebooks and sweeps). With resume, a folder that holds a checkpoint continues it (or, at its step
+/// count, just loads it); an init file starts a fresh run from other weights (fine-tuning).
 /// </summary>
 public static class PipelineTraining
 {
     /// <summary>Where and how a stage runs.</summary>
     public sealed record Run(string Folder, Device Device, int Seed = 0, bool Resume = true, bool Progress = false, long CheckpointEvery = 500);
 
-    /// <summary>Trains the autoencoder on a dataset's clips; returns it in eval mode with what the run did.</summary>
-    public static (CmdAutoencoder Model, TrainingResult Result) Autoencoder(AutoencoderConfig config, IVideoDataset data, long steps, Run run)
+    /// <summary>Trains the autoencoder with its config's optimizer settings; returns it in eval mode with what the run did.</summary>
+    public static (CmdAutoencoder Model, TrainingResult Result) Autoencoder(AutoencoderConfig config, IVideoDataset data, long steps, Run run) =>
+        Autoencoder(config, data, With(AutoencoderTraining.Options(config) with { Steps = steps }, run), run.Device);
+
+    /// <param name="init">Fine-tuning start: weights loaded before a fresh run (ignored when resuming).</param>
+    /// <param name="keepFresh">With init: parameter-name prefixes that keep their new initialisation.</param>
+    public static (CmdAutoencoder Model, TrainingResult Result) Autoencoder(AutoencoderConfig config, IVideoDataset data, TrainingOptions options,
+        Device device, string? init = null, IReadOnlyCollection<string>? keepFresh = null, Action<string>? log = null)
     {
+        options.Validate();
         AutoencoderData.CheckFits(data, config);
-        manual_seed(run.Seed);
+        manual_seed(options.Seed);
         var model = new CmdAutoencoder(config);
-        model.to(run.Device);
-        var options = AutoencoderTraining.Options(config) with { Steps = steps };
-        var result = AutoencoderTraining.Train(model, AutoencoderData.Batches(data, config.BatchSize, run.Seed), With(options, run));
+        if (init is not null && !Resuming(options))
+        {
+            var fresh = AutoencoderTraining.InitFrom(model, init, keepFresh);
+            log?.Invoke($"initialised from {init}" + (fresh.Count > 0 ? $" except {string.Join(", ", fresh)} (fresh init)" : ""));
+        }
+        model.to(device);
+        log?.Invoke($"autoencoder {config.Name} ({config.Variant}): {model.ParameterCount():N0} parameters, {config.TokensPerVideo} tokens/video, " +
+                    $"z = {config.LatentChannels}x{config.Frames}x({config.GridHeight}+{config.GridWidth}); data {data.Name} {data.Shape} x {data.Count}; " +
+                    $"batch {config.BatchSize}, lr {options.LearningRate}, betas ({options.Beta1}, {options.Beta2}), " +
+                    $"{(options.DecoupledWeightDecay ? "AdamW" : "Adam")}, loss {config.Loss}; device {device.type}");
+        var result = AutoencoderTraining.Train(model, AutoencoderData.Batches(data, config.BatchSize, options.Seed), options);
         model.eval();
         return (model, result);
     }
 
-    /// <summary>Trains a content-frame DiT of <paramref name="config"/>'s size on the pairs' content frames.</summary>
-    public static TrainingResult Content(DiTConfig config, LatentPairs pairs, long steps, int batchSize, Run run)
+    /// <summary>Trains a content-frame DiT of <paramref name="config"/>'s size on the pairs' content frames (Adam 1e-4).</summary>
+    public static TrainingResult Content(DiTConfig config, LatentPairs pairs, long steps, int batchSize, Run run) =>
+        Content(config, pairs, With(DiffusionTraining.PaperOptions with { Steps = steps }, run), batchSize, run.Device);
+
+    public static TrainingResult Content(DiTConfig config, LatentPairs pairs, TrainingOptions options, int batchSize, Device device,
+        string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null)
     {
-        manual_seed(run.Seed);
+        manual_seed(options.Seed);
         using var model = new DiT(pairs.FitContent(config));
-        model.to(run.Device);
-        return DiffusionTraining.TrainContent(model, pairs, With(DiffusionTraining.PaperOptions with { Steps = steps }, run), batchSize);
+        Init(model, init, options, log);
+        model.to(device);
+        log?.Invoke($"content DiT: {ModelZoo.CountParameters(model):N0} parameters, {model.Config.NumPatches} tokens, {pairs.Count} pairs");
+        return DiffusionTraining.TrainContent(model, pairs, options, batchSize, emaDecay);
     }
 
     /// <summary>Trains a motion DiT of <paramref name="config"/>'s size on the pairs' z, conditioned on their content frames.</summary>
-    public static TrainingResult Motion(MotionDiTConfig config, LatentPairs pairs, long steps, int batchSize, Run run)
+    public static TrainingResult Motion(MotionDiTConfig config, LatentPairs pairs, long steps, int batchSize, Run run) =>
+        Motion(config, pairs, With(DiffusionTraining.PaperOptions with { Steps = steps }, run), batchSize, run.Device);
+
+    public static TrainingResult Motion(MotionDiTConfig config, LatentPairs pairs, TrainingOptions options, int batchSize, Device device,
+        string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null)
     {
-        manual_seed(run.Seed);
+        manual_seed(options.Seed);
         using var model = new MotionDiT(pairs.FitMotion(config));
-        model.to(run.Device);
-        return DiffusionTraining.TrainMotion(model, pairs, With(DiffusionTraining.PaperOptions with { Steps = steps }, run), batchSize);
+        Init(model, init, options, log);
+        model.to(device);
+        var c = model.Config;
+        log?.Invoke($"motion DiT: {ModelZoo.CountParameters(model):N0} parameters, {c.ZTokens} z tokens + {c.ContentTokens} content tokens, {pairs.Count} pairs");
+        return DiffusionTraining.TrainMotion(model, pairs, options, batchSize, emaDecay);
     }
+
+    /// <summary>A fresh run's starting weights (a resumed run overwrites them with its checkpoint anyway).</summary>
+    static void Init(nn.Module model, string? init, TrainingOptions options, Action<string>? log)
+    {
+        if (init is null || Resuming(options)) return;
+        TrainingCheckpoint.LoadWeights(model, init);
+        log?.Invoke($"initialised from {init}");
+    }
+
+    static bool Resuming(TrainingOptions options) => options.Resume && File.Exists(options.CheckpointPath);
 
     static TrainingOptions With(TrainingOptions recipe, Run run) => recipe with
     {

@@ -87,16 +87,4 @@ public static class LocalDetectorTraining
         detector.train(wasTraining);
         return (double)correct / clips;
     }
-
-    /// <summary>Loads detector weights saved by <see cref="Train"/> (channels from the file's metadata).</summary>
-    public static LocalVideoDetector Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: FVD-local detector weights not found (train them with `workbench fvd train-local`)", path);
-        var meta = SafeTensors.LoadMetadata(path);
-        int channels = meta.TryGetValue("channels", out var c) && int.TryParse(c, out var n) ? n : 1;
-        var detector = new LocalVideoDetector(channels);
-        ModuleState.Load(detector, path);
-        detector.eval();
-        return detector;
-    }
 }

@@ -126,22 +126,9 @@ public sealed class AeCommand : ICommandGroup
                 Beta2 = r.GetValue(beta2) ?? config.Beta2, WeightDecay = r.GetValue(wd) ?? config.WeightDecay,
                 DecoupledWeightDecay = config.DecoupledWeightDecay,
             };
-            bool resuming = options.Resume && File.Exists(options.CheckpointPath);
-            options.Validate();
             var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, r.GetValue(dataset)!, r.GetValue(count), r.GetValue(dataSeed), MnistSplit.Train));
-            AutoencoderData.CheckFits(ds, config);
-            manual_seed(options.Seed);
-            using var model = new CmdAutoencoder(config);
-            if (r.GetValue(init) is string from && !resuming)
-            {
-                var fresh = AutoencoderTraining.InitFrom(model, from, r.GetValue(initFresh));
-                Console.WriteLine($"initialised from {from}" + (fresh.Count > 0 ? $" except {string.Join(", ", fresh)} (fresh init)" : ""));
-            }
-            model.to(device);
-            Console.WriteLine($"autoencoder {config.Name} ({config.Variant}): {model.ParameterCount():N0} parameters, {config.TokensPerVideo} tokens/video, " +
-                              $"z = {config.LatentChannels}x{config.Frames}x({config.GridHeight}+{config.GridWidth}); data {ds.Name} train split {ds.Shape} x {ds.Count}; " +
-                              $"batch {config.BatchSize}, lr {options.LearningRate}, betas ({options.Beta1}, {options.Beta2}), {(options.DecoupledWeightDecay ? "AdamW" : "Adam")}, loss {config.Loss}; device {device.type}");
-            var result = AutoencoderTraining.Train(model, AutoencoderData.Batches(ds, config.BatchSize, options.Seed), options);
+            var (model, result) = PipelineTraining.Autoencoder(config, ds, options, device, r.GetValue(init), r.GetValue(initFresh), Console.WriteLine);
+            model.Dispose();
             Console.WriteLine($"steps {result.StartStep}..{result.EndStep} in {result.Seconds:F0} s; loss {result.FirstLoss:G4} -> {result.LastLoss:G4} (mean of last 10%: {result.MeanLossLast10Percent:G4})");
             Console.WriteLine($"checkpoint {options.CheckpointPath}; loss log {options.LossLogPath}");
             return 0;

@@ -25,29 +25,10 @@ public sealed class ClipsimCommand : ICommandGroup
             { clip, vocab, videos, captions, count, preset, runner, truncate, batch, csv };
         command.SetAction(result =>
         {
-            int b = result.GetValue(batch);
-            if (b < 1) throw new ArgumentException($"--batch must be >= 1 (got {b})");
             var tokenizer = ClipTokenizer.Load(ClipTokenizer.ResolvePath(result.GetValue(vocab)));
             using var model = ClipModel.Load(ClipModel.ResolvePath(result.GetValue(clip)), GlobalOptions.ResolveDevice(result), result.GetValue(runner)!);
-            string source = result.GetValue(videos)!;
-            ClipSimResult r;
-            if (source == "mmnist")
-            {
-                if (result.GetValue(captions) is not null) throw new ArgumentException("--captions cannot be used with --videos mmnist: Moving MNIST clips carry their own captions");
-                var config = MovingMnistConfig.Preset(result.GetValue(preset)!) with { Split = MnistSplit.Test };
-                var data = new MovingMnist(config, result.GetValue(count), seed: MovingMnist.EvaluationSeed);
-                r = ClipSim.Compute(model, tokenizer, ClipSimInputs.Batches(data, data.Count, b), result.GetValue(truncate));
-                source = $"Moving MNIST {result.GetValue(preset)} test clips 0..{data.Count - 1}";
-            }
-            else
-            {
-                var (v, own) = VideoTensorFile.Read(source);
-                using var _ = v;
-                var texts = result.GetValue(captions) is string path ? ClipSimInputs.ReadCaptions(path)
-                    : own ?? throw new ArgumentException($"{source} has no 'captions' metadata: give one caption per video with --captions FILE");
-                if (texts.Count != v.shape[0]) throw new ArgumentException($"{texts.Count} captions for {v.shape[0]} videos in {source}: give one caption per video");
-                r = ClipSim.Compute(model, tokenizer, ClipSimInputs.Batches(v, texts, b), result.GetValue(truncate));
-            }
+            var (r, source) = ClipSimInputs.Evaluate(model, tokenizer, result.GetValue(videos)!, result.GetValue(captions), result.GetValue(count),
+                result.GetValue(preset)!, result.GetValue(batch), result.GetValue(truncate));
             Console.WriteLine($"videos: {source}; tokenizer: {tokenizer.Source} ({tokenizer.MergeCount} merges)");
             Console.WriteLine($"per-video CLIPSIM: min {r.PerVideo.Min():F4}, max {r.PerVideo.Max():F4}");
             Console.WriteLine(r);

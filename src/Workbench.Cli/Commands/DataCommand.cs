@@ -2,6 +2,7 @@ using System.CommandLine;
 using Cmd.Data;
 using Cmd.Viz;
 using Cmd.Benchmarks;
+using Cmd.Reports;
 
 namespace Workbench.Cli.Commands;
 
@@ -67,24 +68,12 @@ public sealed class DataCommand : ICommandGroup
         c.SetAction(r =>
         {
             var ds = VideoDatasets.Open(Options(r));
-            int n = Math.Min(r.GetValue(clips), ds.Count);
-            var loaded = Enumerable.Range(0, n).Select(ds.Get).ToList();
-            try
-            {
-                using var image = VideoViews.Rows(loaded.Select(v => v.Frames), scale: r.GetValue(scale));
-                VideoViews.SavePng(image, r.GetValue(output)!);
-                Console.WriteLine($"wrote {r.GetValue(output)} ({image.Width}x{image.Height}): {n} clips of {ds.Name} {ds.Shape}");
-                for (int i = 0; i < n; i++)
-                    Console.WriteLine($"  row {i}: label {Label(ds, loaded[i].Label)}  caption \"{loaded[i].Caption}\"  source {loaded[i].Source}");
-                ReportSkipped(ds);
-                if (r.GetValue(gif) is not null || r.GetValue(mp4) is not null)
-                {
-                    using var tiled = VideoViews.Tile(loaded.Select(v => v.Frames).ToList(), columns: Math.Min(n, 4));
-                    if (r.GetValue(gif) is string g) { VideoViews.SaveGif(tiled, g, scale: r.GetValue(scale)); Console.WriteLine($"wrote {g}"); }
-                    if (r.GetValue(mp4) is string m) { VideoViews.SaveMp4(tiled, m, scale: r.GetValue(scale)); Console.WriteLine($"wrote {m}"); }
-                }
-            }
-            finally { loaded.ForEach(v => v.Dispose()); }
+            var w = DatasetPreview.Write(ds, r.GetValue(clips), r.GetValue(output)!, r.GetValue(scale), r.GetValue(gif), r.GetValue(mp4));
+            Console.WriteLine($"wrote {w.Png} ({w.Width}x{w.Height}): {w.Rows.Count} clips of {ds.Name} {ds.Shape}");
+            for (int i = 0; i < w.Rows.Count; i++)
+                Console.WriteLine($"  row {i}: label {Label(ds, w.Rows[i].Label)}  caption \"{w.Rows[i].Caption}\"  source {w.Rows[i].Source}");
+            ReportSkipped(ds);
+            foreach (var a in w.Animations) Console.WriteLine($"wrote {a}");
             return 0;
         });
         return c;

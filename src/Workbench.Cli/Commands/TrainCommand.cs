@@ -44,14 +44,6 @@ public sealed class TrainCommand : ICommandGroup
             Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery), MaxMinutes = r.GetValue(MaxMinutes),
         };
 
-        /// <summary>--init: weights loaded before training (a resumed run then overwrites them with its checkpoint).</summary>
-        public void InitWeights(ParseResult r, torch.nn.Module model)
-        {
-            if (r.GetValue(Init) is not string weights) return;
-            TrainingCheckpoint.LoadWeights(model, weights);
-            Console.WriteLine($"initialised from {weights}");
-        }
-
         public static void Report(TrainingResult res, string outDir) =>
             Console.WriteLine($"trained steps {res.StartStep}..{res.EndStep} in {res.Seconds:F1} s: loss {res.FirstLoss:F4} -> {res.LastLoss:F4} (mean of last 10%: {res.MeanLossLast10Percent:F4}); wrote {outDir}");
     }
@@ -69,12 +61,8 @@ public sealed class TrainCommand : ICommandGroup
             using var pairs = LatentPairs.Load(r.GetValue(common.Pairs)!);
             var cfg = pairs.FitContent(RunPresets.ContentDiT(r.GetValue(preset)!));
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
-            TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
-            using var model = new DiT(cfg);
-            common.InitWeights(r, model);
-            model.to(device);
-            Console.WriteLine($"content DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.NumPatches} tokens, {pairs.Count} pairs");
-            var res = DiffusionTraining.TrainContent(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));
+            var res = PipelineTraining.Content(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
+                r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);
             return 0;
         });
@@ -103,12 +91,8 @@ public sealed class TrainCommand : ICommandGroup
             };
             var p = pairs.FitMotion(RunPresets.Motion(r.GetValue(preset)!));
             var cfg = p with { KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond };
-            TorchSharp.torch.manual_seed(r.GetValue(common.Seed));
-            using var model = new MotionDiT(cfg);
-            common.InitWeights(r, model);
-            model.to(device);
-            Console.WriteLine($"motion DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.ZTokens} z tokens + {cfg.ContentTokens} content tokens, {pairs.Count} pairs");
-            var res = DiffusionTraining.TrainMotion(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));
+            var res = PipelineTraining.Motion(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
+                r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);
             return 0;
         });

@@ -3,6 +3,7 @@ using Cmd.Models.Autoencoder;
 using Cmd.Pipeline;
 using Cmd.Presets;
 using static TorchSharp.torch;
+using Cmd.Training;
 
 namespace Cmd.Tests.Pipeline;
 

@@ -30,7 +30,7 @@ public sealed class LocalFvdDetector(LocalVideoDetector model, string name) : IV
         return model.Features(videos);
     }
 
-    public static LocalFvdDetector Load(string path) => new(LocalDetectorTraining.Load(path), Path.GetFileNameWithoutExtension(path));
+    public static LocalFvdDetector Load(string path) => new(LocalVideoDetector.Load(path), Path.GetFileNameWithoutExtension(path));
 
     public void Dispose() => model.Dispose();
 }

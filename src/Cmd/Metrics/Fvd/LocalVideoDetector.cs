@@ -1,3 +1,4 @@
+using Cmd.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -86,4 +87,16 @@ public sealed class LocalVideoDetector : nn.Module<Tensor, Tensor>
 
     /// <summary>Class logits [B, classes] (multi-label: which digits appear in the clip).</summary>
     public override Tensor forward(Tensor video) => head.call(Features(video));
+
+    /// <summary>Loads detector weights saved by `workbench fvd train-local` (channels from the file's metadata).</summary>
+    public static LocalVideoDetector Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: FVD-local detector weights not found (train them with `workbench fvd train-local`)", path);
+        var meta = SafeTensors.LoadMetadata(path);
+        int channels = meta.TryGetValue("channels", out var c) && int.TryParse(c, out var n) ? n : 1;
+        var detector = new LocalVideoDetector(channels);
+        ModuleState.Load(detector, path);
+        detector.eval();
+        return detector;
+    }
 }

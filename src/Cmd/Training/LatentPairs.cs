@@ -6,7 +6,7 @@ using Cmd.Models.Denoisers;
 using Cmd.Training;
 using static TorchSharp.torch;
 
-namespace Cmd.Pipeline;
+namespace Cmd.Training;
 
 /// <summary>
 /// (content frame x̄, motion latent z, class) triples from the autoencoder's encoder: what the content and motion models
