@@ -3,7 +3,6 @@ using Cmd.IO;
 using Cmd.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Cmd.Pipeline;
 using Cmd.Models.Denoisers;
 using Cmd.Diffusion;
 

@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using Cmd.Training;
 
 namespace Cmd.Metrics.Fvd;
 
