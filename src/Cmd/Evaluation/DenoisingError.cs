@@ -53,7 +53,7 @@ public static class DenoisingError
     {
         bool byClass = model.Config.Condition == MotionCondition.Class;
         using var z = pairs.Z / zScale;
-        return ByTimestep((zt, t, idx) => model.Forward(zt, t, pairs.Content.index_select(0, idx), byClass ? pairs.Labels.index_select(0, idx) : null),
+        return ByTimestep((zt, t, idx) => model.call(zt, t, pairs.Content.index_select(0, idx), byClass ? pairs.Labels.index_select(0, idx) : null),
             z, timesteps, batchSize, seed);
     }
 

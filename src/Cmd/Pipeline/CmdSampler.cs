@@ -56,7 +56,7 @@ public static class CmdSampler
         using var _ = no_grad();
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
-            z = diffusion.DdimSampleLoop((x, t) => model.Forward(x, t, content, cond), noise, onStep: (i, _) => onStep?.Invoke(i));
+            z = diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), noise, onStep: (i, _) => onStep?.Invoke(i));
         else
         {
             var y = cat([cond!, full_like(cond!, c.NumClasses)]);

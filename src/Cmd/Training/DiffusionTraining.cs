@@ -57,7 +57,7 @@ public static class DiffusionTraining
             var content = pairs.Content.index_select(0, idx).to(device);
             var y = cfg.Condition == MotionCondition.Class ? pairs.Labels.index_select(0, idx).to(device) : null;
             var t = diffusion.SampleTimesteps(batchSize, device);
-            return diffusion.TrainingLosses((x, tt) => model.Forward(x, tt, content, y), z0, t).Loss.mean();
+            return diffusion.TrainingLosses((x, tt) => model.call(x, tt, content, y), z0, t).Loss.mean();
         });
     }
 

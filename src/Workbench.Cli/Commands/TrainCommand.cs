@@ -73,7 +73,7 @@ public sealed class TrainCommand : ICommandGroup
             using var model = new DiT(cfg);
             common.InitWeights(r, model);
             model.to(device);
-            Console.WriteLine($"content DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.NumPatches} tokens, {pairs.Count} pairs");
+            Console.WriteLine($"content DiT: {model.ParameterCount():N0} parameters, {cfg.NumPatches} tokens, {pairs.Count} pairs");
             var res = DiffusionTraining.TrainContent(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));
             Common.Report(res, r.GetValue(common.Out)!);
             return 0;
@@ -107,7 +107,7 @@ public sealed class TrainCommand : ICommandGroup
             using var model = new MotionDiT(cfg);
             common.InitWeights(r, model);
             model.to(device);
-            Console.WriteLine($"motion DiT: {ModelZoo.CountParameters(model):N0} parameters, {cfg.ZTokens} z tokens + {cfg.ContentTokens} content tokens, {pairs.Count} pairs");
+            Console.WriteLine($"motion DiT: {model.ParameterCount():N0} parameters, {cfg.ZTokens} z tokens + {cfg.ContentTokens} content tokens, {pairs.Count} pairs");
             var res = DiffusionTraining.TrainMotion(model, pairs, common.Options(r), r.GetValue(common.Batch), r.GetValue(common.Ema));
             Common.Report(res, r.GetValue(common.Out)!);
             return 0;

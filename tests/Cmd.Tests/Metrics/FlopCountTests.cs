@@ -133,7 +133,7 @@ public class ModelFlopTests
         {
             using var z = randn(new long[] { 2, mc.LatentChannels, mc.Frames, mc.GridHeight + mc.GridWidth });
             using var content = randn(new long[] { 2, mc.ContentChannels, mc.ContentHeight, mc.ContentWidth });
-            motion.Forward(z, tensor(new long[] { 3, 4 }), content, tensor(new long[] { 1, 2 })).Dispose();
+            motion.call(z, tensor(new long[] { 3, 4 }), content, tensor(new long[] { 1, 2 })).Dispose();
             Assert.Equal(prof.Total, VideoDenoiserFlops.MotionDiT(mc, 2), 6);
         }
         var cc = Cmd.Presets.RunPresets.Tiny.CubicDiT;

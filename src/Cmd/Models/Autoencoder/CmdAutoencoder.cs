@@ -121,6 +121,4 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         if (!t.shape.SequenceEqual(expected))
             throw new ArgumentException($"{what} must be [{string.Join(", ", expected)}] but is [{string.Join(", ", t.shape)}]");
     }
-
-    public long ParameterCount() => parameters().Sum(p => p.numel());
 }

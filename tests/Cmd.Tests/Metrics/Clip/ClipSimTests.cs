@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cmd.IO;
 using Cmd.Metrics.Clip;
+using Cmd.Pipeline;
 using static TorchSharp.torch;
 
 namespace Cmd.Tests.Metrics.Clip;
@@ -97,7 +98,7 @@ public class ClipSimTests
     static long ClipNetworkParameters(ClipConfig c)
     {
         using var n = new ClipNetwork(c);
-        return n.parameters().Sum(p => p.numel());
+        return n.ParameterCount();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Backbones;
+using Cmd.Pipeline;
 using Cmd.Presets;
 
 namespace Cmd.Tests.Models.Autoencoder;
