@@ -1,6 +1,6 @@
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp;
 
 namespace Workbench.Notebooks;
 

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.DotNet.Interactive.Documents;
+using System.Text.Json;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Documents;
 
 namespace Workbench.Notebooks;
 

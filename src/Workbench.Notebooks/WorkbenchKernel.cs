@@ -1,7 +1,7 @@
 using System.Reflection;
-using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.PackageManagement;
+using Microsoft.DotNet.Interactive;
 
 namespace Workbench.Notebooks;
 

@@ -1,4 +1,5 @@
 using Cmd.Tests;
+
 namespace Workbench.Cli.Tests;
 
 public class AeCliTests

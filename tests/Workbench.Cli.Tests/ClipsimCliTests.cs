@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Cmd.IO;
 using Cmd.Tests.Metrics;
-using static TorchSharp.torch;
 using Cmd.Tests;
+using static TorchSharp.torch;
 
 namespace Workbench.Cli.Tests;
 

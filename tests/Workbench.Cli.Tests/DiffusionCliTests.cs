@@ -1,10 +1,8 @@
-using Cmd.Diffusion;
-using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
-using Cmd.Training;
-using Cmd.Pipeline;
-using Cmd.Tests;
 using Cmd.Presets;
+using Cmd.Tests;
+using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Workbench.Cli.Tests;
 

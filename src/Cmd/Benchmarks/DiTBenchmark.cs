@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Cmd.Models.Denoisers;
+using Cmd.Pipeline;
 using Cmd.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Cmd.Pipeline;
-using Cmd.Models.Denoisers;
 
 namespace Cmd.Benchmarks;
 
@@ -42,7 +42,7 @@ public static class DiTBenchmark
             }
             if (i >= warmup) times.Add(clock.Elapsed.TotalSeconds);
         }
-        return new Timing("workbench (TorchSharp " + typeof(torch).Assembly.GetName().Version + ")", ModelZoo.CountParameters(dit), times.ToArray());
+        return new Timing("workbench (TorchSharp " + typeof(torch).Assembly.GetName().Version + ")", dit.ParameterCount(), times.ToArray());
     }
 
     /// <summary>Runs bench/dit_step.py with /usr/bin/python3, OpenBLAS first on LD_LIBRARY_PATH and 2 OpenMP threads.</summary>

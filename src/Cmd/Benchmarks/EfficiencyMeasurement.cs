@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using TorchSharp;
-using static TorchSharp.torch;
 using Cmd.Metrics.Efficiency;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Denoisers;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Cmd.Benchmarks;
 
@@ -115,8 +115,8 @@ public static class EfficiencyMeasurement
         var t = full(new long[] { 1 }, 10L, device: device);
         var y = zeros(new long[] { 1 }, ScalarType.Int64, device: device);
         return new MeasurableNetwork("CMD", "motion latent", s.Motion.Name, model, s.MotionSteps, 1,
-            () => model.Forward(z, t, content, y),
-            () => nn.functional.mse_loss(model.Forward(z, t, content, y)[.., ..cfg.LatentChannels], z),
+            () => model.call(z, t, content, y),
+            () => nn.functional.mse_loss(model.call(z, t, content, y)[.., ..cfg.LatentChannels], z),
             [z, content, t, y]);
     }
 

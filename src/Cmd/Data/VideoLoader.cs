@@ -1,5 +1,5 @@
-using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections;
 
 namespace Cmd.Data;
 

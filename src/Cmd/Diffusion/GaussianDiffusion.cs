@@ -38,7 +38,11 @@ public sealed class GaussianDiffusion
 
     readonly double[] betas, alphasCumprod, alphasCumprodPrev, alphasCumprodNext, sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod,
         logOneMinusAlphasCumprod, sqrtRecipAlphasCumprod, sqrtRecipm1AlphasCumprod, posteriorVariance,
-        posteriorLogVarianceClipped, posteriorMeanCoef1, posteriorMeanCoef2, logBetas, fixedLargeVariance;
+        posteriorLogVarianceClipped, posteriorMeanCoef1, posteriorMeanCoef2, logBetas, fixedLargeVariance, logFixedLargeVariance;
+
+    /// <summary>The float64 coefficient tables and the timestep map as tensors, made once per device (see <see cref="On"/>).</summary>
+    sealed record DeviceTables(Dictionary<double[], Tensor> Coefficients, Tensor TimestepMap);
+    readonly Dictionary<(DeviceType Type, int Index), DeviceTables> tables = new();
 
     public GaussianDiffusion(double[] baseBetas, ModelMeanType meanType = ModelMeanType.Epsilon, ModelVarType varType = ModelVarType.LearnedRange,
         LossType lossType = LossType.Mse, IEnumerable<int>? useTimesteps = null)
@@ -73,6 +77,7 @@ public sealed class GaussianDiffusion
         posteriorLogVarianceClipped = n > 1 ? Map([posteriorVariance[1], .. posteriorVariance[1..]], Math.Log) : [];
         logBetas = Map(betas, Math.Log);
         fixedLargeVariance = n > 1 ? [posteriorVariance[1], .. betas[1..]] : [.. betas];
+        logFixedLargeVariance = Map(fixedLargeVariance, Math.Log);
     }
 
     /// <summary>DiT's `create_diffusion`: linear schedule over 1000 steps, eps prediction, learned-range variance, hybrid loss.</summary>
@@ -106,23 +111,41 @@ public sealed class GaussianDiffusion
 
     static double[] Map(double[] a, Func<double, double> f) => a.Select(f).ToArray();
 
-    /// <summary>arr[t] as float32, shaped [N, 1, 1, ...] to broadcast against <paramref name="like"/> (`_extract_into_tensor`).</summary>
-    static Tensor Extract(double[] arr, Tensor t, Tensor like)
+    /// <summary>This process's tables on <paramref name="device"/>: copied there on first use and kept (outside any dispose scope),
+    /// so coefficient lookups and timestep mapping stay on the device and never read t back to the host.</summary>
+    DeviceTables On(Device device)
     {
-        var idx = t.to(int64).cpu().data<long>().ToArray();
-        var values = idx.Select(i => (float)arr[i]).ToArray();
-        var shape = new long[like.dim()];
-        Array.Fill(shape, 1L);
-        shape[0] = idx.Length;
-        return tensor(values, device: like.device).reshape(shape);
+        lock (tables)
+        {
+            var key = (device.type, device.index);
+            if (tables.TryGetValue(key, out var cached)) return cached;
+            var coefficients = new Dictionary<double[], Tensor>(ReferenceEqualityComparer.Instance);
+            foreach (var arr in new[] { alphasCumprod, alphasCumprodPrev, sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod, sqrtRecipAlphasCumprod,
+                         sqrtRecipm1AlphasCumprod, posteriorVariance, posteriorLogVarianceClipped, posteriorMeanCoef1, posteriorMeanCoef2, logBetas,
+                         logFixedLargeVariance })
+                coefficients[arr] = tensor(arr, dtype: float64, device: device).DetachFromDisposeScope();
+            var map = tensor(TimestepMap.Select(i => (long)i).ToArray(), dtype: int64, device: device).DetachFromDisposeScope();
+            return tables[key] = new DeviceTables(coefficients, map);
+        }
     }
 
-    /// <summary>Calls the model with original timesteps (respaced diffusion maps its step indices back).</summary>
+    /// <summary>arr[t] as float32, shaped [N, 1, 1, ...] to broadcast against <paramref name="like"/> (`_extract_into_tensor`:
+    /// the float64 table indexed on t's device, then cast to float32).</summary>
+    Tensor Extract(double[] arr, Tensor t, Tensor like)
+    {
+        var shape = new long[like.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = -1;
+        var idx = t.to(int64).reshape(-1);
+        return On(idx.device).Coefficients[arr].index_select(0, idx).to(float32).reshape(shape).to(like.device);
+    }
+
+    /// <summary>Calls the model with original timesteps (respaced diffusion maps its step indices back, like `_WrappedModel`).</summary>
     Tensor CallModel(DenoiseFn model, Tensor x, Tensor t)
     {
         if (NumTimesteps == OriginalNumSteps) return model(x, t);
-        var mapped = t.to(int64).cpu().data<long>().Select(i => (long)TimestepMap[(int)i]).ToArray();
-        return model(x, tensor(mapped, device: t.device));
+        var idx = t.to(int64);
+        return model(x, On(idx.device).TimestepMap.index_select(0, idx.reshape(-1)).reshape(idx.shape));
     }
 
     /// <summary>q(x_t | x_0): sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps (Eq. 2).</summary>
@@ -159,7 +182,7 @@ public sealed class GaussianDiffusion
         {
             if (output.shape[1] != c) throw new ArgumentException($"fixed variance needs {c} output channels, the model gave {output.shape[1]}");
             modelOut = output;
-            logVar = VarType == ModelVarType.FixedLarge ? Extract(Map(fixedLargeVariance, Math.Log), t, x) : Extract(posteriorLogVarianceClipped, t, x);
+            logVar = VarType == ModelVarType.FixedLarge ? Extract(logFixedLargeVariance, t, x) : Extract(posteriorLogVarianceClipped, t, x);
         }
         var variance = exp(logVar);
         var predXStart = MeanType == ModelMeanType.StartX ? modelOut : PredictXStartFromEps(x, t, modelOut);

@@ -1,8 +1,8 @@
 using Cmd.Data;
 using Cmd.Metrics;
-using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
 using Cmd.Pipeline;
+using static TorchSharp.torch;
 
 namespace Cmd.Evaluation;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Cmd.Data;
-using static TorchSharp.torch;
 using Cmd.Metrics.Clip;
+using static TorchSharp.torch;
 
 namespace Cmd.Evaluation;
 

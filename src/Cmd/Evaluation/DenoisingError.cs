@@ -1,8 +1,8 @@
-using static TorchSharp.torch;
+using Cmd.Diffusion;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
-using Cmd.Diffusion;
 using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Cmd.Evaluation;
 
@@ -53,7 +53,7 @@ public static class DenoisingError
     {
         bool byClass = model.Config.Condition == MotionCondition.Class;
         using var z = pairs.Z / zScale;
-        return ByTimestep((zt, t, idx) => model.Forward(zt, t, pairs.Content.index_select(0, idx), byClass ? pairs.Labels.index_select(0, idx) : null),
+        return ByTimestep((zt, t, idx) => model.call(zt, t, pairs.Content.index_select(0, idx), byClass ? pairs.Labels.index_select(0, idx) : null),
             z, timesteps, batchSize, seed);
     }
 

@@ -1,6 +1,6 @@
 using Cmd.Data;
-using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
+using static TorchSharp.torch;
 
 namespace Cmd.Pipeline;
 

@@ -1,13 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
-using Cmd.IO;
-using Cmd.Training;
-using TorchSharp;
-using static TorchSharp.torch;
-using Cmd.Models.Denoisers;
-using Cmd.Models.Autoencoder;
 using Cmd.Diffusion;
-using Cmd.Presets;
+using Cmd.IO;
+using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
+using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Cmd.Pipeline;
 
@@ -56,7 +53,7 @@ public static class CmdSampler
         using var _ = no_grad();
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
-            z = diffusion.DdimSampleLoop((x, t) => model.Forward(x, t, content, cond), noise, onStep: (i, _) => onStep?.Invoke(i));
+            z = diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), noise, onStep: (i, _) => onStep?.Invoke(i));
         else
         {
             var y = cat([cond!, full_like(cond!, c.NumClasses)]);

@@ -1,7 +1,7 @@
 using Cmd.Data;
 using Cmd.Models.Autoencoder;
-using static TorchSharp.torch;
 using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Cmd.Pipeline;
 

@@ -1,8 +1,7 @@
-using TorchSharp;
-using static TorchSharp.torch;
-using Cmd.Models.Denoisers;
 using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
 using Cmd.Presets;
+using static TorchSharp.torch;
 
 namespace Cmd.Pipeline;
 
@@ -35,11 +34,13 @@ public static class ModelZoo
         throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", All.Select(e => e.Name))}");
     }
 
-    /// <summary>sum(p.numel() for p in model.parameters()), frozen parameters (e.g. pos_embed) included, as PyTorch counts.</summary>
-    public static long CountParameters(nn.Module model) => model.parameters().Sum(p => p.numel());
+    /// <summary>The one parameter count of the workbench: sum(p.numel() for p in module.parameters()) as PyTorch counts, frozen
+    /// parameters (e.g. the sin-cos pos_embed tables) included; <paramref name="trainableOnly"/> counts only those with requires_grad.</summary>
+    public static long ParameterCount(this nn.Module module, bool trainableOnly = false) =>
+        module.parameters().Where(p => !trainableOnly || p.requires_grad).Sum(p => p.numel());
 
-    /// <summary>Builds the named model and counts its parameters.</summary>
-    /// <summary>Builds on the "meta" device (shapes only, no memory or init), so paper-sized presets count in milliseconds.</summary>
+    /// <summary>Builds the named model and counts its parameters (<see cref="ParameterCount"/>, frozen ones included). It is built on the
+    /// "meta" device (shapes only, no memory or init), so paper-sized presets count in milliseconds.</summary>
     public static long CountParameters(string name)
     {
         var entry = Get(name);
@@ -48,7 +49,7 @@ public static class ModelZoo
         try
         {
             using var model = entry.Build();
-            return CountParameters(model);
+            return model.ParameterCount();
         }
         finally { set_default_device(previous); }
     }

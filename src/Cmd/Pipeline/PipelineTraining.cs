@@ -58,7 +58,7 @@ public static class PipelineTraining
         using var model = new DiT(pairs.FitContent(config));
         Init(model, init, options, log);
         model.to(device);
-        log?.Invoke($"content DiT: {ModelZoo.CountParameters(model):N0} parameters, {model.Config.NumPatches} tokens, {pairs.Count} pairs");
+        log?.Invoke($"content DiT: {model.ParameterCount():N0} parameters, {model.Config.NumPatches} tokens, {pairs.Count} pairs");
         return DiffusionTraining.TrainContent(model, pairs, options, batchSize, emaDecay);
     }
 
@@ -74,7 +74,7 @@ public static class PipelineTraining
         Init(model, init, options, log);
         model.to(device);
         var c = model.Config;
-        log?.Invoke($"motion DiT: {ModelZoo.CountParameters(model):N0} parameters, {c.ZTokens} z tokens + {c.ContentTokens} content tokens, {pairs.Count} pairs");
+        log?.Invoke($"motion DiT: {model.ParameterCount():N0} parameters, {c.ZTokens} z tokens + {c.ContentTokens} content tokens, {pairs.Count} pairs");
         return DiffusionTraining.TrainMotion(model, pairs, options, batchSize, emaDecay);
     }
 

@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Cmd.Data;
-using Cmd.Viz;
-using static TorchSharp.torch;
-using Cmd.Pipeline;
 using Cmd.Evaluation;
 using Cmd.Models.Autoencoder;
+using Cmd.Pipeline;
+using Cmd.Viz;
+using static TorchSharp.torch;
 
 namespace Cmd.Reports;
 

@@ -1,8 +1,7 @@
-using Cmd.IO;
+using Cmd.Models.Autoencoder;
 using Cmd.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Cmd.Models.Autoencoder;
 
 namespace Cmd.Training;
 

@@ -1,10 +1,8 @@
-using System.Globalization;
+using Cmd.Diffusion;
 using Cmd.IO;
-using Cmd.Training;
+using Cmd.Models.Denoisers;
 using TorchSharp;
 using static TorchSharp.torch;
-using Cmd.Models.Denoisers;
-using Cmd.Diffusion;
 
 namespace Cmd.Training;
 
@@ -56,7 +54,7 @@ public static class DiffusionTraining
             var content = pairs.Content.index_select(0, idx).to(device);
             var y = cfg.Condition == MotionCondition.Class ? pairs.Labels.index_select(0, idx).to(device) : null;
             var t = diffusion.SampleTimesteps(batchSize, device);
-            return diffusion.TrainingLosses((x, tt) => model.Forward(x, tt, content, y), z0, t).Loss.mean();
+            return diffusion.TrainingLosses((x, tt) => model.call(x, tt, content, y), z0, t).Loss.mean();
         });
     }
 

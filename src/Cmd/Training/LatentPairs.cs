@@ -3,7 +3,6 @@ using System.Text.Json;
 using Cmd.IO;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Denoisers;
-using Cmd.Training;
 using static TorchSharp.torch;
 
 namespace Cmd.Training;

@@ -1,8 +1,7 @@
 using Cmd.Data;
 using Cmd.IO;
-using Cmd.Training;
-using static TorchSharp.torch;
 using Cmd.Metrics.Fvd;
+using static TorchSharp.torch;
 
 namespace Cmd.Training;
 

@@ -1,6 +1,6 @@
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using static TorchSharp.torch;
 
 namespace Cmd.Viz;

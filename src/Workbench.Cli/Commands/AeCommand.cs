@@ -1,12 +1,11 @@
 using System.CommandLine;
 using Cmd.Data;
-using Cmd.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
-using Cmd.Reports;
 using Cmd.Pipeline;
 using Cmd.Presets;
+using Cmd.Reports;
+using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Cmd.Diffusion;
 using Cmd.Benchmarks;
 
 namespace Workbench.Cli.Commands;

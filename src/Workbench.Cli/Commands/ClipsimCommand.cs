@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Cmd.Data;
-using Cmd.Metrics.Clip;
 using Cmd.Evaluation;
+using Cmd.Metrics.Clip;
 
 namespace Workbench.Cli.Commands;
 

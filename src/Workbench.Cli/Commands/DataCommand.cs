@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Cmd.Data;
-using Cmd.Viz;
 using Cmd.Benchmarks;
+using Cmd.Data;
 using Cmd.Reports;
 
 namespace Workbench.Cli.Commands;

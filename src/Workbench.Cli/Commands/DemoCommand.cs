@@ -1,9 +1,7 @@
 using System.CommandLine;
-using Cmd.Diffusion;
-using Cmd.Runtime;
-using Cmd.Pipeline;
 using Cmd.Presets;
 using Cmd.Reports;
+using Cmd.Runtime;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Cmd.Metrics.Efficiency;
 using Cmd.Benchmarks;
+using Cmd.Metrics.Efficiency;
 
 namespace Workbench.Cli.Commands;
 

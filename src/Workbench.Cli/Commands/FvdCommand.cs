@@ -1,7 +1,8 @@
 using System.CommandLine;
-using Cmd.Metrics.Fvd;
-using Cmd.Training;
 using Cmd.Evaluation;
+using Cmd.Metrics.Fvd;
+using Cmd.Reports;
+using Cmd.Training;
 
 namespace Workbench.Cli.Commands;
 
@@ -71,7 +72,7 @@ static class FvdCommands
             if (n < 8) throw new ArgumentException($"--clips must be >= 8 (got {n})");
             var report = FvdSanity.Run(detector, Cmd.Data.MovingMnistConfig.Preset(result.GetValue(preset)!), n);
             Console.Write(report.Format());
-            Console.WriteLine($"chart: {FvdSanity.Write(report, result.GetValue(outDir)!)}");
+            Console.WriteLine($"chart: {FvdSanityReport.Write(report, result.GetValue(outDir)!)}");
             return 0;
         });
         return command;

@@ -1,9 +1,7 @@
 using System.CommandLine;
-using Cmd.Diffusion;
-using static TorchSharp.torch;
 using Cmd.Pipeline;
-using Cmd.Training;
 using Cmd.Reports;
+using static TorchSharp.torch;
 
 namespace Workbench.Cli.Commands;
 

@@ -1,12 +1,9 @@
-using TorchSharp;
 using System.CommandLine;
-using Cmd.Diffusion;
-using Cmd.Pipeline;
-using Cmd.IO;
-using Cmd.Training;
-using Cmd.Models.Denoisers;
 using Cmd.Evaluation;
+using Cmd.Models.Denoisers;
+using Cmd.Pipeline;
 using Cmd.Presets;
+using Cmd.Training;
 
 namespace Workbench.Cli.Commands;
 

@@ -9,17 +9,6 @@ public class VideoDecoderTests(OpenCvFixture videos)
     static readonly DecodeOptions Small = new() { Height = 32, Width = 32 };
 
     [Fact]
-    public void ProbeReadsTheRealVideosMetadata()
-    {
-        var vtest = VideoProbe.Probe(videos.PathOf("vtest.avi"));
-        Assert.Equal((768, 576, 795), (vtest.Width, vtest.Height, vtest.Frames));
-        Assert.Equal(10.0, vtest.Fps, 3);
-        var mega = VideoProbe.Probe(videos.PathOf("Megamind.avi"));
-        Assert.Equal((720, 528, 270), (mega.Width, mega.Height, mega.Frames));
-        Assert.Equal(2997.0 / 125, mega.Fps, 3);
-    }
-
-    [Fact]
     public void ClipsAreTheRequestedFramesWithStrideAsTensorsInMinusOneToOne()
     {
         string path = videos.PathOf("Megamind.avi");

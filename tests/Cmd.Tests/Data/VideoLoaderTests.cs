@@ -1,5 +1,4 @@
 using Cmd.Data;
-using static TorchSharp.torch;
 
 namespace Cmd.Tests.Data;
 

@@ -1,10 +1,9 @@
-using System.Text.Json;
 using Cmd.Diffusion;
 using Cmd.IO;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 using Cmd.Models.Denoisers;
 using Cmd.Tests.Models;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace Cmd.Tests.Diffusion;
 
@@ -78,16 +77,6 @@ public class GaussianDiffusionTests(ITestOutputHelper output)
         Assert.Equal(10, k);
         output.WriteLine($"DDIM 10-step CFG trajectory: worst relative error {worst:E2}");
         Assert.True(worst <= 1e-5, $"DDIM trajectory relative error {worst:E2}");
-    }
-
-    [Fact]
-    public void RespacingMatchesOfficialSpaceTimesteps()
-    {
-        var expected = JsonSerializer.Deserialize<Dictionary<string, int[]>>(File.ReadAllText(Fixtures.Path("dit/spacing.json")))!;
-        foreach (var (spec, steps) in expected)
-            Assert.Equal(steps, Respacing.SpaceTimesteps(1000, spec).ToArray());
-        Assert.Throws<ArgumentException>(() => Respacing.SpaceTimesteps(1000, "ddim1001"));
-        Assert.Throws<ArgumentException>(() => Respacing.SpaceTimesteps(1000, "ten"));
     }
 
     [Fact]

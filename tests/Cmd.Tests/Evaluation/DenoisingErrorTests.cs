@@ -1,6 +1,6 @@
 using Cmd.Diffusion;
-using static TorchSharp.torch;
 using Cmd.Evaluation;
+using static TorchSharp.torch;
 
 namespace Cmd.Tests.Evaluation;
 

@@ -1,5 +1,4 @@
 using Cmd.IO;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Cmd.IO;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Cmd.Tests.IO;

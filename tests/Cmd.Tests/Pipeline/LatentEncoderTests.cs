@@ -2,8 +2,8 @@ using Cmd.Data;
 using Cmd.Models.Autoencoder;
 using Cmd.Pipeline;
 using Cmd.Presets;
-using static TorchSharp.torch;
 using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Cmd.Tests.Pipeline;
 

@@ -1,9 +1,9 @@
 using Cmd.Data;
-using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
 using Cmd.Pipeline;
-using Cmd.Reports;
 using Cmd.Presets;
+using Cmd.Reports;
+using static TorchSharp.torch;
 
 namespace Cmd.Tests.Reports;
 

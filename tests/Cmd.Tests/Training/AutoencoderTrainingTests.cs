@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Cmd.Data;
 using Cmd.Metrics;
+using Cmd.Models.Autoencoder;
+using Cmd.Pipeline;
+using Cmd.Presets;
 using Cmd.Training;
 using static TorchSharp.torch;
-using Cmd.Pipeline;
-using Cmd.Models.Autoencoder;
-using Cmd.Presets;
 
 namespace Cmd.Tests.Training;
 

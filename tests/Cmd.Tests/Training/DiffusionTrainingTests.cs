@@ -1,30 +1,16 @@
 using Cmd.Diffusion;
-using Cmd.Training;
-using static TorchSharp.torch;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
-using Cmd.Reports;
-using Cmd.Models.Autoencoder;
 using Cmd.Presets;
+using Cmd.Tests.Pipeline;
+using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Cmd.Tests.Training;
 
-/// <summary>Content/motion training through the shared Trainer (EMA, checkpoints, resume) and the sampling pipeline.</summary>
+/// <summary>Content/motion training through the shared Trainer (EMA, checkpoints, resume).</summary>
 public class DiffusionTrainingTests
 {
-    static LatentPairs TinyPairs(int n = 16)
-    {
-        manual_seed(5);
-        // content frames: a bright square whose position is the class; z: smooth in time
-        var content = full(n, 1, 32, 32, -1f);
-        var labels = arange(n, dtype: int64) % 4;
-        for (int i = 0; i < n; i++) { int k = (int)labels[i].item<long>(); content[i, 0, (k * 8)..(k * 8 + 8), 8..16] = 1f; }
-        var z = randn(n, 4, 1, 8).expand(-1, -1, 8, -1).contiguous() * 2;
-        return new LatentPairs(content, z, labels, 4, 4);
-    }
-
-    static TrainingOptions Options(string dir, long steps) => DiffusionTraining.PaperOptions with { Steps = steps, OutDir = dir, Progress = false, CheckpointEvery = 5 };
-
     [Fact]
     public void PaperOptimizerSettings()
     {
@@ -36,9 +22,9 @@ public class DiffusionTrainingTests
     public void ContentTrainingLowersTheLossAndWritesEmaAndCheckpoint()
     {
         var dir = Fixtures.TempDir("content");
-        using var pairs = TinyPairs();
+        using var pairs = PipelineFixtures.TinyPairs();
         using var model = new DiT(RunPresets.Tiny.ContentDiT with { NumClasses = 4 });
-        var res = DiffusionTraining.TrainContent(model, pairs, Options(dir, 20) with { LearningRate = 2e-3 }, batchSize: 8);
+        var res = DiffusionTraining.TrainContent(model, pairs, PipelineFixtures.Options(dir, 20) with { LearningRate = 2e-3 }, batchSize: 8);
         Assert.True(res.MeanLossLast10Percent < res.FirstLoss, $"loss {res.FirstLoss} -> {res.MeanLossLast10Percent}");
         Assert.True(File.Exists(Path.Combine(dir, "checkpoint.safetensors")));
         var loaded = ModelStore.LoadContent(dir, preferEma: true);
@@ -54,13 +40,13 @@ public class DiffusionTrainingTests
     [Fact]
     public void MotionTrainingResumesExactly()
     {
-        using var pairs = TinyPairs();
+        using var pairs = PipelineFixtures.TinyPairs();
         var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
         var a = Fixtures.TempDir("motion-a");
-        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(a, 10), batchSize: 4);
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(a, 10), batchSize: 4);
         var b = Fixtures.TempDir("motion-b");
-        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 5), batchSize: 4);
-        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, Options(b, 10) with { Resume = true }, batchSize: 4);
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(b, 5), batchSize: 4);
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(b, 10) with { Resume = true }, batchSize: 4);
         var wa = ModelStore.LoadMotion(a, preferEma: false).Model.state_dict();
         var wb = ModelStore.LoadMotion(b, preferEma: false).Model.state_dict();
         foreach (var (k, v) in wa) Assert.True(v.equal(wb[k]).all().item<bool>(), $"{k} differs after resume");
@@ -73,41 +59,12 @@ public class DiffusionTrainingTests
     [Fact]
     public void MismatchedPairsAreClearErrors()
     {
-        using var pairs = TinyPairs();
+        using var pairs = PipelineFixtures.TinyPairs();
         using var content = new DiT(RunPresets.Small.ContentDiT);
-        Assert.Contains("do not fit", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainContent(content, pairs, Options(Fixtures.TempDir(), 1), 2)).Message);
+        Assert.Contains("do not fit", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainContent(content, pairs, PipelineFixtures.Options(Fixtures.TempDir(), 1), 2)).Message);
         using var motion = new MotionDiT(RunPresets.Small.Motion);
-        Assert.Contains("do not fit", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(motion, pairs, Options(Fixtures.TempDir(), 1), 2)).Message);
+        Assert.Contains("do not fit", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(motion, pairs, PipelineFixtures.Options(Fixtures.TempDir(), 1), 2)).Message);
         Assert.Throws<FileNotFoundException>(() => LatentPairs.Load("/nonexistent/pairs.safetensors"));
-    }
-
-    [Fact]
-    public void PairsRoundTripAndPipelineSamplesVideos()
-    {
-        var dir = Fixtures.TempDir("pipe");
-        using var pairs = TinyPairs(8);
-        var path = Path.Combine(dir, "pairs.safetensors");
-        pairs.Save(path);
-        using var back = LatentPairs.Load(path);
-        Assert.True(back.Z.equal(pairs.Z).all().item<bool>() && back.Content.equal(pairs.Content).all().item<bool>() && back.GridH == 4);
-
-        using var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
-        ae.eval();
-        using var content = new DiT(RunPresets.Tiny.ContentDiT);
-        using (var m = new MotionDiT(RunPresets.Tiny.Motion)) DiffusionTraining.TrainMotion(m, pairs, Options(Path.Combine(dir, "motion"), 1), 2);
-        var motion = ModelStore.LoadMotion(Path.Combine(dir, "motion"));
-        manual_seed(0);
-        var s = CmdSampler.Sample(ae, content, motion, [1, 2, 3], contentSteps: 2, motionSteps: 2, batchSize: 2);
-        Assert.Equal(new long[] { 3, 8, 1, 32, 32 }, s.Videos.shape);
-        Assert.Equal(new long[] { 3, 1, 32, 32 }, s.ContentFrames.shape);
-        var written = SampleWriter.Write(Path.Combine(dir, "out"), s.ContentFrames, s.Videos, [1, 2, 3], s.Z);
-        Assert.All(written.Gifs.Append(written.ContentGrid).Append(written.VideoGrid), f => Assert.True(new FileInfo(f).Length > 0));
-        // the tensors file is what FVD reads as fake videos: same videos back, plus content frames, z and labels
-        var (videos, _) = Cmd.Data.VideoTensorFile.Read(written.Tensors);
-        Assert.True(videos.sub(s.Videos).abs().max().item<float>() == 0f);
-        var all = Cmd.IO.SafeTensors.Load(written.Tensors);
-        Assert.Equal(new long[] { 1, 2, 3 }, all["label"].data<long>().ToArray());
-        Assert.Equal(s.Z.shape, all["z"].shape);
     }
 
     [Fact]
@@ -116,7 +73,7 @@ public class DiffusionTrainingTests
         manual_seed(2);
         using var model = new CubicVideoDiT(RunPresets.Tiny.CubicDiT);
         var videos = randn([2, 8, 1, 32, 32]);
-        var res = DiffusionTraining.TrainCubic(model, _ => (videos, tensor(new long[] { 0, 1 })), Options(Fixtures.TempDir("cubic"), 2));
+        var res = DiffusionTraining.TrainCubic(model, _ => (videos, tensor(new long[] { 0, 1 })), PipelineFixtures.Options(Fixtures.TempDir("cubic"), 2));
         Assert.True(double.IsFinite(res.LastLoss));
         var d = GaussianDiffusion.Create("2");
         using var _ = no_grad();

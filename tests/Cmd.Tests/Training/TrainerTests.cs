@@ -1,12 +1,11 @@
-using Cmd.IO;
-using Cmd.Training;
-using static TorchSharp.torch;
 using Cmd.Models.Autoencoder;
 using Cmd.Presets;
-using Cmd.Pipeline;
+using Cmd.Training;
+using static TorchSharp.torch;
 
 namespace Cmd.Tests.Training;
 
+/// <summary>The shared training loop: exact resume and the learning-rate warmup.</summary>
 public class TrainerTests
 {
     static string TempDir()
@@ -16,32 +15,8 @@ public class TrainerTests
         return d;
     }
 
-    [Theory]
-    [InlineData(0.0, false)]
-    [InlineData(0.1, false)]
-    [InlineData(0.1, true)]
-    public void AdamMatchesTorchSharpsAdamAndAdamW(double weightDecay, bool decoupled)
-    {
-        manual_seed(3);
-        var a = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 2));
-        var b = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 2));
-        b.load_state_dict(a.state_dict());
-        var ours = new AdamOptimizer(a.named_parameters(), 1e-2, 0.5, 0.9, 1e-8, weightDecay, decoupled);
-        TorchSharp.Modules.OptimizerHelper reference = decoupled
-            ? optim.AdamW(b.parameters(), 1e-2, 0.5, 0.9, 1e-8, weightDecay)
-            : optim.Adam(b.parameters(), 1e-2, 0.5, 0.9, 1e-8, weightDecay);
-        var x = randn(16, 5); var y = randn(16, 2);
-        for (int i = 0; i < 5; i++)
-        {
-            ours.ZeroGrad(); nn.functional.mse_loss(a.call(x), y).backward(); ours.Step();
-            reference.zero_grad(); nn.functional.mse_loss(b.call(x), y).backward(); reference.step();
-        }
-        foreach (var (name, p) in a.named_parameters())
-            Assert.True(p.sub(b.get_parameter(name)!).abs().max().item<float>() < 1e-6f, name);
-        Assert.Equal(5, ours.States[0].Step);
-    }
-
-    static (CmdAutoencoder model, Func<long, Tensor> batches) TinySetup()
+    /// <summary>A tiny autoencoder and batches drawn from torch's generator (restored on resume).</summary>
+    internal static (CmdAutoencoder model, Func<long, Tensor> batches) TinySetup()
     {
         var c = RunPresets.Tiny.Autoencoder;
         manual_seed(11);
@@ -73,79 +48,6 @@ public class TrainerTests
         var l3 = LossLog.Read(Path.Combine(broken, LossLog.FileName));
         Assert.Equal(l1, l3);
         Assert.Equal(6, l1.Count);
-    }
-
-    [Fact]
-    public void CheckpointHoldsModelOptimizerStepRngAndConfig()
-    {
-        string dir = TempDir();
-        var (m, b) = TinySetup();
-        AutoencoderTraining.Train(m, b, AutoencoderTraining.Options(m.Config) with { Steps = 2, Progress = false, OutDir = dir });
-        var path = Path.Combine(dir, TrainingCheckpoint.FileName);
-        var file = SafeTensorsFile.Open(path);
-        Assert.Equal("2", file.Metadata["step"]);
-        Assert.Equal(ModelMetadata.Autoencoder, file.Metadata["model_kind"]);
-        Assert.Equal(m.Config, AutoencoderConfig.FromJson(file.Metadata["model_config"]));
-        Assert.Contains("\"LearningRate\":0.002", file.Metadata["training"]);
-        var t = file.ReadAll();
-        Assert.Contains("model.patch_embed.weight", t.Keys);
-        Assert.Contains("optimizer.patch_embed.weight.exp_avg", t.Keys);
-        Assert.Contains("optimizer.patch_embed.weight.exp_avg_sq", t.Keys);
-        Assert.Equal(2f, t["optimizer.patch_embed.weight.step"].item<float>());
-        Assert.Equal(ScalarType.Byte, t[TrainingCheckpoint.RngKey].dtype);
-        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
-        // the weights load back into a model built from the stored config
-        var loaded = ModelStore.LoadAutoencoder(path);
-        foreach (var (name, p) in m.named_parameters())
-            Assert.True(p.sub(loaded.get_parameter(name)!).abs().max().item<float>() == 0f);
-        // exported weights alone load the same model
-        var weights = Path.Combine(dir, "weights.safetensors");
-        TrainingCheckpoint.ExportWeights(path, weights);
-        Assert.DoesNotContain(SafeTensorsFile.Open(weights).Tensors, e => e.Name.StartsWith("optimizer."));
-        var fromWeights = ModelStore.LoadAutoencoder(weights);
-        foreach (var (name, p) in m.named_parameters())
-            Assert.True(p.sub(fromWeights.get_parameter(name)!).abs().max().item<float>() == 0f);
-
-        // fine-tuning start: every weight copied except the prefixes kept fresh
-        manual_seed(7);
-        using var tuned = new CmdAutoencoder(m.Config);
-        var init = tuned.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter.detach().clone());
-        var fresh = AutoencoderTraining.InitFrom(tuned, weights, ["importance_head."]);
-        Assert.Equal(["importance_head.proj.weight", "importance_head.proj.bias"], fresh.OrderByDescending(k => k).ToArray());
-        foreach (var (name, p) in tuned.named_parameters())
-        {
-            var expected = name.StartsWith("importance_head.") ? init[name] : m.get_parameter(name)!;   // kept fresh (zeros), or copied
-            Assert.True(p.sub(expected).abs().max().item<float>() == 0f, $"{name} wrong after InitFrom");
-        }
-        // a head of another shape (frame-level importance) starts fresh while the rest loads
-        using var frameLevel = new CmdAutoencoder(m.Config with { Importance = ImportanceGranularity.Frame });
-        Assert.Equal(["importance_head.frame_proj.weight", "importance_head.frame_proj.bias"],
-            AutoencoderTraining.InitFrom(frameLevel, weights, ["importance_head."]).OrderByDescending(k => k).ToArray());
-        Assert.Contains("no parameter starts with", Assert.Throws<ArgumentException>(() => AutoencoderTraining.InitFrom(tuned, weights, ["importance."])).Message);
-    }
-
-    [Fact]
-    public void LoadingAWrongFileIsAClearError()
-    {
-        string dir = TempDir();
-        var path = Path.Combine(dir, "x.safetensors");
-        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["a"] = zeros(2) });
-        Assert.Contains("not a CMD autoencoder checkpoint", Assert.Throws<InvalidDataException>(() => ModelStore.LoadAutoencoder(path)).Message);
-        Assert.Contains("checkpoint not found", Assert.Throws<FileNotFoundException>(() => ModelStore.LoadAutoencoder(path + ".nope")).Message);
-        Assert.Throws<ArgumentException>(() => new TrainingOptions { Steps = 0 }.Validate());
-    }
-
-    [Fact]
-    public void ProgressLineShowsLossAndEta()
-    {
-        var w = new StringWriter();
-        var bar = new ProgressBar(0, 100, "ae", w);
-        for (int s = 1; s <= 100; s++) bar.Update(s, 0.5);
-        var text = w.ToString();
-        Assert.Contains("100/100", text);
-        Assert.Contains("loss 0.5", text);
-        Assert.Contains("ETA 00:00", text);
-        Assert.Contains("[####################]", text);
     }
 
     [Fact]

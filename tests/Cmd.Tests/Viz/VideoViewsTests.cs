@@ -1,6 +1,6 @@
 using Cmd.Viz;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using static TorchSharp.torch;
 
 namespace Cmd.Tests.Viz;

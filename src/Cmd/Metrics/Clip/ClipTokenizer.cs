@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using static TorchSharp.torch;
 
 namespace Cmd.Metrics.Clip;

@@ -1,5 +1,5 @@
-using Cmd.Models.Denoisers;
 using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
 using Cmd.Presets;
 
 namespace Cmd.Metrics.Efficiency;

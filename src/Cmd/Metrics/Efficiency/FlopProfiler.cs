@@ -1,7 +1,6 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace Cmd.Metrics.Efficiency;
 

@@ -1,6 +1,6 @@
-using static Cmd.Metrics.Efficiency.LayerFlops;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Denoisers;
+using static Cmd.Metrics.Efficiency.LayerFlops;
 
 namespace Cmd.Metrics.Efficiency;
 

@@ -1,7 +1,6 @@
-using TorchSharp;
+using Cmd.Models.Backbones;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Cmd.Models.Backbones;
 
 namespace Cmd.Models.Autoencoder;
 
@@ -121,6 +120,4 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         if (!t.shape.SequenceEqual(expected))
             throw new ArgumentException($"{what} must be [{string.Join(", ", expected)}] but is [{string.Join(", ", t.shape)}]");
     }
-
-    public long ParameterCount() => parameters().Sum(p => p.numel());
 }

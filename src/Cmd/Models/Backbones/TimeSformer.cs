@@ -1,7 +1,6 @@
-using TorchSharp;
+using Cmd.Models.Autoencoder;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Cmd.Models.Autoencoder;
 
 namespace Cmd.Models.Backbones;
 

@@ -1,19 +1,10 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Cmd.Models.Denoisers;
 
-/// <summary>A model that predicts (eps, variance values) from (x_t, t); what the Gaussian diffusion trains and samples.</summary>
-public interface IDenoiser
-{
-    /// <summary>Channels of the clean signal; the output has twice as many when sigma is learned.</summary>
-    int InChannels { get; }
-    bool LearnSigma { get; }
-}
-
 /// <summary>Diffusion model with a Transformer backbone (facebookresearch/DiT `models.py`), official parameter names.</summary>
-public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>, IDenoiser
+public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     public readonly DiTConfig Config;
     readonly PatchEmbed x_embedder;

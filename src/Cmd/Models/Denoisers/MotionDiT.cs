@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace Cmd.Models.Denoisers;
 /// a dense condition at the input level; t and the class (or a projected text embedding) modulate every block through adaLN-Zero.
 /// Only the z tokens are read out.
 /// </summary>
-public sealed class MotionDiT : nn.Module
+public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tensor>
 {
     public readonly MotionDiTConfig Config;
     readonly PatchEmbed x_embedder;      // z_t patches
@@ -52,7 +51,7 @@ public sealed class MotionDiT : nn.Module
     public LabelEmbedder? YEmbedder => y_embedder;
 
     /// <summary>z: [N, D, L, H'+W'], t: [N], content: [N, C, H, W], cond: labels [N] (Class), embeddings [N, TextDim] (Text) or null (None).</summary>
-    public Tensor Forward(Tensor z, Tensor t, Tensor content, Tensor? cond)
+    public override Tensor forward(Tensor z, Tensor t, Tensor content, Tensor? cond)
     {
         Check(z, content, cond);
         var zTokens = x_embedder.call(z) + pos_embed;
@@ -68,7 +67,7 @@ public sealed class MotionDiT : nn.Module
 
     /// <summary>Classifier-free guidance over a [cond; uncond] batch (all eps channels guided).</summary>
     public Tensor ForwardWithCfg(Tensor z, Tensor t, Tensor content, Tensor? cond, double cfgScale) =>
-        Guidance.Apply(z, zz => Forward(zz, t, content, cond), cfgScale, Config.LatentChannels);
+        Guidance.Apply(z, zz => forward(zz, t, content, cond), cfgScale, Config.LatentChannels);
 
     void Check(Tensor z, Tensor content, Tensor? cond)
     {

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Cmd.Models.Autoencoder;
 
 namespace Cmd.Models.Denoisers;

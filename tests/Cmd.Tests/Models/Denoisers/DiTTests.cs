@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Cmd.IO;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace Cmd.Tests.Models.Denoisers;
 

@@ -5,12 +5,12 @@ using Cmd.Metrics.Clip;
 namespace Cmd.Tests.Metrics.Clip;
 
 /// <summary>
-/// OpenAI's release archives were traced on CUDA in fp16: their code holds torch.device("cuda:0") constants and casts
+/// ClipModel.Load on CUDA-traced archives. OpenAI's release archives were traced on CUDA in fp16: their code holds torch.device("cuda:0") constants and casts
 /// to dtype 5 (half). This rewrites the tiny traced fixture's TorchScript code the same way (as clip.load(jit=True)'s
 /// patch_device/patch_float would have to undo), then checks that the workbench runs it on the CPU by rebuilding it from
 /// its weights, and that running its graph as it is fails with a clear message.
 /// </summary>
-public class CudaTracedArchiveTests
+public class ClipModelTests
 {
     static readonly string Dir = MetricsFixtures.Dir("clip");
 

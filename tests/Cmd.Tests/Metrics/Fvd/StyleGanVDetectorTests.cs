@@ -2,9 +2,10 @@ using Cmd.IO;
 using Cmd.Metrics.Fvd;
 using static TorchSharp.torch;
 
-namespace Cmd.Tests.Metrics;
+namespace Cmd.Tests.Metrics.Fvd;
 
-public class StyleGanVFvdTests
+/// <summary>StyleGAN-V's FVD protocol: its TorchScript I3D detector and clip sampling.</summary>
+public class StyleGanVDetectorTests
 {
     static readonly string Dir = MetricsFixtures.Dir("fvd");
 

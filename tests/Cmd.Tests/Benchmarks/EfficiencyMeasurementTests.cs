@@ -1,0 +1,29 @@
+using Cmd.Benchmarks;
+using Cmd.Metrics.Efficiency;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.Benchmarks;
+
+/// <summary>`workbench efficiency --measure`: the tiny networks run, timed and profiled.</summary>
+public class EfficiencyMeasurementTests
+{
+    [Fact]
+    public void MeasureRunsTheTinyNetworksAndProfiledFlopsMatchTheCount()
+    {
+        var s = EfficiencySetting.Preset("tiny");
+        var result = EfficiencyMeasurement.Run(s, CPU, repeats: 1);
+        var report = new EfficiencyReport(s);
+        var content = result.Rows.Single(r => r.Part == "content frame");
+        var counted = report.Sampling.Single(r => r.Part == "content frame");
+        Assert.Equal(counted.ForwardFlops * counted.Batch, content.ProfiledForwardFlops, 6);
+        var decoder = result.Rows.Single(r => r.Part == "decoder");
+        Assert.Equal(report.Sampling.Single(r => r.Part == "decoder").ForwardFlops, decoder.ProfiledForwardFlops, 6);
+        foreach (var part in new[] { "motion latent", "video" })
+        {
+            var counted2 = report.Sampling.Single(r => r.Part == part);
+            Assert.Equal(counted2.ForwardFlops * counted2.Batch, result.Rows.Single(r => r.Part == part).ProfiledForwardFlops, 6);
+        }
+        Assert.All(result.Rows, r => Assert.True(r.Forward.MedianSeconds > 0 && r.TrainStep!.MedianSeconds > 0));
+        Assert.Contains("peak RSS", result.Format());
+    }
+}
