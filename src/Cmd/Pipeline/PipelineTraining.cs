@@ -47,6 +47,25 @@ public static class PipelineTraining
         return (model, result);
     }
 
+    /// <summary>
+    /// The autoencoder in <paramref name="weights"/> when given (a checkpoint or weights file); otherwise one trained (or
+    /// resumed) in the run folder on <paramref name="clips"/> Moving MNIST training clips of the config's shape.
+    /// </summary>
+    public static CmdAutoencoder LoadOrTrainAutoencoder(string? weights, AutoencoderConfig config, long steps, Run run,
+        int clips = 20_000, Action<string>? log = null)
+    {
+        if (!string.IsNullOrEmpty(weights))
+        {
+            var loaded = ModelStore.LoadAutoencoder(weights, run.Device);
+            log?.Invoke($"autoencoder '{loaded.Config.Name}' loaded from {weights}");
+            return loaded;
+        }
+        var data = new MovingMnist(AutoencoderData.MovingMnistFor(config, MnistSplit.Train), clips, seed: run.Seed);
+        var (model, r) = Autoencoder(config, data, steps, run);
+        log?.Invoke($"autoencoder '{config.Name}': steps {r.StartStep}..{r.EndStep} in {r.Seconds:F0} s ({run.Folder})");
+        return model;
+    }
+
     /// <summary>Trains a content-frame DiT of <paramref name="config"/>'s size on the pairs' content frames (Adam 1e-4).</summary>
     public static TrainingResult Content(DiTConfig config, LatentPairs pairs, long steps, int batchSize, Run run) =>
         Content(config, pairs, With(DiffusionTraining.PaperOptions with { Steps = steps }, run), batchSize, run.Device);

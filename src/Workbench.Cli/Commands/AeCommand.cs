@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cmd.Data;
 using Cmd.Models.Autoencoder;
+using Cmd.Models.Backbones;
 using Cmd.Pipeline;
 using Cmd.Presets;
 using Cmd.Reports;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using Cmd.Models.Backbones;
 
 namespace Cmd.Models.Autoencoder;
 
@@ -23,8 +24,6 @@ public enum ImportanceGranularity
     PixelChannel,
 }
 
-/// <summary>Space and time position information added to the TimeSformer tokens.</summary>
-public enum PositionEmbeddingKind { SinCos, Learned }
 
 public enum OutputActivation
 {

@@ -2,6 +2,9 @@ using static TorchSharp.torch;
 
 namespace Cmd.Models.Backbones;
 
+/// <summary>Space and time position information added to the TimeSformer tokens.</summary>
+public enum PositionEmbeddingKind { SinCos, Learned }
+
 /// <summary>Fixed sine-cosine position tables (as in MAE / DiT) for the time axis and the 2D patch grid.</summary>
 public static class TimeSformerPositionEmbedding
 {
