@@ -71,30 +71,32 @@ public static class PipelineTraining
         Content(config, pairs, With(DiffusionTraining.PaperOptions with { Steps = steps }, run), batchSize, run.Device);
 
     public static TrainingResult Content(DiTConfig config, LatentPairs pairs, TrainingOptions options, int batchSize, Device device,
-        string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null)
-    {
-        manual_seed(options.Seed);
-        using var model = new DiT(pairs.FitContent(config));
-        Init(model, init, options, log);
-        model.to(device);
-        log?.Invoke($"content DiT: {model.ParameterCount():N0} parameters, {model.Config.NumPatches} tokens, {pairs.Count} pairs");
-        return DiffusionTraining.TrainContent(model, pairs, options, batchSize, emaDecay);
-    }
+        string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null) =>
+        Train(() => new DiT(pairs.FitContent(config)), options, device, init, log,
+            m => $"content DiT: {m.ParameterCount():N0} parameters, {m.Config.NumPatches} tokens, {pairs.Count} pairs",
+            m => DiffusionTraining.TrainContent(m, pairs, options, batchSize, emaDecay));
 
     /// <summary>Trains a motion DiT of <paramref name="config"/>'s size on the pairs' z, conditioned on their content frames.</summary>
     public static TrainingResult Motion(MotionDiTConfig config, LatentPairs pairs, long steps, int batchSize, Run run) =>
         Motion(config, pairs, With(DiffusionTraining.PaperOptions with { Steps = steps }, run), batchSize, run.Device);
 
     public static TrainingResult Motion(MotionDiTConfig config, LatentPairs pairs, TrainingOptions options, int batchSize, Device device,
-        string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null)
+        string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null) =>
+        Train(() => new MotionDiT(pairs.FitMotion(config)), options, device, init, log,
+            m => $"motion DiT: {m.ParameterCount():N0} parameters, {m.Config.ZTokens} z tokens + {m.Config.ContentTokens} content tokens, " +
+                 $"{pairs.Count} pairs",
+            m => DiffusionTraining.TrainMotion(m, pairs, options, batchSize, emaDecay));
+
+    /// <summary>Seeds, builds, optionally initialises and moves a diffusion model, says what it is, trains it.</summary>
+    static TrainingResult Train<T>(Func<T> build, TrainingOptions options, Device device, string? init, Action<string>? log,
+        Func<T, string> describe, Func<T, TrainingResult> train) where T : nn.Module
     {
         manual_seed(options.Seed);
-        using var model = new MotionDiT(pairs.FitMotion(config));
+        using var model = build();
         Init(model, init, options, log);
         model.to(device);
-        var c = model.Config;
-        log?.Invoke($"motion DiT: {model.ParameterCount():N0} parameters, {c.ZTokens} z tokens + {c.ContentTokens} content tokens, {pairs.Count} pairs");
-        return DiffusionTraining.TrainMotion(model, pairs, options, batchSize, emaDecay);
+        log?.Invoke(describe(model));
+        return train(model);
     }
 
     /// <summary>A fresh run's starting weights (a resumed run overwrites them with its checkpoint anyway).</summary>
