@@ -1,0 +1,74 @@
+using Cmd.Data;
+using Cmd.IO;
+using Cmd.Metrics;
+using Cmd.Metrics.Fvd;
+using static TorchSharp.torch;
+
+namespace Cmd.Evaluation;
+
+/// <summary>
+/// An objective score of class-conditional Moving MNIST samples: class accuracy (the FVD-local detector's two most
+/// likely digits contain the class the video was generated for; a clip shows two digits, the label is the first's, so
+/// chance is about 2 in 10), FVD-local against as many held-out real clips, the real-vs-real floor at that set size,
+/// and FVD over the floor.
+/// </summary>
+public static class SampleScore
+{
+    public sealed record Result(int Count, double ClassAccuracy, FvdResult Fvd, FvdResult Floor)
+    {
+        public double FvdRatio => Fvd.Value / Floor.Value;
+
+        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Count} samples: class accuracy {ClassAccuracy:P1} (top-2 of the detector contain the class; chance ~20%); " +
+            $"FVD-local {Fvd.Value:F1}, real vs real {Floor.Value:F1} at {Floor.RealCount} clips, ratio {FvdRatio:F2} (detector {Fvd.Detector})");
+    }
+
+    /// <summary>Scores videos [N, L, C, H, W] in [-1, 1] generated for <paramref name="labels"/> [N].</summary>
+    public static Result Score(LocalFvdDetector detector, Tensor videos, Tensor labels, int batch = 32)
+    {
+        int n = (int)videos.shape[0];
+        if (labels.dim() != 1 || labels.shape[0] != n)
+            throw new ArgumentException($"{n} videos need {n} labels, got [{string.Join(", ", labels.shape)}]");
+        if (n < 2) throw new ArgumentException($"FVD needs at least 2 videos (got {n})");
+        using var logits = Logits(detector.Model, videos, batch);
+        double accuracy = ClassAccuracy.TopK(logits, labels, k: 2);
+        var real = FvdEvaluation.HeldOut(ShapeOf(videos), 2 * n);
+        var realStats = FvdEvaluation.Stats(detector, real, n);
+        var fvd = FvdEvaluation.Of(detector, realStats, videos);
+        var floor = FvdEvaluation.RealVsReal(detector, realStats, real, n);
+        return new Result(n, accuracy, fvd, floor);
+    }
+
+    /// <summary>Scores a samples file (`workbench sample` writes one): tensors "videos" and "label".</summary>
+    public static Result Score(LocalFvdDetector detector, string samplesPath)
+    {
+        var (videos, _) = VideoTensorFile.Read(samplesPath);
+        using (videos)
+        {
+            var file = SafeTensorsFile.Open(samplesPath);
+            if (!file.Tensors.Any(t => t.Name == "label"))
+                throw new ArgumentException($"{samplesPath}: no tensor 'label' [N]: class accuracy needs the class each video was generated for");
+            using var labels = file.Read("label").to(int64);
+            return Score(detector, videos, labels);
+        }
+    }
+
+    /// <summary>Moving MNIST clips of the samples' shape [L, C, H, W] (digit size as the tiny or small preset).</summary>
+    static MovingMnistConfig ShapeOf(Tensor videos)
+    {
+        int l = (int)videos.shape[1], c = (int)videos.shape[2], h = (int)videos.shape[3], w = (int)videos.shape[4];
+        if (h != w) throw new ArgumentException($"Moving MNIST frames are square; the samples are {h}x{w}");
+        return (h <= 32 ? MovingMnistConfig.Tiny : MovingMnistConfig.Small) with { Frames = l, Size = h, Channels = c };
+    }
+
+    static Tensor Logits(LocalVideoDetector detector, Tensor videos, int batch)
+    {
+        var parts = new List<Tensor>();
+        using var _ = no_grad();
+        for (long i = 0; i < videos.shape[0]; i += batch)
+            parts.Add(detector.call(videos.narrow(0, i, Math.Min(batch, videos.shape[0] - i))).cpu());
+        var all = cat(parts.ToArray());
+        parts.ForEach(t => t.Dispose());
+        return all;
+    }
+}

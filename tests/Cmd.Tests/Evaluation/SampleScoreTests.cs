@@ -1,0 +1,58 @@
+using Cmd.Data;
+using Cmd.Evaluation;
+using Cmd.Metrics.Fvd;
+using Cmd.Reports;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.Evaluation;
+
+/// <summary>The score of issue 14 on videos whose answer is known: real clips score high, noise scores at chance.</summary>
+public class SampleScoreTests
+{
+    static LocalFvdDetector Shipped() => LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+
+    /// <summary>Real clips (training digits, another seed than the held-out set) with their labels, as a samples file.</summary>
+    static string RealClipsAsSamples(int n, bool shuffledLabels)
+    {
+        var data = new MovingMnist(MovingMnistConfig.Small with { Split = MnistSplit.Train }, n, seed: 4321);
+        var clips = Enumerable.Range(0, n).Select(data.Get).ToList();
+        using var videos = stack(clips.Select(c => c.Frames).ToArray());
+        var labels = clips.Select(c => (long)(shuffledLabels ? (c.Label + 5) % 10 : c.Label)).ToList();
+        clips.ForEach(c => c.Dispose());
+        var dir = Fixtures.TempDir("sample-score");
+        using var content = zeros(n, 1, 64, 64);
+        return SampleWriter.Write(dir, content, videos, labels).Tensors;
+    }
+
+    [Fact]
+    public void RealClipsScoreHighAndNearTheFloorAndWrongLabelsDoNot()
+    {
+        using var detector = Shipped();
+        var right = SampleScore.Score(detector, RealClipsAsSamples(48, shuffledLabels: false));
+        Assert.True(right.ClassAccuracy >= 0.8, right.ToString());
+        Assert.True(right.FvdRatio < 2.5, right.ToString());
+        Assert.Equal(48, right.Floor.RealCount);
+        var wrong = SampleScore.Score(detector, RealClipsAsSamples(48, shuffledLabels: true));
+        Assert.True(wrong.ClassAccuracy < right.ClassAccuracy - 0.3, $"{wrong} vs {right}");
+    }
+
+    [Fact]
+    public void NoiseScoresFarAboveTheFloor()
+    {
+        using var detector = Shipped();
+        manual_seed(0);
+        using var noise = (rand(new long[] { 24, 16, 1, 64, 64 }) * 2 - 1);
+        using var labels = arange(24, dtype: int64) % 10;
+        var r = SampleScore.Score(detector, noise, labels);
+        Assert.True(r.FvdRatio > 5, r.ToString());
+        Assert.Contains("no tensor 'label'", Assert.Throws<ArgumentException>(() => SampleScore.Score(detector, NoLabels())).Message);
+    }
+
+    static string NoLabels()
+    {
+        var path = Path.Combine(Fixtures.TempDir("no-labels"), "videos.safetensors");
+        using var v = zeros(new long[] { 2, 16, 1, 64, 64 });
+        Cmd.IO.SafeTensors.Save(path, new Dictionary<string, Tensor> { ["videos"] = v });
+        return path;
+    }
+}

@@ -1,0 +1,32 @@
+using Cmd.IO;
+using Cmd.Reports;
+using Cmd.Tests;
+using static TorchSharp.torch;
+
+namespace Workbench.Cli.Tests;
+
+/// <summary>`workbench eval samples` as a user runs it on a samples file.</summary>
+public class EvalCliTests
+{
+    [Fact]
+    public void SamplesPrintsAccuracyFvdFloorAndRatio()
+    {
+        var dir = Fixtures.TempDir("cli-eval");
+        manual_seed(0);
+        using var videos = rand(new long[] { 8, 16, 1, 64, 64 }) * 2 - 1;
+        using var content = zeros(8, 1, 64, 64);
+        var file = SampleWriter.Write(dir, content, videos, Enumerable.Range(0, 8).Select(i => (long)i).ToList()).Tensors;
+        var r = CliRunner.Run("eval", "samples", "--samples", file);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Matches(@"^8 samples: class accuracy \d+\.\d % .*FVD-local \d+\.\d, real vs real \d+\.\d at 8 clips, ratio \d+\.\d\d", r.StdOut.Trim());
+
+        var unlabelled = Path.Combine(dir, "unlabelled.safetensors");
+        SafeTensors.Save(unlabelled, new Dictionary<string, Tensor> { ["videos"] = videos });
+        var bad = CliRunner.Run("eval", "samples", "--samples", unlabelled);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith($"error: {unlabelled}: no tensor 'label'", bad.StdErr.Trim());
+        var missing = CliRunner.Run("eval", "samples", "--samples", Path.Combine(dir, "nope.safetensors"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("not found", missing.StdErr);
+    }
+}
