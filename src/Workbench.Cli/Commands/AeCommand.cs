@@ -38,6 +38,7 @@ public sealed class AeCommand : ICommandGroup
     readonly Option<string?> importance = new("--importance") { Description = "Importance weights: frame, pixel (paper default), pixel-channel (official code)" };
     readonly Option<string?> positions = new("--positions") { Description = "Position embeddings: sincos (default) or learned" };
     readonly Option<bool> noWeightedSum = new("--no-weighted-sum") { Description = "Table 4b ablation: content frame = plain average of the frames" };
+    readonly Option<double?> importanceEntropy = new("--importance-entropy") { Description = "Workbench lever (paper: 0): weight of the importance weights' entropy in the loss; > 0 pulls the content frame towards one frame" };
 
     // ---- data options ----
     readonly Option<string> dataset = new("--dataset") { Description = $"Dataset: {string.Join(", ", VideoDatasets.Names)}", DefaultValueFactory = _ => "mmnist" };
@@ -79,6 +80,7 @@ public sealed class AeCommand : ICommandGroup
             },
         };
         if (r.GetValue(noWeightedSum)) c = c with { WeightedSum = false };
+        if (r.GetValue(importanceEntropy) is double h) c = c with { ImportanceEntropy = h };
         return c.Validate();
     }
 
@@ -106,7 +108,7 @@ public sealed class AeCommand : ICommandGroup
         var init = new Option<string?>("--init") { Description = "Fine-tune: start from this autoencoder's weights (checkpoint or `ae export` file; fresh optimizer)" };
         var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
-        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, dataset, count, dataSeed,
+        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, dataset, count, dataSeed,
           steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {
@@ -201,7 +203,7 @@ public sealed class AeCommand : ICommandGroup
 
     Command Info()
     {
-        var c = new Command("info", "Print a preset's configuration and parameter count") { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum };
+        var c = new Command("info", "Print a preset's configuration and parameter count") { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy };
         c.SetAction(r =>
         {
             var config = ConfigFrom(r);

@@ -75,6 +75,11 @@ public sealed record AutoencoderConfig
     public ImportanceGranularity Importance { get; init; } = ImportanceGranularity.Pixel;
     /// <summary>False = the Table 4b ablation "no weighted sum": the content frame is the plain average of the frames.</summary>
     public bool WeightedSum { get; init; } = true;
+    /// <summary>
+    /// Workbench switch, in neither paper nor code (0 = off): weight of the importance weights' entropy over time added to
+    /// the loss. Above 0 it pulls σ(f_I(u)) towards one frame, so x̄ looks like a frame instead of a trail of all of them.
+    /// </summary>
+    public double ImportanceEntropy { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
@@ -108,6 +113,7 @@ public sealed record AutoencoderConfig
         Need(Channels > 0 && Frames > 0 && Height > 0 && Width > 0, $"channels, frames, height, width must be positive (got C={Channels}, L={Frames}, H={Height}, W={Width})");
         Need(PatchSize > 0 && Height % PatchSize == 0 && Width % PatchSize == 0, $"patch size {PatchSize} must divide height {Height} and width {Width}");
         Need(Hidden > 0 && LatentChannels > 0 && Depth >= 0 && Heads > 0 && HeadDim > 0 && MlpRatio > 0, "hidden, D, heads, head dim, mlp ratio must be positive and depth >= 0");
+        Need(ImportanceEntropy >= 0 && (ImportanceEntropy == 0 || WeightedSum), $"importance entropy must be >= 0 and needs the weighted sum (got {ImportanceEntropy})");
         Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");
         Need(LearningRate > 0 && Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1 && WeightDecay >= 0 && BatchSize > 0, "lr > 0, betas in [0,1), weight decay >= 0, batch size > 0");
         return this;

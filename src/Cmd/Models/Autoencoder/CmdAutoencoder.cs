@@ -96,10 +96,14 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         return Decode(contentFrame, zx, zy);
     }
 
-    /// <summary>Reconstruction loss of the configured kind (paper: L2; official code: L1).</summary>
-    public Tensor Loss(Tensor video) => Config.Loss == ReconstructionLoss.L1
-        ? nn.functional.l1_loss(forward(video), video)
-        : nn.functional.mse_loss(forward(video), video);
+    /// <summary>Reconstruction loss of the configured kind (paper: L2; official code: L1), plus the importance entropy when on.</summary>
+    public Tensor Loss(Tensor video)
+    {
+        var e = Encode(video);
+        var recon = Decode(e.ContentFrame, e.Zx, e.Zy);
+        var loss = Config.Loss == ReconstructionLoss.L1 ? nn.functional.l1_loss(recon, video) : nn.functional.mse_loss(recon, video);
+        return Config.ImportanceEntropy > 0 ? loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights) : loss;
+    }
 
     Tensor Tokens(Conv2d embed, Tensor video)
     {

@@ -16,4 +16,7 @@ public static class ContentFrame
 
     /// <summary>Table 4b "no weighted sum": the plain average of the frames; weights are all 1/L.</summary>
     public static Tensor PlainAverage(Tensor video) => video.mean([1]);
+
+    /// <summary>Mean entropy over time of weights [B, L, ...] (softmax over dim 1): log L when uniform, 0 when one frame.</summary>
+    public static Tensor Entropy(Tensor weights) => -(weights * weights.clamp_min(1e-12).log()).sum(1).mean();
 }
