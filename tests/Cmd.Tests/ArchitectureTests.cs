@@ -16,10 +16,10 @@ public partial class ArchitectureTests
         ["Viz"] = ["Data"],
         ["Presets"] = ["Models", "Data"],
         ["Metrics"] = ["Models", "Data", "IO", "Presets"],
-        ["Training"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets"],
-        ["Pipeline"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Training"],
-        ["Evaluation"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Training", "Pipeline"],
-        ["Reports"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Training", "Pipeline", "Evaluation", "Viz"],
+        ["Training"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime"],
+        ["Pipeline"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime", "Training"],
+        ["Evaluation"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime", "Training", "Pipeline"],
+        ["Reports"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime", "Training", "Pipeline", "Evaluation", "Viz"],
         ["Benchmarks"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Training", "Pipeline", "Evaluation", "Reports", "Viz", "Runtime"],
     };
 

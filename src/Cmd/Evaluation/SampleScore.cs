@@ -1,7 +1,7 @@
 using Cmd.Data;
 using Cmd.IO;
-using Cmd.Metrics;
 using Cmd.Metrics.Fvd;
+using Cmd.Metrics;
 using static TorchSharp.torch;
 
 namespace Cmd.Evaluation;

@@ -3,6 +3,7 @@ using Cmd.Diffusion;
 using Cmd.IO;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Denoisers;
+using Cmd.Runtime;
 using Cmd.Training;
 using static TorchSharp.torch;
 
@@ -30,11 +31,13 @@ public static class CmdSampler
         using var _ = no_grad();
         Tensor sample;
         if (cfgScale == 1.0)
-            sample = diffusion.DdimSampleLoop((x, t) => model.call(x, t, labels), noise, clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i));
+            sample = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, labels), noise, clipDenoised: true,
+                onStep: (i, _) => onStep?.Invoke(i)));
         else
         {
             var y = cat([labels, full_like(labels, c.NumClasses)]);
-            var both = diffusion.DdimSampleLoop((x, t) => model.ForwardWithCfg(x, t, y, cfgScale, c.InChannels), cat([noise, noise]), clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i));
+            var both = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.ForwardWithCfg(x, t, y, cfgScale, c.InChannels),
+                cat([noise, noise]), clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i)));
             sample = both[..(int)n];
         }
         return sample.clamp(-1, 1);
@@ -53,12 +56,14 @@ public static class CmdSampler
         using var _ = no_grad();
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
-            z = diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), noise, onStep: (i, _) => onStep?.Invoke(i));
+            z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), noise,
+                onStep: (i, _) => onStep?.Invoke(i)));
         else
         {
             var y = cat([cond!, full_like(cond!, c.NumClasses)]);
             var cc = cat([content, content]);
-            z = diffusion.DdimSampleLoop((x, t) => model.ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]), onStep: (i, _) => onStep?.Invoke(i))[..(int)n];
+            z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]),
+                onStep: (i, _) => onStep?.Invoke(i)))[..(int)n];
         }
         return z * zScale;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cmd.Runtime;
 using static TorchSharp.torch;
 
 namespace Cmd.Training;
@@ -46,15 +47,16 @@ public static class Trainer
         {
             var t0 = clock.Elapsed.TotalSeconds;
             optimizer.LearningRate = LearningRateAt(options, step);
-            using (var scope = NewDisposeScope())
+            last = NoGcRegion.Run(() =>
             {
+                using var scope = NewDisposeScope();
                 optimizer.ZeroGrad();
                 var loss = lossAt(step);
                 loss.backward();
                 if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
                 optimizer.Step();
-                last = loss.item<float>();
-            }
+                return (double)loss.item<float>();
+            });
             if (!double.IsFinite(last))
                 throw new InvalidOperationException($"training diverged: loss is {last} at step {step + 1} (try a lower --lr; last checkpoint: {options.CheckpointPath})");
             if (double.IsNaN(first)) first = last;
