@@ -48,6 +48,19 @@ public static class ModelStore
         return useEma && File.Exists(ema) ? ema : System.IO.Path.Combine(path, TrainingCheckpoint.FileName);
     }
 
+    /// <summary>
+    /// Writes the weights of a run folder (EMA or trained, as <paramref name="preferEma"/> or <see cref="EmaPolicy"/> says),
+    /// checkpoint or weights file as a plain weights file with their config (e.g. to ship, or to load in PyTorch);
+    /// returns the file the weights came from.
+    /// </summary>
+    public static string ExportWeights(string from, string outPath, bool? preferEma = null, ScalarType? storage = null)
+    {
+        var source = Resolve(from, preferEma);
+        if (!File.Exists(source)) throw new FileNotFoundException($"no weights at {source}", source);
+        TrainingCheckpoint.ExportWeights(source, outPath, storage);
+        return source;
+    }
+
     static LoadedDiffusionModel<T> Load<T>(string path, string kind, Func<string, T> build, Device? device, bool? preferEma) where T : nn.Module
     {
         string file = Resolve(path, preferEma);

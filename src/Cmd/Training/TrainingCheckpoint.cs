@@ -87,19 +87,28 @@ public static class TrainingCheckpoint
         checkpoint.Where(kv => kv.Key.StartsWith(ModelPrefix)).ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value);
 
     /// <summary>
-    /// Writes a checkpoint's weights alone (its "model." tensors and metadata, no optimizer or RNG state): a file about a
-    /// third of the checkpoint's size that loads like the checkpoint wherever weights are read.
+    /// Writes the weights of a checkpoint or weights file alone, with plain PyTorch keys (a checkpoint's "model." prefix
+    /// dropped, no optimizer or RNG state) and the file's metadata: a third of a checkpoint's size, loaded wherever
+    /// weights are read. <paramref name="storage"/> (Float16, BFloat16) stores floating tensors smaller; loaders upcast.
     /// </summary>
-    public static void ExportWeights(string checkpointPath, string outPath)
+    public static void ExportWeights(string sourcePath, string outPath, ScalarType? storage = null)
     {
-        var file = SafeTensorsFile.Open(checkpointPath);
+        if (storage is { } st && st is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw new ArgumentException($"weights are stored as float32, float16 or bfloat16 (asked for {st})");
+        var file = SafeTensorsFile.Open(sourcePath);
         var all = file.ReadAll();
+        var converted = new List<Tensor>();
         try
         {
-            var model = all.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
-            if (model.Count == 0) throw new InvalidDataException($"{checkpointPath}: no model weights (no '{ModelPrefix}' tensors)");
-            SafeTensors.Save(outPath, model, file.Metadata.Where(kv => kv.Key != "training").ToDictionary(kv => kv.Key, kv => kv.Value));
+            var model = all.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal)) ? ModelTensors(all)
+                : all.Where(kv => !kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal) && kv.Key != RngKey).ToDictionary();
+            if (model.Count == 0) throw new InvalidDataException($"{sourcePath}: no model weights in it");
+            if (storage is { } to)
+                foreach (var key in model.Keys.ToList().Where(k => model[k].is_floating_point()))
+                    converted.Add(model[key] = model[key].to(to));
+            var meta = file.Metadata.Where(kv => kv.Key is not ("training" or "format")).ToDictionary(kv => kv.Key, kv => kv.Value);
+            SafeTensors.Save(outPath, model, meta);
         }
-        finally { foreach (var t in all.Values) t.Dispose(); }
+        finally { foreach (var t in all.Values.Concat(converted)) t.Dispose(); }
     }
 }

@@ -64,4 +64,30 @@ public class ModelStoreTests
         Assert.Contains("model file not found", message);
         Assert.Contains(Path.Combine(dir, TrainingCheckpoint.FileName), message);
     }
+
+    [Fact]
+    public void ExportedWeightsHavePyTorchKeysTheirConfigAndLoadBackFromHalfPrecision()
+    {
+        var dir = Fixtures.TempDir("model-store-export");
+        var run = Path.Combine(dir, "content");
+        Directory.CreateDirectory(run);
+        var config = RunPresets.Tiny.ContentDiT;
+        manual_seed(1);
+        using var model = new DiT(config);
+        Checkpoint(run, TrainingCheckpoint.FileName, model, ModelMetadata.Content, System.Text.Json.JsonSerializer.Serialize(config));
+        var out16 = Path.Combine(dir, "content-f16.safetensors");
+        Assert.Equal(Path.Combine(run, TrainingCheckpoint.FileName), ModelStore.ExportWeights(run, out16, storage: ScalarType.Float16));
+        var file = SafeTensorsFile.Open(out16);
+        Assert.All(file.Tensors, t => Assert.False(t.Name.StartsWith("model.") || t.Name.StartsWith("optimizer.") || t.Name == TrainingCheckpoint.RngKey, t.Name));
+        Assert.All(file.Tensors, t => Assert.Equal("F16", t.DType));
+        Assert.Equal(ModelMetadata.Content, file.Metadata[ModelMetadata.KindKey]);
+        var loaded = ModelStore.LoadContent(out16);
+        foreach (var (name, p) in model.named_parameters())
+        {
+            var back = loaded.Model.get_parameter(name)!;
+            Assert.Equal(ScalarType.Float32, back.dtype);
+            Assert.True(p.allclose(back, rtol: 1e-3, atol: 1e-4), name);
+        }
+        Assert.Throws<ArgumentException>(() => ModelStore.ExportWeights(run, out16, storage: ScalarType.Int32));
+    }
 }
