@@ -10,9 +10,9 @@ public sealed class SampleCommand : ICommandGroup
 {
     public Command Build()
     {
-        var ae = new Option<string>("--ae") { Description = "Autoencoder checkpoint (from `workbench ae train`)", DefaultValueFactory = _ => "runs/ae/checkpoint.safetensors" };
-        var content = new Option<string>("--content") { Description = "Content-frame model run folder or file", DefaultValueFactory = _ => "runs/content" };
-        var motion = new Option<string>("--motion") { Description = "Motion model run folder or file", DefaultValueFactory = _ => "runs/motion" };
+        var ae = new Option<string>("--ae") { Description = "Autoencoder checkpoint or weights (default: the shipped small model)", DefaultValueFactory = _ => ShippedWeights.Small.Autoencoder };
+        var content = new Option<string>("--content") { Description = "Content-frame model run folder or file (default: the shipped small model)", DefaultValueFactory = _ => ShippedWeights.Small.Content };
+        var motion = new Option<string>("--motion") { Description = "Motion model run folder or file (default: the shipped small model)", DefaultValueFactory = _ => ShippedWeights.Small.Motion };
         var cls = new Option<int[]>("--class") { Description = "Class label(s) to generate", DefaultValueFactory = _ => [0], AllowMultipleArgumentsPerToken = true };
         var count = new Option<int>("--count") { Description = "Videos per class", DefaultValueFactory = _ => 8 };
         var contentSteps = new Option<int>("--content-steps") { Description = "DDIM steps of the content model (paper: 50)", DefaultValueFactory = _ => 50 };
