@@ -37,7 +37,9 @@ public sealed class SampleCommand : ICommandGroup
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z);
             Console.WriteLine($"content frames: {written.ContentGrid}");
             Console.WriteLine($"videos:         {written.VideoGrid}");
-            Console.WriteLine($"GIFs:           {written.Gifs.Count} in {r.GetValue(output)} ({written.Mp4s.Count} MP4s)");
+            Console.WriteLine($"class sheet:    {written.Sheet} (animated, a row per class)");
+            Console.WriteLine($"GIFs:           {written.Gifs.Count} in {r.GetValue(output)} ({written.Mp4s.Count} MP4s), " +
+                $"the first {SampleWriter.FilesPerClass} of each class");
             Console.WriteLine($"tensors:        {written.Tensors} (videos for `workbench fvd local --fake`)");
             return 0;
         });
