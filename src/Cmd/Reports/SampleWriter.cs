@@ -23,10 +23,10 @@ public static class SampleWriter
         IReadOnlyList<string> Mp4s, string Tensors);
 
     public static Written Write(string dir, Tensor contentFrames, Tensor videos, IReadOnlyList<long> labels,
-        Tensor? z = null, string prefix = "sample", int scale = 2, double fps = 8)
+        Tensor? z = null, string prefix = "sample", int scale = 2, double fps = 8, ScalarType? storage = null)
     {
         Directory.CreateDirectory(dir);
-        var tensors = SaveTensors(Path.Combine(dir, $"{prefix}s.safetensors"), contentFrames, videos, labels, z);
+        var tensors = SaveTensors(Path.Combine(dir, $"{prefix}s.safetensors"), contentFrames, videos, labels, z, storage);
         var byClass = ByClass(labels);
         var sheetIndex = byClass.Select(g => g.Take(SheetPerClass).ToArray()).ToArray();
         var contentGrid = Path.Combine(dir, $"{prefix}_content.png");
@@ -50,11 +50,16 @@ public static class SampleWriter
         return new Written(contentGrid, videoGrid, sheet, gifs, mp4s, tensors);
     }
 
-    static string SaveTensors(string path, Tensor contentFrames, Tensor videos, IReadOnlyList<long> labels, Tensor? z)
+    /// <summary>The tensors file; <paramref name="storage"/> (e.g. float16, which the readers upcast) halves a large one.</summary>
+    static string SaveTensors(string path, Tensor contentFrames, Tensor videos, IReadOnlyList<long> labels, Tensor? z,
+        ScalarType? storage)
     {
-        using var label = tensor(labels.ToArray());
-        var named = new Dictionary<string, Tensor> { ["videos"] = videos, ["content"] = contentFrames, ["label"] = label };
-        if (z is not null) named["z"] = z;
+        using var scope = NewDisposeScope();
+        Tensor Stored(Tensor t) => storage is ScalarType s ? t.to_type(s) : t;
+        var label = tensor(labels.ToArray());
+        var named = new Dictionary<string, Tensor>
+            { ["videos"] = Stored(videos), ["content"] = Stored(contentFrames), ["label"] = label };
+        if (z is not null) named["z"] = Stored(z);
         SafeTensors.Save(path, named, new Dictionary<string, string> { ["kind"] = "cmd-samples" });
         return path;
     }

@@ -33,7 +33,8 @@ public class SampleWriterTests
         manual_seed(1);
         long[] labels = [.. Enumerable.Range(0, 3).SelectMany(c => Enumerable.Repeat((long)c, 12))];
         var videos = rand(new long[] { labels.Length, 4, 1, 8, 8 }) * 2 - 1;
-        var written = SampleWriter.Write(dir, rand(labels.Length, 1, 8, 8), videos, labels, scale: 1);
+        var written = SampleWriter.Write(dir, rand(labels.Length, 1, 8, 8), videos, labels, scale: 1,
+            storage: ScalarType.Float16);
         // two GIFs per class (the first two of each), not one per video
         Assert.Equal(["sample_00_class0.gif", "sample_01_class0.gif", "sample_12_class1.gif", "sample_13_class1.gif",
             "sample_24_class2.gif", "sample_25_class2.gif"], written.Gifs.Select(Path.GetFileName));
@@ -42,5 +43,9 @@ public class SampleWriterTests
         Assert.Equal((2 + 3 * 10 * 10, 2 + 3 * 10), (png.Width, png.Height));
         using var content = SixLabors.ImageSharp.Image.Load(written.ContentGrid);
         Assert.Equal((2 + 10 * 10, 2 + 3 * 10), (content.Width, content.Height));
+        // stored as float16 (half the bytes), read back as float32 within float16's rounding
+        Assert.Equal("F16", Cmd.IO.SafeTensorsFile.Open(written.Tensors)["videos"].DType);
+        var (back, _) = Cmd.Data.VideoTensorFile.Read(written.Tensors);
+        Assert.InRange(back.sub(videos).abs().max().item<float>(), 1e-6f, 1e-3f);
     }
 }
