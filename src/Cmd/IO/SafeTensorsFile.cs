@@ -88,11 +88,19 @@ public sealed class SafeTensorsFile
             var metadata = new Dictionary<string, string>();
             var tensors = new List<SafeTensorEntry>();
             var seen = new HashSet<string>();
-            foreach (var prop in doc.RootElement.EnumerateObject())
+            try
             {
-                if (!seen.Add(prop.Name)) throw new SafeTensorsException(path, $"key '{prop.Name}' appears twice in the header");
-                if (prop.Name == "__metadata__") ReadMetadata(path, prop.Value, metadata);
-                else tensors.Add(ReadEntry(path, prop.Name, prop.Value));
+                foreach (var prop in doc.RootElement.EnumerateObject())
+                {
+                    if (!seen.Add(prop.Name)) throw new SafeTensorsException(path, $"key '{prop.Name}' appears twice in the header");
+                    if (prop.Name == "__metadata__") ReadMetadata(path, prop.Value, metadata);
+                    else tensors.Add(ReadEntry(path, prop.Name, prop.Value));
+                }
+            }
+            catch (InvalidOperationException e)
+            {
+                // System.Text.Json reads escapes lazily: "\ud800" (a lone surrogate) is valid JSON but no string
+                throw new SafeTensorsException(path, $"header holds a string that is not valid Unicode ({e.Message})");
             }
             return (metadata, CheckTiling(path, tensors, dataLength));
         }
