@@ -1,6 +1,5 @@
 using Cmd.IO;
 using Cmd.Models.Autoencoder;
-using Cmd.Pipeline;
 using Cmd.Presets;
 using Cmd.Training;
 using static TorchSharp.torch;
@@ -122,7 +121,7 @@ public class CheckpointTarget : SafeTensorsTarget
 }
 
 /// <summary>
-/// Weights files (<see cref="TrainingCheckpoint.LoadWeights"/>, as <see cref="ModelStore"/> loads them, and the config in
+/// Weights files (<see cref="TrainingCheckpoint.LoadWeights"/>, as Pipeline.ModelStore loads them, and the config in
 /// their metadata): the tiny autoencoder's exported weights, mutated in bytes and meaning. A refused file must leave the
 /// model as it was; an accepted one must give the same config and weights.
 /// </summary>

@@ -32,8 +32,8 @@ public static class HostileSafeTensors
         yield return ("unknown-dtype", File(One("\"dtype\":\"F8_E9\",\"shape\":[2],\"data_offsets\":[0,8]"), 8), "unknown dtype 'F8_E9'");
         yield return ("size-mismatch", File(One(F32x2 + ",\"data_offsets\":[0,12]"), 12), "needs 8 bytes but data_offsets give 12");
         yield return ("offsets-beyond-data", File(One(F32x2 + ",\"data_offsets\":[0,8]"), 4), "the data section has 4");
-        yield return ("offsets-reversed", File(One(F32x2 + ",\"data_offsets\":[8,0]"), 8), "not 0 <= begin <= end");
-        yield return ("offsets-negative", File(One(F32x2 + ",\"data_offsets\":[-8,0]"), 8), "not 0 <= begin <= end");
+        yield return ("offsets-reversed", File(One(F32x2 + ",\"data_offsets\":[8,0]"), 8), "0 <= begin <= end");
+        yield return ("offsets-negative", File(One(F32x2 + ",\"data_offsets\":[-8,0]"), 8), "0 <= begin <= end");
         yield return ("offsets-overlap", File("{\"a\":{" + F32x2 + ",\"data_offsets\":[0,8]},\"b\":{" + F32x2 + ",\"data_offsets\":[4,12]}}", 12), "overlap");
         yield return ("missing-dtype", File(One("\"shape\":[2],\"data_offsets\":[0,8]"), 8), "missing string 'dtype'");
         yield return ("negative-dim", File(One("\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]"), 8), "non-negative integer");
