@@ -174,7 +174,7 @@ public sealed class CachedVideoDataset : IVideoDataset
             stream.ReadExactly(bytes);
         }
         using var scope = NewDisposeScope();
-        var frames = tensor(bytes, Shape.ClipDims, dtype: ScalarType.Byte).to_type(ScalarType.Float32).div_(127.5f).sub_(1f);
+        var frames = tensor(bytes, Shape.ClipDims, dtype: ScalarType.Byte).to_type(ScalarType.Float32).div_(VideoDecoder.HalfRange).sub_(VideoDecoder.One);
         return new VideoClip(frames.MoveToOuterDisposeScope(), (int)labels[index], captions[index], sources[index]);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TorchSharp;
 
 namespace Cmd.Fuzzing;
 
@@ -22,13 +23,16 @@ public static class FuzzRunner
         string inputs = Path.Combine(workDirectory, "input");
         for (int i = from; i < from + count; i++)
         {
-            var input = target.Generate(RandomFor(seed, i));
+            FuzzInput input;
+            using (torch.NewDisposeScope()) input = target.Generate(RandomFor(seed, i)); // every temporary tensor is held, then freed
+
             if (Directory.Exists(inputs)) Directory.Delete(inputs, recursive: true);
             Directory.CreateDirectory(inputs);
             foreach (var (name, bytes) in input.Files) File.WriteAllBytes(Path.Combine(inputs, name), bytes);
             var task = Task.Factory.StartNew(() =>
             {
-                try { return target.Run(inputs); }
+                // a dispose scope on this thread: temporaries stay referenced until the input is done (the GC frees none mid-call)
+                try { using var scope = torch.NewDisposeScope(); return target.Run(inputs); }
                 catch (Exception e) { return (FuzzOutcome.UnexpectedException, $"{e.GetType().Name}: {OneLine(e.Message)}"); }
             }, TaskCreationOptions.LongRunning);
             if (!task.Wait(timeout))

@@ -81,10 +81,10 @@ public static class StateMutations
             case 8:
             {
                 var k = Pick(x => x.EndsWith(".exp_avg", StringComparison.Ordinal) || x.EndsWith(".exp_avg_sq", StringComparison.Ordinal));
-                var t = tensors[k].clone();
+                var values = tensors[k].data<float>().ToArray(); // changed in managed memory: no implicit Scalar, no temporary view
                 float v = k.EndsWith("_sq", StringComparison.Ordinal) && r.Next(2) == 0 ? -1f : float.NaN;
-                t.view(-1)[r.Next((int)t.numel())] = v;
-                tensors[k] = t;
+                values[r.Next(values.Length)] = v;
+                tensors[k] = tensor(values).reshape(tensors[k].shape);
                 return $"'{k}' holds {v}";
             }
             default:

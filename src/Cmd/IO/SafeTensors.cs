@@ -26,7 +26,7 @@ public static class SafeTensors
             using (var checksum = new SafeTensorsChecksum(entries, meta))
             {
                 foreach (var t in cpu.Values) if (t.numel() > 0) checksum.Append(t.bytes);
-                meta[SafeTensorsChecksum.Key] = checksum.Hex();
+                meta[SafeTensorsChecksum.Key] = SafeTensorsChecksum.Value(checksum.Hex());
             }
             var header = BuildHeader(entries, meta);
             string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;

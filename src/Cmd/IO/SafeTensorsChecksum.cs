@@ -13,6 +13,30 @@ namespace Cmd.IO;
 public sealed class SafeTensorsChecksum : IDisposable
 {
     public const string Key = "cmd.sha256";
+    /// <summary>The stored value is self-describing ("cmd.sha256:" + 64 hex digits), so a damaged key or value is seen.</summary>
+    public const string ValuePrefix = Key + ":";
+
+    public static string Value(string hex) => ValuePrefix + hex;
+
+    /// <summary>
+    /// The stored hex digest, or null for a file without the checksum; a damaged entry (the key renamed, or its value
+    /// changed) is a problem, since the file was then changed after it was written.
+    /// </summary>
+    public static string? Stored(IReadOnlyDictionary<string, string> metadata, out string? problem)
+    {
+        problem = null;
+        if (metadata.TryGetValue(Key, out var value))
+        {
+            if (value.StartsWith(ValuePrefix, StringComparison.Ordinal) && value.Length == ValuePrefix.Length + 64
+                && value.AsSpan(ValuePrefix.Length).ContainsAnyExcept("0123456789abcdef") == false)
+                return value[ValuePrefix.Length..];
+            problem = $"its checksum entry '{Key}' is damaged";
+            return null;
+        }
+        if (metadata.FirstOrDefault(kv => kv.Value.StartsWith(ValuePrefix, StringComparison.Ordinal)) is { Key: { } other })
+            problem = $"its checksum is stored under another key ('{other}' instead of '{Key}'): the header was changed";
+        return null;
+    }
     readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>Starts a checksum with the header's meaning; feed the data section with <see cref="Append"/>.</summary>

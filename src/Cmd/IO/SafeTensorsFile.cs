@@ -40,7 +40,8 @@ public sealed class SafeTensorsFile
     SafeTensorsFile(string path, Dictionary<string, string> metadata, List<SafeTensorEntry> tensors, long dataStart)
     {
         Path = path; rawMetadata = metadata; Tensors = tensors; this.dataStart = dataStart;
-        Checksum = metadata.GetValueOrDefault(SafeTensorsChecksum.Key);
+        Checksum = SafeTensorsChecksum.Stored(metadata, out var problem);
+        if (problem is not null) throw new SafeTensorsException(path, problem);
         Metadata = metadata.Where(kv => kv.Key != SafeTensorsChecksum.Key).ToDictionary(kv => kv.Key, kv => kv.Value);
     }
 
