@@ -16,6 +16,20 @@ public class HardeningTests
     }
 
     [Fact]
+    public void Null_or_non_string_tags_found_by_the_fuzzer_are_no_tags_not_a_crash()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "wb-nb-tests", Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var nb = Path.Combine(dir, "tags.ipynb");
+        File.WriteAllText(nb, """
+            { "cells": [ { "cell_type": "code", "execution_count": null, "metadata": { "tags": [null, 3, "parameters"] }, "outputs": [], "source": "var x = 1;" } ],
+              "metadata": {}, "nbformat": 4, "nbformat_minor": 5 }
+            """);
+        var cell = Assert.Single(NotebookFile.Read(nb).Elements);
+        Assert.Contains("parameters", NotebookFile.Tags(cell));
+    }
+
+    [Fact]
     public void A_cell_that_calls_Environment_Exit_is_named_with_its_exit_code()
     {
         var dir = Path.Combine(Path.GetTempPath(), "wb-nb-tests", Guid.NewGuid().ToString("N")[..8]);

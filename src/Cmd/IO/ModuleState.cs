@@ -7,7 +7,7 @@ public sealed class StateDictMismatchException(string source, IReadOnlyList<stri
     IReadOnlyList<string> shapeMismatches, IReadOnlyList<string>? dtypeMismatches = null)
     : Exception(Describe(source, missing, unexpected, shapeMismatches, dtypeMismatches ?? []))
 {
-    public string Source { get; } = source;
+    public string FilePath { get; } = source;
     public IReadOnlyList<string> Missing { get; } = missing;
     public IReadOnlyList<string> Unexpected { get; } = unexpected;
     public IReadOnlyList<string> ShapeMismatches { get; } = shapeMismatches;
