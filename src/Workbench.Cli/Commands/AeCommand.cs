@@ -131,7 +131,7 @@ public sealed class AeCommand : ICommandGroup
             var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, r.GetValue(dataset)!, r.GetValue(count), r.GetValue(dataSeed), MnistSplit.Train));
             var (model, result) = PipelineTraining.Autoencoder(config, ds, options, device, r.GetValue(init), r.GetValue(initFresh), Console.WriteLine);
             model.Dispose();
-            Console.WriteLine($"steps {result.StartStep}..{result.EndStep} in {result.Seconds:F0} s; loss {result.FirstLoss:G4} -> {result.LastLoss:G4} (mean of last 10%: {result.MeanLossLast10Percent:G4})");
+            Console.WriteLine(result.Describe(options.CheckpointPath));
             Console.WriteLine($"checkpoint {options.CheckpointPath}; loss log {options.LossLogPath}");
             return 0;
         });

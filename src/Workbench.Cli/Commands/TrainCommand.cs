@@ -42,7 +42,8 @@ public sealed class TrainCommand : ICommandGroup
         };
 
         public static void Report(TrainingResult res, string outDir) =>
-            Console.WriteLine($"trained steps {res.StartStep}..{res.EndStep} in {res.Seconds:F1} s: loss {res.FirstLoss:F4} -> {res.LastLoss:F4} (mean of last 10%: {res.MeanLossLast10Percent:F4}); wrote {outDir}");
+            Console.WriteLine(res.NothingToDo ? res.Describe(Path.Combine(outDir, TrainingCheckpoint.FileName))
+                : $"trained steps {res.StartStep}..{res.EndStep} in {res.Seconds:F1} s: loss {res.FirstLoss:F4} -> {res.LastLoss:F4} (mean of last 10%: {res.MeanLossLast10Percent:F4}); wrote {outDir}");
     }
 
     static Command Content()
