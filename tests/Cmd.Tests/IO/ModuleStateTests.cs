@@ -80,9 +80,17 @@ public class ModuleStateTests
     public void NonStrictLoadSkipsMissingAndUnexpectedButNotShapes()
     {
         var tensors = new SmallNet().state_dict();
+        foreach (var k in tensors.Keys.ToList()) if (tensors[k].is_floating_point()) tensors[k] = full_like(tensors[k], 0.25).detach();
         tensors.Remove("conv.bias");
         tensors["extra.weight"] = zeros(1);
-        ModuleState.Load(new SmallNet(), tensors, strict: false);
+        var target = new SmallNet();
+        var biasBefore = target.state_dict()["conv.bias"].clone();
+        ModuleState.Load(target, tensors, strict: false);
+        var loaded = target.state_dict();
+        Assert.True(loaded["conv.weight"].eq(0.25f).all().item<bool>());      // present keys are loaded
+        Assert.True(loaded["head.2.bias"].eq(0.25f).all().item<bool>());
+        Assert.True(loaded["conv.bias"].eq(biasBefore).all().item<bool>());     // the missing key keeps its value
+        Assert.DoesNotContain("extra.weight", loaded.Keys);
         tensors["conv.weight"] = zeros(1);
         Assert.Throws<StateDictMismatchException>(() => ModuleState.Load(new SmallNet(), tensors, strict: false));
     }
