@@ -14,7 +14,7 @@ public sealed class ChartRun
     {
         var (dir, nb) = Run.Copy("chart.ipynb");
         Dir = dir;
-        Result = Run.Workbench("notebook", "run", nb, "-p", "steps=7", "-p", "preset=tiny", "--output", Path.Combine(dir, "out"), "--timeout", "300");
+        Result = Run.Workbench("notebook", "run", nb, "-p", "steps=7", "-p", "preset=tiny", "--output", Path.Combine(dir, "out"), "--timeout", "2400"); // hang guard
         Executed = Path.Combine(dir, "out", "chart", "chart.ipynb");
         Report = Path.Combine(dir, "out", "chart", "chart.html");
     }
@@ -110,7 +110,7 @@ public class FailureTests
     public void A_failing_cell_stops_the_run_names_cell_and_line_keeps_outputs_and_exits_nonzero()
     {
         var (dir, nb) = Run.Copy("failing.ipynb");
-        var result = Run.Workbench("notebook", "run", nb, "--output", dir, "--timeout", "300");
+        var result = Run.Workbench("notebook", "run", nb, "--output", dir, "--timeout", "2400"); // hang guard
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error: failing.ipynb: cell 3 failed at line 3 `throw new InvalidOperationException($\"boom {b}\");`: InvalidOperationException: boom 2", result.Stderr);
         Assert.DoesNotContain("at Microsoft.", result.Stderr);   // one line, no stack trace
@@ -131,8 +131,8 @@ public class FailureTests
     public void A_notebook_over_its_time_limit_is_stopped()
     {
         var (dir, nb) = Run.Copy("slow.ipynb");
-        // The second cell sleeps an hour: a runner that did not stop it would hit the 10-minute process limit of
-        // Run.Workbench and fail this test, however busy the machine is (no wall-clock bound here).
+        // The second cell sleeps an hour: a runner that did not stop it would hit Run.HangGuard (45 min) and fail this
+        // test, however busy the machine is (no wall-clock bound here).
         var result = Run.Workbench("notebook", "run", nb, "--output", dir, "--timeout", "20");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("slow.ipynb did not finish within 20 s", result.Stderr);

@@ -29,12 +29,15 @@ public static class Run
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>Hang guard, not a speed check: 45 min is ~40x a tiny notebook's idle time, so a loaded machine never hits it.</summary>
+    public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(45);
+
     public static Result Workbench(params string[] args) =>
-        Program("dotnet", [Path.Combine(AppContext.BaseDirectory, "workbench.dll"), .. args], TimeSpan.FromMinutes(10));
+        Program("dotnet", [Path.Combine(AppContext.BaseDirectory, "workbench.dll"), .. args], HangGuard);
 
     /// <summary>Debian's python (with python3-nbformat), not a pyenv one first on PATH.</summary>
     public static Result Python(string script, params string[] args) =>
-        Program("/usr/bin/python3", ["-c", script, .. args], TimeSpan.FromMinutes(2));
+        Program("/usr/bin/python3", ["-c", script, .. args], TimeSpan.FromMinutes(10));
 
     /// <summary>
     /// Opens a page in Debian's headless Chromium with no network (every host name fails to resolve, any
@@ -49,7 +52,7 @@ public static class Run
             $"--user-data-dir={profileDirectory}",
             "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
             "--virtual-time-budget=15000", "--dump-dom", new Uri(html).AbsoluteUri,
-        ], TimeSpan.FromMinutes(2));
+        ], TimeSpan.FromMinutes(10));
         if (result.ExitCode != 0) throw new InvalidOperationException($"chromium failed ({result.ExitCode}): {result.Stderr}");
         return result.Stdout;
     }

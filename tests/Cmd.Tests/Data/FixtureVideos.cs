@@ -22,7 +22,7 @@ public static class FixtureVideos
                 "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", raw };
             args.AddRange(codec);
             args.Add(path);
-            var r = Ffmpeg.Run(Ffmpeg.FfmpegPath, args, TimeSpan.FromSeconds(60), path);
+            var r = Ffmpeg.Run(Ffmpeg.FfmpegPath, args, TimeSpan.FromMinutes(10), path);
             if (r.ExitCode != 0) throw new InvalidOperationException($"ffmpeg could not write {path}: {r.Stderr}");
         }
         finally { File.Delete(raw); }
