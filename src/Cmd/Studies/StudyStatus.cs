@@ -1,0 +1,21 @@
+namespace Cmd.Studies;
+
+/// <summary>Where each cell stands, from its files: done (marker), running (its lock is held), started (a run folder to resume), pending.</summary>
+public static class StudyStatus
+{
+    public sealed record Row(StudyCell Cell, string State, CellResult? Result);
+
+    public static IReadOnlyList<Row> Of(StudyPlan plan) => plan.Cells.Select(c =>
+    {
+        if (plan.Done(c) is { } done) return new Row(c, "done", done);
+        var run = plan.RunFolder(c);
+        if (FileLock.IsHeld(Path.Combine(run, CellRunner.LockFileName))) return new Row(c, "running", null);
+        return new Row(c, Directory.Exists(run) ? "started" : "pending", null);
+    }).ToList();
+
+    /// <summary>"12 cells: 8 done, 1 running, 3 pending".</summary>
+    public static string Summary(IReadOnlyList<Row> rows) =>
+        $"{rows.Count} cells: " + string.Join(", ", rows.GroupBy(r => r.State).OrderBy(g => Order(g.Key)).Select(g => $"{g.Count()} {g.Key}"));
+
+    static int Order(string state) => state switch { "done" => 0, "running" => 1, "started" => 2, _ => 3 };
+}
