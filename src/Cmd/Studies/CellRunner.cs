@@ -58,6 +58,8 @@ public static class CellRunner
         var clock = Stopwatch.StartNew();
         log($"cell {index}/{plan.Cells.Count} {cell.Label} ({cell.Config.Kind}, key {cell.Key}) on {device.type}, {get_num_threads()} threads");
         var context = new CellContext(plan, cell, run, folder, device, log);
+        if (plan.Study.Metrics.Any(CellMetrics.NeedsDetector)) // a detector that cannot score these clips fails before any training
+            (context.OpenDetector(cell.Config.Autoencoder.Channels) as IDisposable)?.Dispose();
         var metrics = cell.Config.Kind switch
         {
             StudyKind.Autoencoder => AutoencoderCell.Run(context),

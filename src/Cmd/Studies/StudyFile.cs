@@ -92,7 +92,12 @@ public static partial class StudyFile
         }
         if (o.Set.Count > 0) suffix.Add("set" + ConfigKey.Of(o.Set.ToArray())[..6]);
         // The dataset's folder alone (same dataset elsewhere) keeps the name; every other change makes another study.
-        if (suffix.Count > 0) json["name"] = $"{json["name"]?.GetValue<string>()}--{string.Join("-", suffix)}";
+        if (suffix.Count == 0) return;
+        var tail = "--" + string.Join("-", suffix);
+        json["name"] = json["name"]?.GetValue<string>() + tail;
+        foreach (var folder in new[] { "results", "runs" }) // folders the file names keep apart from the original's too
+            if (json[Existing(json, folder)] is JsonValue v && v.TryGetValue<string>(out var given))
+                json[Existing(json, folder)] = given.TrimEnd('/') + tail;
     }
 
     /// <summary>Sets a dotted path (property names case-insensitive), creating objects on the way.</summary>
