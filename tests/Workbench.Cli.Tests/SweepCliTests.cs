@@ -44,14 +44,14 @@ public class SweepCliTests
         string[] args = Into(dir, "sweep", "run", TinyStudy, "--set", "steps.autoencoder=40", "--seeds", "0,1");
         var first = Process.Start(CliRunner.Start(null, args))!;
         var cells = Path.Combine(dir, "results", "cells");
-        var deadline = DateTime.UtcNow.AddMinutes(5);
+        var deadline = DateTime.UtcNow.AddMinutes(15); // generous: a loaded machine can be very slow
         string? marker = null;
         while (marker is null && DateTime.UtcNow < deadline && !first.HasExited)
         {
             Thread.Sleep(200);
             marker = Directory.Exists(cells) ? Directory.GetFiles(cells, CellResult.FileName, SearchOption.AllDirectories).FirstOrDefault() : null;
         }
-        Assert.NotNull(marker);
+        Assert.True(marker is not null, $"no cell finished (exited: {first.HasExited})");
         first.Kill(entireProcessTree: true);
         first.WaitForExit();
         var written = File.GetLastWriteTimeUtc(marker);

@@ -23,13 +23,13 @@ public static class AutoencoderCell
     {
         var c = x.Config;
         var trainFolder = Path.Combine(x.RunFolder, "autoencoder");
-        var train = StudyData.Train(c.Dataset, c.Autoencoder, c.Seed);
+        var train = StudyData.Train(c.Dataset, c.Autoencoder, c.Seed, x.Plan.BaseDirectory);
         var (model, r) = PipelineTraining.Autoencoder(c.Autoencoder, train, c.AutoencoderSteps,
             new PipelineTraining.Run(trainFolder, x.Device, Seed: c.Seed, CheckpointEvery: 200));
         using var _ = model;
         x.Log($"autoencoder {c.Autoencoder.Name}: steps {r.StartStep}..{r.EndStep} in {r.Seconds:F0} s");
         var metrics = new Dictionary<string, double> { ["train_loss"] = StudyData.FinalLoss(trainFolder) };
-        var test = StudyData.HeldOut(c.Dataset, c.Autoencoder, c.EvaluationClips);
+        var test = StudyData.HeldOut(c.Dataset, c.Autoencoder, c.EvaluationClips, x.Plan.BaseDirectory);
         int n = StudyData.Scored(test, c.EvaluationClips);
         if (x.WantsAny("r_fvd", "floor"))
         {

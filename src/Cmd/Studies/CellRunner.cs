@@ -20,11 +20,11 @@ public sealed record CellContext(StudyPlan Plan, StudyCell Cell, string RunFolde
     public IVideoDetector OpenDetector(int channels)
     {
         var d = Plan.Detector.Open(Device);
-        int takes = DetectorSpec.Channels(d);
-        if (takes != channels)
+        var takes = DetectorSpec.Channels(d);
+        if (!takes.Contains(channels))
         {
             (d as IDisposable)?.Dispose();
-            throw new StudyException($"{Plan.StudyPath}: detector {Plan.Study.Detector} takes {takes}-channel clips, the study's have " +
+            throw new StudyException($"{Plan.StudyPath}: detector {Plan.Study.Detector} takes {string.Join(" or ", takes)}-channel clips, the study's have " +
                 $"{channels} (RGB needs detector i3d:<i3d_torchscript.pt>; or collect no FVD metrics)");
         }
         return d;
@@ -39,6 +39,8 @@ public sealed record CellContext(StudyPlan Plan, StudyCell Cell, string RunFolde
 public static class CellRunner
 {
     public const string LockFileName = "cell.lock";
+    /// <summary>Written in the run folder when a cell throws (its first line), removed when it succeeds.</summary>
+    public const string FailureFileName = "failed.txt";
 
     public static CellResult Run(StudyPlan plan, int index, Device device, Action<string> log, string? expectKey = null)
     {
@@ -58,16 +60,27 @@ public static class CellRunner
         var clock = Stopwatch.StartNew();
         log($"cell {index}/{plan.Cells.Count} {cell.Label} ({cell.Config.Kind}, key {cell.Key}) on {device.type}, {get_num_threads()} threads");
         var context = new CellContext(plan, cell, run, folder, device, log);
-        if (plan.Study.Metrics.Any(CellMetrics.NeedsDetector)) // a detector that cannot score these clips fails before any training
-            (context.OpenDetector(cell.Config.Autoencoder.Channels) as IDisposable)?.Dispose();
-        var metrics = cell.Config.Kind switch
+        var failure = Path.Combine(run, FailureFileName);
+        Dictionary<string, double> metrics;
+        try
         {
-            StudyKind.Autoencoder => AutoencoderCell.Run(context),
-            StudyKind.Motion => MotionCell.Run(context),
-            StudyKind.Components => ComponentsCell.Run(context),
-            StudyKind.ContentFrames => AutoencoderCell.Run(context, contentFrames: true),
-            _ => throw new StudyException($"unknown study kind {cell.Config.Kind}"),
-        };
+            if (plan.Study.Metrics.Any(CellMetrics.NeedsDetector)) // a detector that cannot score these clips fails before any training
+                (context.OpenDetector(cell.Config.Autoencoder.Channels) as IDisposable)?.Dispose();
+            metrics = cell.Config.Kind switch
+            {
+                StudyKind.Autoencoder => AutoencoderCell.Run(context),
+                StudyKind.Motion => MotionCell.Run(context),
+                StudyKind.Components => ComponentsCell.Run(context),
+                StudyKind.ContentFrames => AutoencoderCell.Run(context, contentFrames: true),
+                _ => throw new StudyException($"unknown study kind {cell.Config.Kind}"),
+            };
+        }
+        catch (Exception e)
+        {
+            File.WriteAllText(failure, $"{DateTimeOffset.Now:u} {e.GetType().Name}: {e.Message.Split('\n')[0]}\n");
+            throw;
+        }
+        File.Delete(failure);
         var result = new CellResult
         {
             Key = cell.Key, Study = plan.Study.Name, Variant = cell.Variant, Seed = cell.Seed,

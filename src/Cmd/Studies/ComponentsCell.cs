@@ -32,7 +32,7 @@ public static class ComponentsCell
         var motion = ModelStore.LoadMotion(motionFolder, x.Device);
         using var contentModel = content.Model;
         using var motionModel = motion.Model;
-        var test = StudyData.HeldOut(c.Dataset, ae.Config, c.EvaluationClips);
+        var test = StudyData.HeldOut(c.Dataset, ae.Config, c.EvaluationClips, x.Plan.BaseDirectory);
         int n = StudyData.Scored(test, c.EvaluationClips);
         using var held = LatentEncoder.Encode(ae, test, n);
         var detector = x.OpenDetector(ae.Config.Channels);

@@ -23,7 +23,9 @@ public sealed record DetectorSpec(string Kind, string? Path)
     }
 
     /// <summary>The weights file this spec resolves to.</summary>
-    public string File => Kind == "i3d" ? StyleGanVDetector.ResolvePath(Path) : FvdEvaluation.LocalDetectorPath(Path);
+    public string File => Kind != "i3d" ? FvdEvaluation.LocalDetectorPath(Path)
+        : Path ?? (Environment.GetEnvironmentVariable(StyleGanVDetector.EnvironmentVariable) is { Length: > 0 } env ? env
+            : throw new StudyException($"detector i3d needs StyleGAN-V's i3d_torchscript.pt: i3d:<path> or {StyleGanVDetector.EnvironmentVariable} (never downloaded)"));
 
     /// <summary>What goes into a cell's config key: the kind and the weights' SHA-256 (not their path).</summary>
     public string Identity => $"{Kind}:{Sha256(File)}";
@@ -33,8 +35,8 @@ public sealed record DetectorSpec(string Kind, string? Path)
         ? new StyleGanVDetector(File, device)
         : LocalFvdDetector.Load(File);
 
-    /// <summary>Frame channels the detector takes (FVD-local: its trained channels; I3D: RGB).</summary>
-    public static int Channels(IVideoDetector d) => d is LocalFvdDetector local ? local.Model.Channels : 3;
+    /// <summary>Frame channels the detector takes: FVD-local its trained channels; I3D RGB or grey (repeated to RGB).</summary>
+    public static int[] Channels(IVideoDetector d) => d is LocalFvdDetector local ? [local.Model.Channels] : [1, 3];
 
     static readonly Dictionary<string, string> Hashes = new();
 

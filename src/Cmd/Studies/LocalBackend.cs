@@ -17,7 +17,7 @@ public static class LocalBackend
         if (jobs < 1) throw new ArgumentException($"--jobs must be >= 1 (got {jobs})");
         int perCell = Math.Max(1, threads / jobs);
         var rows = StudyStatus.Of(plan);
-        var queue = new Queue<StudyCell>(rows.Where(r => r.State is "pending" or "started").Select(r => r.Cell));
+        var queue = new Queue<StudyCell>(rows.Where(r => r.State is "pending" or "started" or "failed").Select(r => r.Cell));
         int done = rows.Count(r => r.State == "done"), elsewhere = rows.Count(r => r.State == "running");
         log($"{plan.Study.Name}: {StudyStatus.Summary(rows)}; running {queue.Count} here, {Math.Min(jobs, Math.Max(1, queue.Count))} at a time, " +
             $"{perCell} threads each");

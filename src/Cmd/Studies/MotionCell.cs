@@ -35,7 +35,7 @@ public static class MotionCell
         metrics["parameters"] = motion.Model.ParameterCount(trainableOnly: true);
         if (!x.WantsAny("fvd", "reconstruction_fvd", "static_fvd", "floor")) return metrics;
 
-        var test = StudyData.HeldOut(c.Dataset, ae.Config, c.EvaluationClips);
+        var test = StudyData.HeldOut(c.Dataset, ae.Config, c.EvaluationClips, x.Plan.BaseDirectory);
         int n = StudyData.Scored(test, c.EvaluationClips);
         using var held = LatentEncoder.Encode(ae, test, n);
         var detector = x.OpenDetector(ae.Config.Channels);

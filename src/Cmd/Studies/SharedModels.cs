@@ -19,13 +19,13 @@ public static class SharedModels
         var c = x.Config;
         if (c.AutoencoderSource.StartsWith("weights:", StringComparison.Ordinal))
         {
-            x.Log($"autoencoder: {x.Plan.Study.Autoencoder}");
-            return ModelStore.LoadAutoencoder(x.Plan.Study.Autoencoder!, x.Device);
+            x.Log($"autoencoder: {x.Plan.AutoencoderWeights}");
+            return ModelStore.LoadAutoencoder(x.Plan.AutoencoderWeights, x.Device);
         }
         var key = c.AutoencoderSource["shared:".Length..];
         var folder = Path.Combine(x.Plan.SharedFolder, $"autoencoder-{key}");
         using var held = FileLock.Acquire(folder + ".lock", Wait, x.Log);
-        var data = StudyData.Train(c.Dataset, c.Autoencoder, seed: 0);
+        var data = StudyData.Train(c.Dataset, c.Autoencoder, seed: 0, x.Plan.BaseDirectory);
         var (model, r) = PipelineTraining.Autoencoder(c.Autoencoder, data, c.AutoencoderSteps,
             new PipelineTraining.Run(folder, x.Device, Seed: 0, CheckpointEvery: 200));
         x.Log($"shared autoencoder {folder}: steps {r.StartStep}..{r.EndStep}");
@@ -39,7 +39,7 @@ public static class SharedModels
         var file = Path.Combine(x.Plan.SharedFolder, $"pairs-{ConfigKey.Of(new { c.AutoencoderSource, c.Dataset, c.Pairs, Seed = 2 })}.safetensors");
         using var held = FileLock.Acquire(file + ".lock", Wait, x.Log);
         if (File.Exists(file)) return LatentPairs.Load(file);
-        var pairs = LatentEncoder.Encode(ae, StudyData.Train(c.Dataset, ae.Config, seed: 2), c.Pairs);
+        var pairs = LatentEncoder.Encode(ae, StudyData.Train(c.Dataset, ae.Config, seed: 2, x.Plan.BaseDirectory), c.Pairs);
         var tmp = file + ".tmp";
         pairs.Save(tmp);
         File.Move(tmp, file, overwrite: true);

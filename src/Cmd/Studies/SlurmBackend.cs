@@ -36,7 +36,7 @@ public static class SlurmBackend
 
     public static SlurmSubmission Submit(StudyPlan plan, CellCommand command, SlurmOptions options, Action<string> log)
     {
-        var todo = StudyStatus.Of(plan).Where(r => r.State is "pending" or "started").Select(r => r.Cell).ToList();
+        var todo = StudyStatus.Of(plan).Where(r => r.State is "pending" or "started" or "failed").Select(r => r.Cell).ToList();
         var folder = Folder(plan);
         Directory.CreateDirectory(folder);
         var stamp = DateTimeOffset.Now.ToString("yyyyMMdd-HHmmss");

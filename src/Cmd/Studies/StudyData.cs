@@ -14,16 +14,17 @@ namespace Cmd.Studies;
 /// </summary>
 public static class StudyData
 {
-    public static IVideoDataset Train(StudyDataset d, AutoencoderConfig c, long seed) => d.Name.ToLowerInvariant() switch
+    /// <param name="baseDirectory">What a relative dataset root is relative to (<see cref="StudyPlan.BaseDirectory"/>).</param>
+    public static IVideoDataset Train(StudyDataset d, AutoencoderConfig c, long seed, string baseDirectory) => d.Name.ToLowerInvariant() switch
     {
         "mmnist" => new MovingMnist(AutoencoderData.MovingMnistFor(c, MnistSplit.Train), d.Clips, seed),
-        _ => Files(d, c, seed),
+        _ => Files(d, c, seed, baseDirectory),
     };
 
-    public static IVideoDataset HeldOut(StudyDataset d, AutoencoderConfig c, int clips)
+    public static IVideoDataset HeldOut(StudyDataset d, AutoencoderConfig c, int clips, string baseDirectory)
     {
         if (d.Name.Equals("mmnist", StringComparison.OrdinalIgnoreCase)) return FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(c), 2 * clips);
-        var all = Files(d, c, MovingMnist.EvaluationSeed);
+        var all = Files(d, c, MovingMnist.EvaluationSeed, baseDirectory);
         if (all.Count < 2) throw new StudyException($"dataset {all.Name} has {all.Count} clips of {all.Shape}: too few to hold any out");
         int n = Math.Min(2 * clips, all.Count);
         return new Range(all, all.Count - n, n);
@@ -41,10 +42,10 @@ public static class StudyData
         return log.Count == 0 ? double.NaN : log.Skip(log.Count * 9 / 10).Average(p => p.loss);
     }
 
-    static IVideoDataset Files(StudyDataset d, AutoencoderConfig c, long seed) =>
+    static IVideoDataset Files(StudyDataset d, AutoencoderConfig c, long seed, string baseDirectory) =>
         VideoDatasets.Open(AutoencoderData.DatasetFor(c, d.Name, d.Clips, seed, MnistSplit.Train) with
         {
-            Root = d.Root is null ? null : Path.GetFullPath(d.Root), UcfSplit = d.UcfSplit,
+            Root = d.Root is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, d.Root)), UcfSplit = d.UcfSplit,
         });
 
     /// <summary>Clips [start, start + count) of a dataset.</summary>

@@ -57,8 +57,8 @@ public static partial class StudyFile
         Study study;
         try { study = json.Deserialize<Study>(Options) ?? throw new StudyException($"{path}: empty study"); }
         catch (JsonException e) { throw new StudyException($"{path}: {e.Message}"); }
-        if (overrides.Results is not null) study = study with { Results = overrides.Results };
-        if (overrides.Runs is not null) study = study with { Runs = overrides.Runs };
+        if (overrides.Results is not null) study = study with { Results = Path.GetFullPath(overrides.Results) };
+        if (overrides.Runs is not null) study = study with { Runs = Path.GetFullPath(overrides.Runs) };
         return Check(study, path);
     }
 
@@ -73,7 +73,7 @@ public static partial class StudyFile
     {
         var suffix = new List<string>();
         if (o.Dataset is not null) { SetPath(json, "dataset.name", JsonValue.Create(o.Dataset)); suffix.Add(o.Dataset); }
-        if (o.Root is not null) SetPath(json, "dataset.root", JsonValue.Create(o.Root));
+        if (o.Root is not null) SetPath(json, "dataset.root", JsonValue.Create(Path.GetFullPath(o.Root))); // as the user's shell sees it
         if (o.Preset is not null) { SetPath(json, "preset", JsonValue.Create(o.Preset)); suffix.Add(o.Preset); }
         if (o.Channels is int c) { SetPath(json, "dataset.channels", JsonValue.Create(c)); suffix.Add($"c{c}"); }
         if (o.Seeds is not null)
@@ -135,8 +135,8 @@ public static partial class StudyFile
             "steps, pairs and evaluationClips must be >= 0 (0 = the preset's)");
         var known = CellMetrics.Of(s.Kind);
         foreach (var m in s.Metrics)
-            Need(known.Contains(m), $"metric '{m}' is not measured by a {s.Kind} study (known: {string.Join(", ", known)})");
-        Need(s.Metrics.Length > 0, $"name the metrics to collect (a {s.Kind} study measures {string.Join(", ", known)})");
+            Need(known.Contains(m), $"metric '{m}' is not measured by {s.Kind} studies (known: {string.Join(", ", known)})");
+        Need(s.Metrics.Length > 0, $"name the metrics to collect ({s.Kind} studies measure {string.Join(", ", known)})");
         Need(s.Variants.Length > 0 || s.Grid is { Count: > 0 }, "give variants or a grid (one variant with no changes is {\"name\": \"base\"})");
         Need(s.Variants.Select(v => v.Name).Distinct().Count() == s.Variants.Length, "variant names must be unique");
         DetectorSpec.Parse(s.Detector, path);

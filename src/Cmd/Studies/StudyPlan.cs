@@ -56,20 +56,40 @@ public sealed class StudyPlan
     public string RunsDirectory { get; }
     public IReadOnlyList<StudyCell> Cells { get; }
     public DetectorSpec Detector { get; }
+    /// <summary>
+    /// What relative paths in the study (results, runs, autoencoder, dataset root, detector) are relative to: the
+    /// checkout that holds the study file (the folder with Workbench.sln above it), else the current folder.
+    /// </summary>
+    public string BaseDirectory { get; }
 
     StudyPlan(Study study, string path)
     {
         Study = study;
         StudyPath = path;
-        ResultsDirectory = Path.GetFullPath(study.Results ?? Path.Combine("results", study.Name));
-        RunsDirectory = Path.GetFullPath(study.Runs ?? Path.Combine("runs", "studies", study.Name));
-        Detector = DetectorSpec.Parse(study.Detector, path);
-        Cells = Expand(study, path, Detector);
+        BaseDirectory = BaseOf(path);
+        ResultsDirectory = Resolve(study.Results ?? Path.Combine("results", study.Name));
+        RunsDirectory = Resolve(study.Runs ?? Path.Combine("runs", "studies", study.Name));
+        var detector = DetectorSpec.Parse(study.Detector, path);
+        Detector = detector.Path is null ? detector : detector with { Path = Resolve(detector.Path) };
+        Cells = Expand(study, path, Detector, Resolve);
+    }
+
+    /// <summary>A path of the study as a full path (see <see cref="BaseDirectory"/>).</summary>
+    public string Resolve(string relative) => Path.GetFullPath(Path.Combine(BaseDirectory, relative));
+
+    static string BaseOf(string studyFile)
+    {
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyFile))!); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Workbench.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
     }
 
     public static StudyPlan Load(string path, StudyOverrides? overrides = null) => new(StudyFile.Load(path, overrides), path);
 
     public static StudyPlan For(Study study, string path) => new(StudyFile.Check(study, path), path);
+
+    /// <summary>The autoencoder weights a Motion or Components study names, as a full path.</summary>
+    public string AutoencoderWeights => Resolve(Study.Autoencoder ?? throw new StudyException($"{StudyPath}: names no autoencoder weights"));
 
     public string RunFolder(StudyCell cell) => Path.Combine(RunsDirectory, cell.Key);
     public string CellFolder(StudyCell cell) => Path.Combine(ResultsDirectory, "cells", cell.Key);
@@ -113,7 +133,7 @@ public sealed class StudyPlan
 
     static string Join(string a, string b) => a.Length == 0 ? b : $"{a} {b}";
 
-    static List<StudyCell> Expand(Study s, string path, DetectorSpec detector)
+    static List<StudyCell> Expand(Study s, string path, DetectorSpec detector, Func<string, string> resolve)
     {
         var variants = Variants(s);
         if (variants.Select(v => v.Name).Distinct().Count() != variants.Count)
@@ -122,17 +142,17 @@ public sealed class StudyPlan
         foreach (var v in variants)
             foreach (var seed in s.Seeds)
             {
-                var config = Resolve(s, v, seed, detector, $"{path}: variant '{v.Name}'");
+                var config = Resolve(s, v, seed, detector, resolve, $"{path}: variant '{v.Name}'");
                 cells.Add(new StudyCell(cells.Count, v.Name, seed, config, ConfigKey.Of(config)));
             }
         return cells;
     }
 
-    static CellConfig Resolve(Study s, StudyVariant v, int seed, DetectorSpec detector, string what)
+    static CellConfig Resolve(Study s, StudyVariant v, int seed, DetectorSpec detector, Func<string, string> resolve, string what)
     {
         var p = RunPresets.Named(s.Preset);
         var dataset = v.Dataset ?? s.Dataset;
-        var (ae, source) = Autoencoder(s, p, v, dataset, what);
+        var (ae, source) = Autoencoder(s, p, v, dataset, resolve, what);
         dataset = dataset with { Channels = ae.Channels };
         bool diffusion = s.Kind is StudyKind.Motion or StudyKind.Components;
         var motion = diffusion ? Valid(() => ConfigChanges.Apply(p.Motion, v.Motion, what).For(ae).Validate(), what) : null;
@@ -158,11 +178,13 @@ public sealed class StudyPlan
     }
 
     /// <summary>The cell's autoencoder config and where it comes from: trained in the cell, given weights, or shared.</summary>
-    static (AutoencoderConfig Config, string Source) Autoencoder(Study s, RunPreset p, StudyVariant v, StudyDataset dataset, string what)
+    static (AutoencoderConfig Config, string Source) Autoencoder(Study s, RunPreset p, StudyVariant v, StudyDataset dataset,
+        Func<string, string> resolve, string what)
     {
-        if (s.Kind is StudyKind.Motion or StudyKind.Components && s.Autoencoder is string weights)
+        if (s.Kind is StudyKind.Motion or StudyKind.Components && s.Autoencoder is string given)
         {
-            if (v.Autoencoder is { Count: > 0 }) throw new StudyException($"{what}: autoencoder settings need a trained autoencoder, not the weights {weights}");
+            var weights = resolve(given);
+            if (v.Autoencoder is { Count: > 0 }) throw new StudyException($"{what}: autoencoder settings need a trained autoencoder, not the weights {given}");
             if (!File.Exists(weights)) throw new StudyException($"{what}: autoencoder weights {weights} do not exist");
             return (ModelMetadata.ReadAutoencoderConfig(weights), $"weights:{DetectorSpec.Sha256(weights)}");
         }
