@@ -12,7 +12,7 @@ namespace Workbench.Cli.Tests;
 public class SweepSlurmTests(ITestOutputHelper output)
 {
     [Fact]
-    public void TinyStudyRunsAsAJobArrayOnARealSlurmAndTheChainedJobCollectsIt()
+    public void TinyStudyRunsAsAJobArrayOnARealSlurmAndTheChainedJobCollectsItAndCancelStopsJobs()
     {
         var clock = Stopwatch.StartNew();
         var dir = Cmd.Tests.Fixtures.TempDir("sweep-slurm");
@@ -29,13 +29,13 @@ public class SweepSlurmTests(ITestOutputHelper output)
             Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
             Assert.Matches(@"submitted array job \d+: 6 cells \(0,1,2,3,4,5\) of 6", run.StdOut);
             Assert.Matches(@"submitted collect job \d+ \(after array job \d+ succeeds\)", run.StdOut);
-            var sbatch = File.ReadAllText(Directory.GetFiles(Path.Combine(dir, "runs", "slurm"), "cells-*.sbatch").Single());
+            var sbatch = File.ReadAllText(Directory.GetFiles(Path.Combine(dir, "runs", "slurm", "sweep-tiny"), "cells-*.sbatch").Single());
             Assert.Contains("#SBATCH --array=0,1,2,3,4,5", sbatch);
             Assert.Contains("#SBATCH --cpus-per-task=1", sbatch);
             Assert.Contains("#SBATCH --time=00:10:00", sbatch);
 
             CliRunner.Result status;
-            var deadline = DateTime.UtcNow.AddMinutes(10);
+            var deadline = DateTime.UtcNow.AddMinutes(20);
             do
             {
                 Thread.Sleep(1000);
@@ -54,6 +54,25 @@ public class SweepSlurmTests(ITestOutputHelper output)
             var collect = CliRunner.Run(TimeSpan.FromMinutes(2), env, ["sweep", "collect", study, .. where]);
             Assert.True(collect.ExitCode == 0, collect.StdErr);
             Assert.Contains("(6 of 6 cells done)", collect.StdOut);
+
+            // A long study (another name: --set) is cancelled with scancel: its tasks and the collect job end CANCELLED.
+            string[] slow = ["sweep", "run", study, "--backend", "slurm", "--set", "steps.autoencoder=1000000", "--seeds", "0", .. where];
+            var submitted = CliRunner.Run(TimeSpan.FromMinutes(2), env, slow);
+            Assert.True(submitted.ExitCode == 0, submitted.StdOut + submitted.StdErr);
+            string[] slowStatus = ["sweep", "status", study, "--set", "steps.autoencoder=1000000", "--seeds", "0", .. where];
+            var cancel = CliRunner.Run(TimeSpan.FromMinutes(2), env, ["sweep", "cancel", .. slowStatus[2..]]);
+            Assert.True(cancel.ExitCode == 0, cancel.StdOut + cancel.StdErr);
+            Assert.Matches(@"^scancel \d+ \d+", cancel.StdOut);
+            deadline = DateTime.UtcNow.AddMinutes(3);
+            do
+            {
+                Thread.Sleep(1000);
+                status = CliRunner.Run(TimeSpan.FromMinutes(1), env, slowStatus);
+            } while (System.Text.RegularExpressions.Regex.Matches(status.StdOut, "CANCELLED").Count < 3 && DateTime.UtcNow < deadline);
+            output.WriteLine(status.StdOut);
+            Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(status.StdOut, @"slurm \d+_\d CANCELLED").Count);
+            Assert.Matches(@"collect job \d+: CANCELLED", status.StdOut);
+            Assert.DoesNotContain(" done ", status.StdOut);
         }
         finally
         {

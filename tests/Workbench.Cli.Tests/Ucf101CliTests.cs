@@ -24,15 +24,15 @@ public class Ucf101CliTests
 
         var pairs = Path.Combine(dir, "pairs.safetensors");
         var encode = CliRunner.Run("ae", "encode", "--checkpoint", checkpoint, "--dataset", "ucf101", "--root", Root.Value, "--channels", "3",
-            "--clips", "6", "--out", pairs);
+            "--clips", "18", "--out", pairs);
         Assert.True(encode.ExitCode == 0, encode.StdOut + encode.StdErr);
-        Assert.Contains("6 pairs; content [6, 3, 32, 32]", encode.StdOut);
+        Assert.Contains("18 pairs; content [18, 3, 32, 32]", encode.StdOut);
         using (var p = LatentPairs.Load(pairs))
             Assert.Equal([0L, 1, 2], p.Labels.data<long>().ToArray().Distinct().Order().ToArray()); // classInd's classes
 
         var wrong = CliRunner.Run("ae", "encode", "--checkpoint", checkpoint, "--dataset", "ucf101", "--root", Root.Value, "--channels", "1", "--out", pairs);
         Assert.Contains("--channels 1: autoencoder 'tiny' takes 3-channel clips", wrong.StdErr);
-        var noRoot = CliRunner.Run("ae", "train", "--preset", "tiny", "--dataset", "ucf101", "--steps", "1", "--out", run);
+        var noRoot = CliRunner.Run("ae", "train", "--preset", "tiny", "--dataset", "ucf101", "--steps", "1", "--out", Path.Combine(dir, "no-root"));
         Assert.Contains("dataset ucf101 needs a root folder (--root)", noRoot.StdErr);
     }
 

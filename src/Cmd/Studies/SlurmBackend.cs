@@ -32,7 +32,8 @@ public static class SlurmBackend
 {
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static string Folder(StudyPlan plan) => Path.Combine(plan.RunsDirectory, "slurm");
+    /// <summary>Scripts, task logs and submissions of a study (by name: studies given one --runs folder stay apart).</summary>
+    public static string Folder(StudyPlan plan) => Path.Combine(plan.RunsDirectory, "slurm", plan.Study.Name);
 
     public static SlurmSubmission Submit(StudyPlan plan, CellCommand command, SlurmOptions options, Action<string> log)
     {

@@ -94,7 +94,7 @@ public sealed class StudyPlan
     public string RunFolder(StudyCell cell) => Path.Combine(RunsDirectory, cell.Key);
     public string CellFolder(StudyCell cell) => Path.Combine(ResultsDirectory, "cells", cell.Key);
     public string SharedFolder => Path.Combine(RunsDirectory, "shared");
-    public string LogFolder => Path.Combine(RunsDirectory, "logs");
+    public string LogFolder => Path.Combine(RunsDirectory, "logs", Study.Name);
 
     /// <summary>The cell's done marker, or null while it is unfinished.</summary>
     public CellResult? Done(StudyCell cell) => CellResult.Read(CellFolder(cell));

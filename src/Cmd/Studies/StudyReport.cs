@@ -53,6 +53,9 @@ public static class StudyReport
     static string Page(StudyPlan plan, CellCommand command, IReadOnlyList<StudyStatus.Row> rows, IReadOnlyList<(string Name, string Caption)> charts)
     {
         var s = plan.Study;
+        var full = Path.GetFullPath(command.Study);
+        if (full.StartsWith(plan.BaseDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            command = command with { Study = Path.GetRelativePath(plan.BaseDirectory, full) }; // as typed from the checkout root
         var done = rows.Where(r => r.Result is not null).ToList();
         var md = new StringBuilder();
         md.AppendLine($"# {(s.Title.Length > 0 ? s.Title : s.Name)}").AppendLine();
