@@ -9,8 +9,8 @@ namespace Cmd.Studies;
 /// <summary>
 /// The clips of a cell: training clips of the autoencoder's shape (Moving MNIST from the train digits; video files
 /// through their layout), and held-out clips, twice the evaluation count (the first half is scored, the second half
-/// gives the real-vs-real floor). Moving MNIST holds out the test digits; a video dataset holds out its last clips
-/// (UCF-101 follows the paper, B.1: its train split for training and evaluation).
+/// gives the real-vs-real floor). Moving MNIST holds out the test digits; a video dataset scores clips spread evenly
+/// over all its videos (UCF-101 follows the paper, B.1: its train split for training and evaluation).
 /// </summary>
 public static class StudyData
 {
@@ -27,7 +27,9 @@ public static class StudyData
         var all = Files(d, c, MovingMnist.EvaluationSeed, baseDirectory);
         if (all.Count < 2) throw new StudyException($"dataset {all.Name} has {all.Count} clips of {all.Shape}: too few to hold any out");
         int n = Math.Min(2 * clips, all.Count);
-        return new Range(all, all.Count - n, n);
+        // n evenly spaced clips; even positions first, so both halves (scored, floor) cover every part of the dataset
+        var spaced = Enumerable.Range(0, n).Select(j => (int)((long)j * all.Count / n)).ToArray();
+        return new Subset(all, [.. spaced.Where((_, j) => j % 2 == 0), .. spaced.Where((_, j) => j % 2 == 1)]);
     }
 
     /// <summary>Clips scored from a held-out set: the evaluation count, or half the set when it is smaller.</summary>
@@ -48,14 +50,14 @@ public static class StudyData
             Root = d.Root is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, d.Root)), UcfSplit = d.UcfSplit,
         });
 
-    /// <summary>Clips [start, start + count) of a dataset.</summary>
-    sealed class Range(IVideoDataset inner, int start, int count) : IVideoDataset
+    /// <summary>The clips of a dataset at the given indices, in that order.</summary>
+    sealed class Subset(IVideoDataset inner, int[] indices) : IVideoDataset
     {
-        public string Name => $"{inner.Name}[{start}..{start + count})";
-        public int Count => count;
+        public string Name => $"{inner.Name} ({indices.Length} spread clips)";
+        public int Count => indices.Length;
         public VideoShape Shape => inner.Shape;
         public IReadOnlyList<string> ClassNames => inner.ClassNames;
-        public VideoClip Get(int index) => index >= 0 && index < count ? inner.Get(start + index)
+        public VideoClip Get(int index) => index >= 0 && index < indices.Length ? inner.Get(indices[index])
             : throw new ArgumentOutOfRangeException(nameof(index), $"clip {index} of {Name}");
     }
 }
