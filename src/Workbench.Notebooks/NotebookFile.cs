@@ -79,9 +79,10 @@ public static class NotebookFile
         if (element.Metadata is null || !element.Metadata.TryGetValue("tags", out var tags) || tags is null) return [];
         return tags switch
         {
-            IEnumerable<string> s => s.ToList(),
-            JsonElement { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Select(x => x.ToString()).ToList(),
-            System.Collections.IEnumerable e and not string => e.Cast<object>().Select(x => x.ToString()!).ToList(),
+            // a hostile file may hold null or non-string tags: they are no tags
+            IEnumerable<string?> s => s.OfType<string>().ToList(),
+            JsonElement { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList(),
+            System.Collections.IEnumerable e and not string => e.Cast<object?>().OfType<object>().Select(x => x.ToString() ?? "").ToList(),
             _ => [],
         };
     }

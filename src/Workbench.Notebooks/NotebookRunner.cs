@@ -72,6 +72,7 @@ public static class NotebookRunner
                     cells.Add(new CellRun(cellNumber, 0, false));
                     break;
                 }
+                NotebookProcess.ReportCell(label);
                 var sw = Stopwatch.StartNew();
                 var failure = await RunCellAsync(kernel, element, ++executionCount, options);
                 sw.Stop();

@@ -36,6 +36,15 @@ public class DiffusionCliTests
         var content = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "content"));
         Assert.True(content.ExitCode == 0, content.StdErr);
         Assert.Contains("trained steps 0..2", content.StdOut);
+        // the content DiT's patch size is the lever of issue 14: 32x32 frames at patch 4 are 8 x 8 = 64 tokens
+        var patched = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "4", "--steps", "1",
+            "--batch", "2", "--out", Path.Combine(dir, "content-p4"));
+        Assert.True(patched.ExitCode == 0, patched.StdErr);
+        Assert.Contains(" 64 tokens", patched.StdOut);
+        var badPatch = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "5", "--steps", "1",
+            "--out", Path.Combine(dir, "content-p5"));
+        Assert.NotEqual(0, badPatch.ExitCode);
+        Assert.Contains("not a multiple of patch size 5", badPatch.StdErr);
         var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
         Assert.True(motion.ExitCode == 0, motion.StdErr);
         Assert.Contains("16 z tokens + 4 content tokens", motion.StdOut);

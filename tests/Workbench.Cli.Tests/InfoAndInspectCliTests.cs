@@ -12,7 +12,9 @@ public class InfoAndInspectCliTests
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("libtorch", r.StdOut);
         Assert.Contains("2.10", r.StdOut);
+        // sum of (i/n) over an n x n x n product, n = 256: n^2 (n-1) / 2 = 8,355,840
         Assert.Contains("matmul check", r.StdOut);
+        Assert.Contains("sum = 8355840.0 (expected 8355840.0)", r.StdOut);
     }
 
     [Fact]

@@ -131,11 +131,11 @@ public class FailureTests
     public void A_notebook_over_its_time_limit_is_stopped()
     {
         var (dir, nb) = Run.Copy("slow.ipynb");
-        var started = DateTime.UtcNow;
+        // The second cell sleeps an hour: a runner that did not stop it would hit the 10-minute process limit of
+        // Run.Workbench and fail this test, however busy the machine is (no wall-clock bound here).
         var result = Run.Workbench("notebook", "run", nb, "--output", dir, "--timeout", "20");
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("slow.ipynb did not finish within 20 s", result.Stderr);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(70));
         // The executed notebook is there and holds what finished: the first cell's output when it finished in time
         // (on a very busy machine the kernel may still be starting when the limit hits).
         var executed = File.ReadAllText(Path.Combine(dir, "slow", "slow.ipynb"));

@@ -13,9 +13,16 @@ namespace Cmd.Data;
 public static class ClipCache
 {
     public const string ManifestName = "cache.json";
-    const int Version = 1;
+    const int Version = 2; // 2: clips that do not decode are left out (version 1 stored duplicates in their place)
 
-    internal sealed record Manifest(int Version, string Name, string Key, int[] Shape, int Count, string[] ClassNames, string[] Shards, int[] ShardCounts, SkippedVideo[] Skipped);
+    internal sealed record Manifest(int Version, string Name, string Key, int[] Shape, int Count, string[] ClassNames, string[] Shards, int[] ShardCounts, SkippedVideo[] Skipped)
+    {
+        /// <summary>Clips of the source that did not decode and are not in the cache (never replaced by duplicates).</summary>
+        public int LostClips { get; init; }
+        /// <summary>Video files of the source: used + skipped (0 for generated datasets).</summary>
+        public int Videos { get; init; }
+        public int UsedVideos { get; init; }
+    }
 
     /// <summary>Decodes every clip of <paramref name="dataset"/> (clips fetched by <paramref name="workers"/> threads) into shards under <paramref name="directory"/>.</summary>
     public static CachedVideoDataset Build(IVideoDataset dataset, string directory, string key = "", int clipsPerShard = 256, int workers = 2, Action<int, int>? progress = null)
@@ -25,35 +32,48 @@ public static class ClipCache
         File.Delete(Path.Combine(directory, ManifestName));
         var shards = new List<string>();
         var counts = new List<int>();
+        var files = dataset as VideoFileDataset;
+        int lost = 0;
         for (int first = 0; first < dataset.Count; first += clipsPerShard)
         {
             int n = Math.Min(clipsPerShard, dataset.Count - first);
-            var clips = new VideoClip[n];
+            var fetched = new VideoClip?[n];
             try
             {
-                Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = workers }, i => clips[i] = dataset.Get(first + i));
-                string file = $"shard-{shards.Count:00000}.safetensors";
-                using (var scope = NewDisposeScope())
+                // a clip that does not decode is left out (TryGet), never answered by another clip: the cache holds distinct clips
+                Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                    i => fetched[i] = files is not null ? files.TryGet(first + i) : dataset.Get(first + i));
+                var clips = fetched.OfType<VideoClip>().ToArray();
+                lost += n - clips.Length;
+                if (clips.Length > 0)
                 {
-                    var frames = stack(clips.Select(c => c.Frames).ToArray()).add(1).mul(127.5).round().clamp(0, 255).to_type(ScalarType.Byte);
-                    var labels = tensor(clips.Select(c => (long)c.Label).ToArray(), dtype: ScalarType.Int64);
-                    SafeTensors.Save(Path.Combine(directory, file), new Dictionary<string, Tensor> { ["frames"] = frames, ["labels"] = labels },
-                        new Dictionary<string, string>
-                        {
-                            ["captions"] = JsonSerializer.Serialize(clips.Select(c => c.Caption)),
-                            ["sources"] = JsonSerializer.Serialize(clips.Select(c => c.Source)),
-                            ["first_index"] = first.ToString(),
-                        });
+                    string file = $"shard-{shards.Count:00000}.safetensors";
+                    using (var scope = NewDisposeScope())
+                    {
+                        var frames = stack(clips.Select(c => c.Frames).ToArray()).add(1).mul(127.5).round().clamp(0, 255).to_type(ScalarType.Byte);
+                        var labels = tensor(clips.Select(c => (long)c.Label).ToArray(), dtype: ScalarType.Int64);
+                        SafeTensors.Save(Path.Combine(directory, file), new Dictionary<string, Tensor> { ["frames"] = frames, ["labels"] = labels },
+                            new Dictionary<string, string>
+                            {
+                                ["captions"] = JsonSerializer.Serialize(clips.Select(c => c.Caption)),
+                                ["sources"] = JsonSerializer.Serialize(clips.Select(c => c.Source)),
+                                ["first_index"] = counts.Sum().ToString(),
+                            });
+                    }
+                    shards.Add(file);
+                    counts.Add(clips.Length);
                 }
-                shards.Add(file);
-                counts.Add(n);
             }
-            finally { foreach (var c in clips) c?.Dispose(); }
+            finally { foreach (var c in fetched) c?.Dispose(); }
             progress?.Invoke(first + n, dataset.Count);
         }
+        if (counts.Sum() == 0) throw new InvalidDataException($"{dataset.Name}: none of its {dataset.Count} clips could be decoded; skipped: {string.Join("; ", files?.Skipped ?? [])}");
         var s = dataset.Shape;
-        var skipped = dataset is VideoFileDataset files ? files.Skipped.ToArray() : [];
-        var manifest = new Manifest(Version, dataset.Name, key, [s.Frames, s.Channels, s.Height, s.Width], dataset.Count, dataset.ClassNames.ToArray(), shards.ToArray(), counts.ToArray(), skipped);
+        var skipped = files?.Skipped.ToArray() ?? [];
+        var manifest = new Manifest(Version, dataset.Name, key, [s.Frames, s.Channels, s.Height, s.Width], counts.Sum(), dataset.ClassNames.ToArray(), shards.ToArray(), counts.ToArray(), skipped)
+        {
+            LostClips = lost, Videos = files?.EntryCount ?? 0, UsedVideos = files?.UsedVideoCount ?? 0,
+        };
         string temp = Path.Combine(directory, $".{ManifestName}.{Environment.ProcessId}.tmp");
         File.WriteAllText(temp, JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
         File.Move(temp, Path.Combine(directory, ManifestName), overwrite: true);
@@ -85,6 +105,11 @@ public sealed class CachedVideoDataset : IVideoDataset
     public IReadOnlyList<string> ClassNames => manifest.ClassNames;
     /// <summary>Videos the source dataset had skipped when the cache was built.</summary>
     public IReadOnlyList<SkippedVideo> Skipped => manifest.Skipped;
+    /// <summary>Clips of the source that did not decode and were left out (the cache holds only distinct, decoded clips).</summary>
+    public int LostClips => manifest.LostClips;
+    /// <summary>Video files of the source and how many gave clips (0 and 0 for generated datasets).</summary>
+    public int Videos => manifest.Videos;
+    public int UsedVideos => manifest.UsedVideos;
     public string Key => manifest.Key;
 
     CachedVideoDataset(string directory, ClipCache.Manifest manifest)
@@ -149,7 +174,7 @@ public sealed class CachedVideoDataset : IVideoDataset
             stream.ReadExactly(bytes);
         }
         using var scope = NewDisposeScope();
-        var frames = tensor(bytes, Shape.ClipDims, dtype: ScalarType.Byte).to_type(ScalarType.Float32).div_(127.5f).sub_(1f);
+        var frames = tensor(bytes, Shape.ClipDims, dtype: ScalarType.Byte).to_type(ScalarType.Float32).div_(VideoDecoder.HalfRange).sub_(VideoDecoder.One);
         return new VideoClip(frames.MoveToOuterDisposeScope(), (int)labels[index], captions[index], sources[index]);
     }
 }

@@ -12,6 +12,13 @@ public static class Ucf101
 {
     public static VideoFileDataset Open(string root, ClipSampling sampling, int split = 1, UcfSubset subset = UcfSubset.Train, string? splitsDirectory = null)
     {
+        var (classes, entries) = ReadLists(root, split, subset, splitsDirectory);
+        return new VideoFileDataset($"ucf101-{(subset == UcfSubset.Train ? "train" : "test")}{split}", entries, classes, sampling);
+    }
+
+    /// <summary>The classes and the videos a split file lists (no video is opened).</summary>
+    public static (string[] Classes, List<VideoEntry> Entries) ReadLists(string root, int split = 1, UcfSubset subset = UcfSubset.Train, string? splitsDirectory = null)
+    {
         if (split is < 1 or > 3) throw new ArgumentException($"UCF-101 has splits 1-3 (got {split})");
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"UCF-101 root {root} does not exist");
         string splits = splitsDirectory ?? FindSplits(root);
@@ -29,6 +36,8 @@ public static class Ucf101
             if (line.Length == 0) continue;
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             string relative = parts[0].Replace('\\', '/');
+            if (relative.Split('/').Any(part => part == "..") || relative.Contains('\0') || Path.IsPathRooted(relative))
+                throw new InvalidDataException($"{list}:{lineNo}: '{relative}' leaves the dataset folder");
             string folder = relative.Contains('/') ? relative[..relative.IndexOf('/')] : "";
             if (!byName.TryGetValue(folder, out int label))
                 throw new InvalidDataException($"{list}:{lineNo}: class folder '{folder}' of '{relative}' is not in classInd.txt");
@@ -40,7 +49,7 @@ public static class Ucf101
             entries.Add(new VideoEntry(Path.Combine(videoRoot, relative), label, classes[label]));
         }
         if (entries.Count == 0) throw new InvalidDataException($"{list} lists no videos");
-        return new VideoFileDataset($"ucf101-{(subset == UcfSubset.Train ? "train" : "test")}{split}", entries, classes, sampling);
+        return (classes, entries);
     }
 
     static string FindSplits(string root)

@@ -54,6 +54,10 @@ public sealed record DecodeOptions
 /// </summary>
 public static class VideoDecoder
 {
+    // Scalars that live as long as the process: the loader's threads decode outside the training step's no-GC region,
+    // where an implicit Scalar could be finalized while libtorch reads it (see Runtime.NoGcRegion)
+    internal static readonly TorchSharp.Scalar HalfRange = 127.5f, One = 1f;
+
     /// <summary>
     /// Clip of <paramref name="count"/> frames from frame <paramref name="start"/>: float32 [L, C, H, W] in [-1, 1].
     /// With the video's <paramref name="frameTimes"/> (from <see cref="FrameTimes"/>) ffmpeg seeks near the clip instead
@@ -92,7 +96,7 @@ public static class VideoDecoder
     {
         using var scope = NewDisposeScope();
         var raw = tensor(bytes, [frames, options.Height, options.Width, options.Channels], dtype: ScalarType.Byte);
-        var result = raw.permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(127.5f).sub_(1f).contiguous();
+        var result = raw.permute(0, 3, 1, 2).to_type(ScalarType.Float32).div_(HalfRange).sub_(One).contiguous();
         return result.MoveToOuterDisposeScope();
     }
 

@@ -27,6 +27,9 @@ public sealed class VideoFileDataset : IVideoDataset
     readonly Dictionary<int, Lazy<(byte[] Bytes, int Frames)>> wholeVideos = new();
     readonly LinkedList<int> wholeVideoOrder = new(); // least recently used first
     readonly List<int> clipsPerVideo = [];
+    readonly ConcurrentDictionary<int, int> substitutes = new(); // clip index -> the clip returned instead
+    readonly ConcurrentDictionary<string, bool> wholeVideoSkips = new();
+    readonly int entryCount;
     long wholeVideoBytes;
 
     public string Name { get; }
@@ -40,12 +43,22 @@ public sealed class VideoFileDataset : IVideoDataset
     /// <summary>Videos left out so far, with the reason (grows if a clip fails to decode after opening).</summary>
     public IReadOnlyList<SkippedVideo> Skipped => skipped.Values.OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
     public int SkippedCount => skipped.Count;
+    /// <summary>Video files the dataset was given.</summary>
+    public int EntryCount => entryCount;
+    /// <summary>Video files left out whole (at opening, or found undecodable later); with <see cref="UsedVideoCount"/> it adds up to <see cref="EntryCount"/>.</summary>
+    public int SkippedVideoCount => wholeVideoSkips.Count;
+    public int UsedVideoCount => entryCount - SkippedVideoCount;
+    /// <summary>Clips (of <see cref="Count"/>) known not to decode: each is one of the bad videos' clips or a clip past a video's real end.</summary>
+    public int LostClipCount => clips.Count(c => badVideos.ContainsKey(c.Video) || skipped.ContainsKey(Describe(videos[c.Video].Path, c)));
+    /// <summary>Clips that <see cref="Get"/> had to answer with another clip (a duplicate), by index.</summary>
+    public IReadOnlyDictionary<int, int> Substitutes => substitutes;
 
     public VideoFileDataset(string name, IReadOnlyList<VideoEntry> entries, IReadOnlyList<string> classNames, ClipSampling sampling)
     {
         Name = name;
         ClassNames = classNames;
         Sampling = sampling.Validate();
+        entryCount = entries.Count;
         var counts = new int[entries.Count];
         var problems = new VideoDataException?[entries.Count];
         Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = sampling.ProbeWorkers }, i =>
@@ -64,6 +77,7 @@ public sealed class VideoFileDataset : IVideoDataset
             {
                 if (sampling.OnBadVideo == BadVideoPolicy.Fail) throw problem;
                 skipped[problem.Path] = new SkippedVideo(problem.Path, problem.Problem, problem.Reason);
+                wholeVideoSkips[problem.Path] = true;
                 continue;
             }
             int video = videos.Count;
@@ -112,35 +126,55 @@ public sealed class VideoFileDataset : IVideoDataset
         }
     }
 
+    /// <summary>
+    /// Clip <paramref name="index"/>. Under policy Skip a clip that turns out not to decode is answered with the next good
+    /// clip, a duplicate: the swap is recorded in <see cref="Substitutes"/> and said once on stderr. Callers that must
+    /// not duplicate (the clip cache) use <see cref="TryGet"/>.
+    /// </summary>
     public VideoClip Get(int index)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"clip {index} outside 0..{Count - 1}");
         for (int attempt = 0; attempt < Count; attempt++)
         {
             int i = (index + attempt) % Count;
-            var clip = clips[i];
-            if (badVideos.ContainsKey(clip.Video)) continue;
-            var entry = videos[clip.Video];
-            try
+            if (TryGet(i) is { } clip)
             {
-                var frames = UseWholeVideo(clip.Video) ? CutFromWholeVideo(entry.Path, clip) : DecodeClip(entry.Path, clip);
-                return new VideoClip(frames, entry.Label, entry.Caption, Describe(entry.Path, clip));
-            }
-            catch (VideoDataException e)
-            {
-                if (Sampling.OnBadVideo == BadVideoPolicy.Fail) throw;
-                if (e.Problem == VideoProblem.TooShort)
-                {
-                    // the video ends earlier than its container said: only this clip is lost
-                    string where = Describe(entry.Path, clip);
-                    skipped[where] = new SkippedVideo(where, e.Problem, e.Reason);
-                    continue;
-                }
-                badVideos[clip.Video] = true;
-                skipped[e.Path] = new SkippedVideo(e.Path, e.Problem, e.Reason);
+                if (i != index && substitutes.TryAdd(index, i) && substitutes.Count == 1)
+                    Console.Error.WriteLine($"warning: {Name}: clip {index} ({Describe(videos[clips[index].Video].Path, clips[index])}) does not decode; clips that do not decode are " +
+                                            "answered with the next good clip, a duplicate (`data cache` or --validation Decode leaves them out instead)");
+                return clip;
             }
         }
         throw new InvalidDataException($"{Name}: no clip could be decoded; skipped: {string.Join("; ", Skipped)}");
+    }
+
+    /// <summary>Clip <paramref name="index"/>, or null (recorded in <see cref="Skipped"/>) when it does not decode under policy Skip.</summary>
+    public VideoClip? TryGet(int index)
+    {
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"clip {index} outside 0..{Count - 1}");
+        var clip = clips[index];
+        if (badVideos.ContainsKey(clip.Video)) return null;
+        var entry = videos[clip.Video];
+        try
+        {
+            var frames = UseWholeVideo(clip.Video) ? CutFromWholeVideo(entry.Path, clip) : DecodeClip(entry.Path, clip);
+            return new VideoClip(frames, entry.Label, entry.Caption, Describe(entry.Path, clip));
+        }
+        catch (VideoDataException e)
+        {
+            if (Sampling.OnBadVideo == BadVideoPolicy.Fail) throw;
+            if (e.Problem == VideoProblem.TooShort)
+            {
+                // the video ends earlier than its container said: only this clip is lost
+                string where = Describe(entry.Path, clip);
+                skipped[where] = new SkippedVideo(where, e.Problem, e.Reason);
+                return null;
+            }
+            badVideos[clip.Video] = true;
+            skipped[e.Path] = new SkippedVideo(e.Path, e.Problem, e.Reason);
+            wholeVideoSkips[entry.Path] = true;
+            return null;
+        }
     }
 
     TorchSharp.torch.Tensor DecodeClip(string path, ClipRef clip)

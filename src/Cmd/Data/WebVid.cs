@@ -8,7 +8,11 @@ namespace Cmd.Data;
 /// </summary>
 public static class WebVid
 {
-    public static VideoFileDataset Open(string root, ClipSampling sampling, string pattern = "results_*.csv")
+    public static VideoFileDataset Open(string root, ClipSampling sampling, string pattern = "results_*.csv") =>
+        new("webvid", ReadEntries(root, pattern), [], sampling);
+
+    /// <summary>The videos the results CSVs list (no video is opened).</summary>
+    public static List<VideoEntry> ReadEntries(string root, string pattern = "results_*.csv")
     {
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"WebVid root {root} does not exist");
         var csvs = Directory.GetFiles(root, pattern).OrderBy(f => f, StringComparer.Ordinal).ToArray();
@@ -16,7 +20,7 @@ public static class WebVid
         string videoRoot = Directory.Exists(Path.Combine(root, "videos")) ? Path.Combine(root, "videos") : root;
         var entries = new List<VideoEntry>();
         foreach (var csv in csvs) entries.AddRange(ReadCsv(csv, videoRoot));
-        return new VideoFileDataset("webvid", entries, [], sampling);
+        return entries;
     }
 
     static IEnumerable<VideoEntry> ReadCsv(string csv, string videoRoot)
@@ -33,7 +37,8 @@ public static class WebVid
             if (row.Count == 1 && row[0].Length == 0) continue;
             if (row.Count != header.Count) throw new InvalidDataException($"{csv}: row {r + 1} has {row.Count} fields, the header {header.Count}");
             string videoId = row[id].Trim(), pageDir = row[page].Trim();
-            if (videoId.Length == 0 || videoId.Contains('/') || videoId.Contains("..") || pageDir.Contains(".."))
+            if (videoId.Length == 0 || videoId.Contains('/') || videoId.Contains("..") || pageDir.Contains("..")
+                || videoId.Contains('\0') || pageDir.Contains('\0') || Path.IsPathRooted(pageDir))
                 throw new InvalidDataException($"{csv}: row {r + 1} has a bad videoid/page_dir ('{videoId}', '{pageDir}')");
             yield return new VideoEntry(Path.Combine(videoRoot, pageDir, videoId + ".mp4"), -1, row[name]);
         }

@@ -45,6 +45,13 @@ public static class FvdEvaluation
     public static GaussianStats Stats(IVideoDetector detector, IVideoDataset data, int count, int start = 0) =>
         FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(data, count, 16, start));
 
+    /// <summary>The first <paramref name="count"/> clips of a dataset as one tensor [N, L, C, H, W].</summary>
+    public static Tensor Videos(IVideoDataset data, int count)
+    {
+        using var scope = NewDisposeScope();
+        return stack(Enumerable.Range(0, count).Select(i => data.Get(i).Frames)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>FVD of generated (or reconstructed) videos [N, L, C, H, W] against real statistics.</summary>
     public static FvdResult Of(IVideoDetector detector, GaussianStats real, Tensor videos, int batch = 16) =>
         FrechetVideoDistance.Compute(detector, real, FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(videos, batch)));

@@ -30,13 +30,19 @@ public static class SampleScore
         if (labels.dim() != 1 || labels.shape[0] != n)
             throw new ArgumentException($"{n} videos need {n} labels, got [{string.Join(", ", labels.shape)}]");
         if (n < 2) throw new ArgumentException($"FVD needs at least 2 videos (got {n})");
-        using var logits = Logits(detector.Model, videos, batch);
-        double accuracy = ClassAccuracy.TopK(logits, labels, k: 2);
+        double accuracy = ClassAccuracyOf(detector, videos, labels, batch);
         var real = FvdEvaluation.HeldOut(ShapeOf(videos), 2 * n);
         var realStats = FvdEvaluation.Stats(detector, real, n);
         var fvd = FvdEvaluation.Of(detector, realStats, videos);
         var floor = FvdEvaluation.RealVsReal(detector, realStats, real, n);
         return new Result(n, accuracy, fvd, floor);
+    }
+
+    /// <summary>The share of videos whose class is among the detector's two most likely digits.</summary>
+    public static double ClassAccuracyOf(LocalFvdDetector detector, Tensor videos, Tensor labels, int batch = 32)
+    {
+        using var logits = Logits(detector.Model, videos, batch);
+        return ClassAccuracy.TopK(logits, labels, k: 2);
     }
 
     /// <summary>Scores a samples file (`workbench sample` writes one): tensors "videos" and "label".</summary>

@@ -76,21 +76,59 @@ public sealed class AdamOptimizer : IDisposable
         return d;
     }
 
+    /// <summary>
+    /// Every problem of a stored optimizer state for this optimizer's parameters: a missing or unexpected key, exp_avg or
+    /// exp_avg_sq whose dtype or shape is not the parameter's (a scalar is not broadcast), a non-finite moment or negative
+    /// exp_avg_sq, a step that is not a float32 scalar holding a whole number >= 0. Empty when it fits.
+    /// </summary>
+    public List<string> StateProblems(IReadOnlyDictionary<string, Tensor> tensors, string prefix = "optimizer.")
+    {
+        using var scope = NewDisposeScope();
+        var problems = new List<string>();
+        var expected = new HashSet<string>();
+        foreach (var s in states)
+        {
+            string key = prefix + s.Name;
+            expected.UnionWith([key + ".exp_avg", key + ".exp_avg_sq", key + ".step"]);
+            foreach (var moment in new[] { ".exp_avg", ".exp_avg_sq" })
+            {
+                if (!tensors.TryGetValue(key + moment, out var t)) { problems.Add($"'{key}{moment}' is missing"); continue; }
+                if (t.dtype != s.Param.dtype || !t.shape.SequenceEqual(s.Param.shape))
+                    problems.Add($"'{key}{moment}' is {t.dtype} [{string.Join(", ", t.shape)}], the parameter {s.Param.dtype} [{string.Join(", ", s.Param.shape)}]");
+                else if (!t.isfinite().all().item<bool>()) problems.Add($"'{key}{moment}' holds non-finite values");
+                else if (moment == ".exp_avg_sq" && t.numel() > 0 && t.min().item<float>() < 0) problems.Add($"'{key}{moment}' holds negative values");
+            }
+            if (!tensors.TryGetValue(key + ".step", out var step)) problems.Add($"'{key}.step' is missing");
+            else if (step.dtype != ScalarType.Float32 || step.shape.Length != 0) problems.Add($"'{key}.step' is {step.dtype} [{string.Join(", ", step.shape)}], a float32 scalar is expected");
+            else if (step.item<float>() is var v && !(v >= 0 && v == Math.Floor(v) && v < 1 << 24)) problems.Add($"'{key}.step' is {v}, not a whole number of steps");
+        }
+        problems.AddRange(tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !expected.Contains(k)).Order(StringComparer.Ordinal)
+            .Select(k => $"'{k}' belongs to no parameter of this model"));
+        return problems;
+    }
+
+    /// <summary>Restores the state after checking all of it (<see cref="StateProblems"/>): on any problem nothing is changed.</summary>
     public void LoadStateTensors(IReadOnlyDictionary<string, Tensor> tensors, string source, string prefix = "optimizer.")
+    {
+        var problems = StateProblems(tensors, prefix);
+        if (problems.Count > 0) throw new CheckpointException(source, "optimizer state does not fit: " + Few(problems));
+        CopyStateTensors(tensors, prefix);
+    }
+
+    /// <summary>Copies a state already checked with <see cref="StateProblems"/>.</summary>
+    public void CopyStateTensors(IReadOnlyDictionary<string, Tensor> tensors, string prefix = "optimizer.")
     {
         using var _ = no_grad();
         foreach (var s in states)
         {
-            Tensor Get(string key) => tensors.TryGetValue(prefix + s.Name + key, out var t) ? t
-                : throw new InvalidDataException($"{source}: optimizer state '{prefix}{s.Name}{key}' is missing (checkpoint of another model?)");
-            var avg = Get(".exp_avg");
-            if (!avg.shape.SequenceEqual(s.Param.shape))
-                throw new InvalidDataException($"{source}: optimizer state '{prefix}{s.Name}.exp_avg' is [{string.Join(", ", avg.shape)}], parameter is [{string.Join(", ", s.Param.shape)}]");
-            s.ExpAvg.copy_(avg);
-            s.ExpAvgSq.copy_(Get(".exp_avg_sq"));
-            s.Step = (long)Get(".step").item<float>();
+            s.ExpAvg.copy_(tensors[prefix + s.Name + ".exp_avg"]);
+            s.ExpAvgSq.copy_(tensors[prefix + s.Name + ".exp_avg_sq"]);
+            s.Step = (long)tensors[prefix + s.Name + ".step"].item<float>();
         }
     }
+
+    internal static string Few(IReadOnlyList<string> problems, int shown = 4) =>
+        string.Join("; ", problems.Take(shown)) + (problems.Count > shown ? $"; ... ({problems.Count - shown} more)" : "");
 
     public void Dispose()
     {

@@ -10,12 +10,17 @@ public sealed class Ema : IDisposable
 
     public double Decay { get; }
     readonly List<(Tensor Shadow, Tensor Source)> pairs = [];
+    // held for the EMA's life: an implicit Scalar made per call can be finalized while libtorch reads it (NoGcRegion),
+    // and Update runs after the training step's no-GC region
+    readonly TorchSharp.Scalar decay, rest;
     public nn.Module Model { get; }
 
     /// <param name="shadow">A second instance of the same architecture; it becomes the EMA copy (starts equal to the model).</param>
     public Ema(nn.Module model, nn.Module shadow, double decay = PaperDecay)
     {
         Decay = decay;
+        this.decay = decay;
+        rest = 1 - decay;
         Model = shadow;
         var src = model.state_dict();
         using var _ = no_grad();
@@ -32,9 +37,14 @@ public sealed class Ema : IDisposable
     {
         using var _ = no_grad();
         foreach (var (shadow, source) in pairs)
-            if (shadow.is_floating_point()) shadow.mul_(Decay).add_(source, alpha: 1 - Decay);
+            if (shadow.is_floating_point()) shadow.mul_(decay).add_(source, alpha: rest);
             else shadow.copy_(source);
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Model.Dispose();
+        decay.Dispose();
+        rest.Dispose();
+    }
 }

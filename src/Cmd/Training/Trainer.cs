@@ -1,17 +1,41 @@
 using System.Diagnostics;
+using System.Globalization;
 using Cmd.Runtime;
 using static TorchSharp.torch;
 
 namespace Cmd.Training;
 
-/// <summary>What a run did: steps [StartStep, EndStep), the first and last losses of this process, wall time.</summary>
-public sealed record TrainingResult(long StartStep, long EndStep, double FirstLoss, double LastLoss, double MeanLossLast10Percent, double Seconds);
+/// <summary>
+/// What a run did: steps [StartStep, EndStep), the first and last losses of this process, wall time, and what the
+/// researcher should know about it (<see cref="Notes"/>: a resume that found no checkpoint, a lost RNG state, ...).
+/// </summary>
+public sealed record TrainingResult(long StartStep, long EndStep, double FirstLoss, double LastLoss, double MeanLossLast10Percent, double Seconds)
+{
+    public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>The checkpoint was already at (or past) the requested step count: nothing was trained.</summary>
+    public bool NothingToDo => EndStep == StartStep;
+
+    /// <summary>One line for a shell: the steps and losses, or that the run was already done.</summary>
+    public string Describe(string checkpointPath) => NothingToDo
+        ? $"nothing to train: {checkpointPath} is at step {StartStep}, which already reaches --steps (pass a larger --steps to continue it)"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"steps {StartStep}..{EndStep} in {Seconds:F0} s; loss {FirstLoss:G4} -> {LastLoss:G4} (mean of last 10%: {MeanLossLast10Percent:G4})");
+}
+
+/// <summary>A loss that is NaN or infinite: the run stops at <see cref="Step"/>; <see cref="SavedPath"/> holds the last good state, if any.</summary>
+public sealed class TrainingDivergedException(string message, long step, string? savedPath) : Exception(message)
+{
+    public long Step { get; } = step;
+    public string? SavedPath { get; } = savedPath;
+}
 
 /// <summary>
 /// A model-agnostic training loop: Adam(W) from TrainingOptions, a dispose scope per step, progress bar on
 /// stderr, CSV loss log, periodic atomic checkpoints (model + optimizer + step + RNG + metadata) and exact
 /// --resume. The caller's loss function gets the global step index; it must draw any randomness from
 /// torch's generator (saved and restored) or from the step index, so that a resumed run equals an unbroken one.
+/// The run folder has one writer (<see cref="RunFolderLock"/>). A non-finite loss stops the run before the optimizer
+/// touches the weights, with the state after the last good step saved as the checkpoint.
 /// </summary>
 public static class Trainer
 {
@@ -25,16 +49,28 @@ public static class Trainer
         Func<long, bool>? stopAfter = null)
     {
         options.Validate();
-        Directory.CreateDirectory(options.OutDir);
+        using var folderLock = RunFolderLock.Acquire(options.OutDir);
+        var notes = new List<string>();
+        void Note(string text) { notes.Add(text); Console.Error.WriteLine($"{label}: {text}"); }
+        if (folderLock.RemovedTemps.Count > 0)
+            Note($"removed {folderLock.RemovedTemps.Count} temp file(s) of an interrupted write in {options.OutDir}: {string.Join(", ", folderLock.RemovedTemps)}");
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["training"] = options.ToJson() };
         using var optimizer = AdamOptimizer.For(model, options);
         long start = 0;
         if (options.Resume && File.Exists(options.CheckpointPath))
-            start = TrainingCheckpoint.Load(options.CheckpointPath, model, optimizer);
+        {
+            var restored = TrainingCheckpoint.Load(options.CheckpointPath, model, optimizer);
+            start = restored.Step;
+            if (!restored.RngRestored)
+                Note($"{options.CheckpointPath} has no RNG state ('{TrainingCheckpoint.RngKey}'): continuing from step {start}, but the run is no longer exactly the one an unbroken run would give");
+        }
         else
+        {
+            if (options.Resume) Note($"--resume: no checkpoint at {options.CheckpointPath}, so this run starts from step 0");
             manual_seed(options.Seed);
+        }
         if (start >= options.Steps)
-            return new TrainingResult(start, start, double.NaN, double.NaN, double.NaN, 0);
+            return new TrainingResult(start, start, double.NaN, double.NaN, double.NaN, 0) { Notes = notes };
 
         using var log = new LossLog(options.LossLogPath, start);
         var progress = options.Progress ? new ProgressBar(start, options.Steps, label) : null;
@@ -52,13 +88,14 @@ public static class Trainer
                 using var scope = NewDisposeScope();
                 optimizer.ZeroGrad();
                 var loss = lossAt(step);
+                double value = loss.item<float>();
+                if (!double.IsFinite(value)) return value; // no backward, no update: the weights stay those after the last good step
                 loss.backward();
                 if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
                 optimizer.Step();
-                return (double)loss.item<float>();
+                return value;
             });
-            if (!double.IsFinite(last))
-                throw new InvalidOperationException($"training diverged: loss is {last} at step {step + 1} (try a lower --lr; last checkpoint: {options.CheckpointPath})");
+            if (!double.IsFinite(last)) throw Diverged(model, optimizer, options, meta, step, last, start);
             if (double.IsNaN(first)) first = last;
             if (step >= tailFrom) { tailSum += last; tailCount++; }
             long done = step + 1;
@@ -77,7 +114,31 @@ public static class Trainer
                 break;
             }
         }
-        return new TrainingResult(start, end, first, last, tailCount > 0 ? tailSum / tailCount : last, clock.Elapsed.TotalSeconds);
+        return new TrainingResult(start, end, first, last, tailCount > 0 ? tailSum / tailCount : last, clock.Elapsed.TotalSeconds) { Notes = notes };
+    }
+
+    /// <summary>
+    /// The loss of step <paramref name="step"/> (0-based) is not finite. The weights are those after the last good step
+    /// (the bad step updated nothing): they are saved as the checkpoint when finite; otherwise an earlier checkpoint is
+    /// named if one exists. The message names the step and only a file that exists.
+    /// </summary>
+    static TrainingDivergedException Diverged(nn.Module model, AdamOptimizer optimizer, TrainingOptions options,
+        Dictionary<string, string> meta, long step, double loss, long start)
+    {
+        string what = $"training diverged: loss is {loss} at step {step + 1}";
+        bool finite;
+        using (var scope = NewDisposeScope()) finite = model.parameters().All(p => p.isfinite().all().item<bool>());
+        if (finite && step > start)
+        {
+            TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step, meta);
+            return new TrainingDivergedException($"{what}; the state after step {step} is saved in {options.CheckpointPath} (try a lower --lr and --resume)", step + 1, options.CheckpointPath);
+        }
+        if (File.Exists(options.CheckpointPath))
+        {
+            long at = TrainingCheckpoint.ReadStep(IO.SafeTensorsFile.Open(options.CheckpointPath).Metadata, options.CheckpointPath);
+            return new TrainingDivergedException($"{what}; the last good checkpoint is {options.CheckpointPath} (step {at}) (try a lower --lr)", step + 1, options.CheckpointPath);
+        }
+        return new TrainingDivergedException($"{what}, before any checkpoint was written (nothing saved; try a lower --lr)", step + 1, null);
     }
 
     /// <summary>Linear warm-up to the base rate, then constant.</summary>

@@ -37,22 +37,50 @@ public static class TrainingCheckpoint
         finally { foreach (var t in owned) t.Dispose(); }
     }
 
-    public static long ReadStep(IReadOnlyDictionary<string, string> metadata, string path) =>
-        metadata.TryGetValue("step", out var s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var step) ? step
-            : throw new InvalidDataException($"{path}: not a training checkpoint (no 'step' in its metadata)");
+    /// <summary>The step a checkpoint was written at: a whole number >= 0 in its metadata.</summary>
+    public static long ReadStep(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue("step", out var s)) throw new CheckpointException(path, "not a training checkpoint (no 'step' in its metadata)");
+        if (!long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var step))
+            throw new CheckpointException(path, $"metadata 'step' is '{Clip(s)}', not a whole number >= 0");
+        return step;
+    }
 
-    /// <summary>Restores model, optimizer and RNG; returns the step the checkpoint was written at.</summary>
-    public static long Load(string path, nn.Module model, AdamOptimizer? optimizer, bool restoreRng = true)
+    static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
+    /// <summary>What <see cref="Load"/> restored.</summary>
+    public sealed record Restored(long Step, bool RngRestored);
+
+    /// <summary>
+    /// Restores model, optimizer and RNG from a checkpoint, all or nothing: the file's structure, then every model tensor
+    /// (key, shape and exact dtype), the optimizer state (<see cref="AdamOptimizer.StateProblems"/>) and the RNG state
+    /// (<see cref="TorchRngState"/>) are checked before anything is copied, so a bad checkpoint is a
+    /// <see cref="CheckpointException"/>, <see cref="StateDictMismatchException"/> or <see cref="SafeTensorsException"/>
+    /// naming the file, and the model, optimizer and generator are left as they were. A checkpoint without an RNG state
+    /// loads with <see cref="Restored.RngRestored"/> false (the run continues, no longer bit-exact).
+    /// </summary>
+    public static Restored Load(string path, nn.Module model, AdamOptimizer? optimizer, bool restoreRng = true)
     {
         var file = SafeTensorsFile.Open(path);
         var step = ReadStep(file.Metadata, path);
         var all = file.ReadAll();
         try
         {
-            ModuleState.Load(model, ModelTensors(all), path);
-            optimizer?.LoadStateTensors(all, path, OptimizerPrefix);
-            if (restoreRng && all.TryGetValue(RngKey, out var rng)) set_rng_state(rng);
-            return step;
+            var target = model.state_dict();
+            var modelTensors = ModelTensors(all);
+            ModuleState.Check(target, modelTensors, path, strict: true, DTypeRule.Exact);
+            var problems = optimizer?.StateProblems(all, OptimizerPrefix) ?? [];
+            if (problems.Count > 0) throw new CheckpointException(path, "optimizer state does not fit: " + AdamOptimizer.Few(problems));
+            var stray = all.Keys.Where(k => !k.StartsWith(ModelPrefix, StringComparison.Ordinal) && k != RngKey
+                && !k.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).ToList();
+            if (stray.Count > 0) throw new CheckpointException(path, $"tensors that are no part of a checkpoint: {string.Join(", ", stray.Take(4))}");
+            all.TryGetValue(RngKey, out var rng);
+            if (restoreRng && rng is not null && TorchRngState.Problem(rng) is string bad)
+                throw new CheckpointException(path, $"RNG state '{RngKey}' {bad}");
+            ModuleState.Copy(target, modelTensors);
+            optimizer?.CopyStateTensors(all, OptimizerPrefix);
+            if (restoreRng && rng is not null) set_rng_state(rng);
+            return new Restored(step, rng is not null);
         }
         finally { foreach (var t in all.Values) t.Dispose(); }
     }

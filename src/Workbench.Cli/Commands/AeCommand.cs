@@ -26,7 +26,7 @@ public sealed class AeCommand : ICommandGroup
 
     // ---- model options (override the preset) ----
     readonly Option<string> preset = new("--preset") { Description = $"Autoencoder preset: {string.Join(", ", RunPresets.Names)}", DefaultValueFactory = _ => "small" };
-    readonly Option<string> variant = new("--variant") { Description = "paper (default) or official-code (per-channel importance, tanh z, 2*sigmoid-1 output, L1 loss, AdamW)", DefaultValueFactory = _ => "paper" };
+    readonly Option<string> variant = new("--variant") { Description = "paper (default) or official-code (no positions, separate x/y projections, tanh z, 2*sigmoid-1 output, L1 loss, AdamW)", DefaultValueFactory = _ => "paper" };
     readonly Option<int?> d = new("--D") { Description = "Motion latent channels D" };
     readonly Option<int?> l = new("--L") { Description = "Frames per clip L" };
     readonly Option<int?> hidden = new("--hidden") { Description = "TimeSformer width C'" };
@@ -35,8 +35,8 @@ public sealed class AeCommand : ICommandGroup
     readonly Option<int?> headDim = new("--head-dim") { Description = "Width of a head" };
     readonly Option<int?> patch = new("--patch") { Description = "Patch size (H/H', W/W')" };
     readonly Option<int?> size = new("--size") { Description = "Frame size H = W" };
-    readonly Option<string?> importance = new("--importance") { Description = "Importance weights: frame, pixel (paper default), pixel-channel (official code)" };
-    readonly Option<string?> positions = new("--positions") { Description = "Position embeddings: sincos (default) or learned" };
+    readonly Option<string?> importance = new("--importance") { Description = "Importance weights: frame, pixel, pixel-channel (paper and official code; default)" };
+    readonly Option<string?> positions = new("--positions") { Description = "Position embeddings: sincos (default), learned or none (official code)" };
     readonly Option<bool> noWeightedSum = new("--no-weighted-sum") { Description = "Table 4b ablation: content frame = plain average of the frames" };
     readonly Option<double?> importanceEntropy = new("--importance-entropy") { Description = "Workbench lever (paper: 0): weight of the importance weights' entropy in the loss; > 0 pulls the content frame towards one frame" };
 
@@ -88,7 +88,8 @@ public sealed class AeCommand : ICommandGroup
             PositionEmbedding = pos.ToLowerInvariant() switch
             {
                 "sincos" or "sin-cos" => PositionEmbeddingKind.SinCos, "learned" => PositionEmbeddingKind.Learned,
-                _ => throw new ArgumentException($"unknown --positions '{pos}' (sincos, learned)"),
+                "none" => PositionEmbeddingKind.None,
+                _ => throw new ArgumentException($"unknown --positions '{pos}' (sincos, learned, none)"),
             },
         };
         if (r.GetValue(noWeightedSum)) c = c with { WeightedSum = false };
@@ -143,7 +144,7 @@ public sealed class AeCommand : ICommandGroup
             var ds = VideoDatasets.Open(DataFor(r, config, r.GetValue(count), r.GetValue(dataSeed), MnistSplit.Train));
             var (model, result) = PipelineTraining.Autoencoder(config, ds, options, device, r.GetValue(init), r.GetValue(initFresh), Console.WriteLine);
             model.Dispose();
-            Console.WriteLine($"steps {result.StartStep}..{result.EndStep} in {result.Seconds:F0} s; loss {result.FirstLoss:G4} -> {result.LastLoss:G4} (mean of last 10%: {result.MeanLossLast10Percent:G4})");
+            Console.WriteLine(result.Describe(options.CheckpointPath));
             Console.WriteLine($"checkpoint {options.CheckpointPath}; loss log {options.LossLogPath}");
             return 0;
         });

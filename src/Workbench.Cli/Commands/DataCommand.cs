@@ -51,7 +51,8 @@ public sealed class DataCommand : ICommandGroup
     static void ReportSkipped(IVideoDataset ds)
     {
         if (ds is not VideoFileDataset files) return;
-        Console.WriteLine($"videos   {files.Videos.Count} used, {files.SkippedCount} skipped");
+        Console.WriteLine($"videos   {files.EntryCount}: {files.UsedVideoCount} used, {files.SkippedVideoCount} skipped");
+        if (files.LostClipCount > 0) Console.WriteLine($"lost     {files.LostClipCount} of {files.Count} clips do not decode");
         foreach (var s in files.Skipped) Console.WriteLine($"  skipped {s}");
     }
 
@@ -89,7 +90,9 @@ public sealed class DataCommand : ICommandGroup
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var ds = (CachedVideoDataset)VideoDatasets.Open(options, (done, total) => Console.Error.Write($"\rcaching {done}/{total} clips"));
             Console.Error.WriteLine();
-            Console.WriteLine($"cache {r.GetValue(output)}: {ds.Count} clips of {ds.Name} {ds.Shape} ({watch.Elapsed.TotalSeconds:0.0} s)");
+            Console.WriteLine($"cache {r.GetValue(output)}: {ds.Count} distinct clips of {ds.Name} {ds.Shape} ({watch.Elapsed.TotalSeconds:0.0} s)");
+            if (ds.Videos > 0) Console.WriteLine($"videos {ds.Videos}: {ds.UsedVideos} used, {ds.Videos - ds.UsedVideos} skipped");
+            if (ds.LostClips > 0) Console.WriteLine($"{ds.LostClips} of {ds.Count + ds.LostClips} clips did not decode and are left out (not replaced by duplicates)");
             foreach (var s in ds.Skipped) Console.WriteLine($"  skipped {s}");
             return 0;
         });

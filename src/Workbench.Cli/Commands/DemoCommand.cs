@@ -23,13 +23,13 @@ public sealed class DemoCommand : ICommandGroup
             { preset, output, aeSteps, contentSteps, motionSteps, threads, noShipped };
         command.SetAction(result =>
         {
+            var p = RunPresets.Named(result.GetValue(preset)!); // a bad preset fails before any work
             var device = GlobalOptions.ResolveDevice(result);
             if (result.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
             foreach (var (key, value) in WorkbenchInfo.Collect().Rows()) Console.WriteLine($"{key,-16} {value}");
             var check = SmokeTraining.Run(device);
             Console.WriteLine($"{"tiny training",-16} loss {check.FirstLoss:F4} -> {check.LastLoss:F4} in {check.Steps} steps on {device.type}");
             if (check.LastLoss >= check.FirstLoss) return 1;
-            var p = RunPresets.Named(result.GetValue(preset)!);
             p = p with
             {
                 AutoencoderSteps = result.GetValue(aeSteps) ?? p.AutoencoderSteps,

@@ -52,7 +52,7 @@ static class FvdCommands
     static Option<string> Weights() => new("--weights")
     {
         Description = "FVD-local detector weights (trained by `workbench fvd train-local`)",
-        DefaultValueFactory = _ => FvdCommand.DefaultLocalWeights,
+        DefaultValueFactory = _ => FvdEvaluation.LocalDetectorPath(), // the shipped detector, found from any working folder
     };
 
     public static IEnumerable<Command> More() => [Sanity(), Local(), Recon(), StyleGanV(), Pvdm()];
@@ -89,10 +89,10 @@ static class FvdCommands
         command.SetAction(result =>
         {
             using var detector = LocalFvdDetector.Load(result.GetValue(weights)!);
+            using var fakeVideos = FvdEvaluation.ReadVideos(result.GetValue(fake)!); // a bad file fails before the real statistics
             var realStats = FvdEvaluation.RealStats(detector, result.GetValue(real)!, result.GetValue(count), detector.Model.Channels);
             if (result.GetValue(saveReal) is string path)
                 realStats.Save(path, new Dictionary<string, string> { ["protocol"] = detector.Protocol, ["detector"] = detector.DetectorName });
-            using var fakeVideos = FvdEvaluation.ReadVideos(result.GetValue(fake)!);
             Console.WriteLine(FvdEvaluation.Of(detector, realStats, fakeVideos));
             return 0;
         });

@@ -52,9 +52,17 @@ public sealed class NotebookCommand : ICommandGroup
                 if (result.GetValue(output) is { } o) args.AddRange(["--output", o]);
                 if (result.GetValue(verbose)) args.Add("--verbose");
                 int code;
-                try { code = NotebookProcess.Run(self, args, TimeSpan.FromSeconds(result.GetValue(timeout)), Path.GetFileName(nb)); }
+                string status = Path.Combine(Path.GetTempPath(), $"workbench-notebook-{Environment.ProcessId}-{Guid.NewGuid():N}.status");
+                try
+                {
+                    code = NotebookProcess.Run(self, args, TimeSpan.FromSeconds(result.GetValue(timeout)), Path.GetFileName(nb),
+                        new Dictionary<string, string> { [NotebookProcess.StatusVariable] = status });
+                }
                 catch (TimeoutException e) { Console.Error.WriteLine($"error: {e.Message}"); code = -1; }
-                if (code != 0) failed.Add(Path.GetFileName(nb));
+                string? why = NotebookProcess.Explain(code, status);
+                File.Delete(status);
+                if (why is not null) Console.Error.WriteLine($"error: {Path.GetFileName(nb)}: {why}");
+                if (code != 0) failed.Add(Path.GetFileName(nb) + (why is not null ? $" ({why})" : ""));
             }
             if (failed.Count > 0) throw new NotebookFailedException($"{failed.Count} of {notebooks.Length} notebook(s) failed: {string.Join(", ", failed)}");
             return 0;

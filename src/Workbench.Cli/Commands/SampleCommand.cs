@@ -22,9 +22,15 @@ public sealed class SampleCommand : ICommandGroup
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         var ema = new Option<bool>("--ema") { Description = "Sample the runs' EMA weights (default: when a run has >= 5,000 steps)" };
         var noEma = new Option<bool>("--no-ema") { Description = "Sample the runs' trained weights" };
+        var dtype = new Option<string>("--dtype")
+        {
+            Description = "Storage of samples.safetensors: float32, or float16/bfloat16 to halve it (readers upcast)",
+            DefaultValueFactory = _ => "float32",
+        };
+        dtype.AcceptOnlyFromAmong("float32", "float16", "bfloat16");
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "results/samples" };
         var command = new Command("sample", "Generate videos with CMD: content frame, then motion latent, then decode")
-            { ae, content, motion, cls, count, contentSteps, motionSteps, cfg, batch, seed, ema, noEma, output };
+            { ae, content, motion, cls, count, contentSteps, motionSteps, cfg, batch, seed, ema, noEma, dtype, output };
         command.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -34,10 +40,13 @@ public sealed class SampleCommand : ICommandGroup
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
                 r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg), r.GetValue(batch), preferEma, Console.Error.WriteLine);
-            var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z);
+            var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
+                storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
             Console.WriteLine($"content frames: {written.ContentGrid}");
             Console.WriteLine($"videos:         {written.VideoGrid}");
-            Console.WriteLine($"GIFs:           {written.Gifs.Count} in {r.GetValue(output)} ({written.Mp4s.Count} MP4s)");
+            Console.WriteLine($"class sheet:    {written.Sheet} (animated, a row per class)");
+            Console.WriteLine($"GIFs:           {written.Gifs.Count} in {r.GetValue(output)} ({written.Mp4s.Count} MP4s), " +
+                $"the first {SampleWriter.FilesPerClass} of each class");
             Console.WriteLine($"tensors:        {written.Tensors} (videos for `workbench fvd local --fake`)");
             return 0;
         });

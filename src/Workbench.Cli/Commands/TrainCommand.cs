@@ -42,7 +42,8 @@ public sealed class TrainCommand : ICommandGroup
         };
 
         public static void Report(TrainingResult res, string outDir) =>
-            Console.WriteLine($"trained steps {res.StartStep}..{res.EndStep} in {res.Seconds:F1} s: loss {res.FirstLoss:F4} -> {res.LastLoss:F4} (mean of last 10%: {res.MeanLossLast10Percent:F4}); wrote {outDir}");
+            Console.WriteLine(res.NothingToDo ? res.Describe(Path.Combine(outDir, TrainingCheckpoint.FileName))
+                : $"trained steps {res.StartStep}..{res.EndStep} in {res.Seconds:F1} s: loss {res.FirstLoss:F4} -> {res.LastLoss:F4} (mean of last 10%: {res.MeanLossLast10Percent:F4}); wrote {outDir}");
     }
 
     static Command Content()
@@ -50,7 +51,9 @@ public sealed class TrainCommand : ICommandGroup
         var common = new Common();
         var preset = new Option<string>("--preset") { Description = $"Content DiT preset: {string.Join(", ", RunPresets.NamesWith(p => p.Content))} or DiT-XL/2 etc.", DefaultValueFactory = _ => "small" };
         var classes = new Option<int?>("--classes") { Description = "Number of classes (default: the preset's)" };
-        var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames") { preset, classes };
+        var patch = new Option<int?>("--patch") { Description = "Patch size of the content DiT (default: the preset's; small: 8)" };
+        var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames")
+            { preset, classes, patch };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -58,6 +61,7 @@ public sealed class TrainCommand : ICommandGroup
             using var pairs = LatentPairs.Load(r.GetValue(common.Pairs)!);
             var cfg = pairs.FitContent(RunPresets.ContentDiT(r.GetValue(preset)!));
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
+            if (r.GetValue(patch) is int p) cfg = cfg with { PatchSize = p };
             var res = PipelineTraining.Content(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);

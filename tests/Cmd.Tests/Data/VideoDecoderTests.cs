@@ -65,11 +65,10 @@ public class VideoDecoderTests(OpenCvFixture videos)
     [Fact]
     public void DecodingStopsAtTheTimeout()
     {
-        var watch = Stopwatch.StartNew();
+        // A decode that ignored the limit would finish and throw nothing; no wall-clock bound (that would measure load).
         var e = Assert.Throws<VideoDataException>(() => VideoDecoder.DecodeAllBytes(videos.PathOf("vtest.avi"), Small with { Timeout = TimeSpan.FromMilliseconds(40) }, out _));
         Assert.Equal(VideoProblem.Timeout, e.Problem);
         Assert.Contains("vtest.avi", e.Message);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 
     [Fact]

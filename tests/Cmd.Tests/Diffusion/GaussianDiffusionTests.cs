@@ -79,6 +79,100 @@ public class GaussianDiffusionTests(ITestOutputHelper output)
         Assert.True(worst <= 1e-5, $"DDIM trajectory relative error {worst:E2}");
     }
 
+    /// <summary>Pipeline.CmdSampler.SampleContent's path: DDIM, clip_denoised=True, CFG on all eps channels
+    /// (fixtures from tests/fixtures/dit/make_sampling_fixtures.py; the official run clips 98% of pred_xstart values).</summary>
+    [Fact]
+    public void DdimWithClipDenoisedAndCfgOnAllChannelsMatchesOfficial()
+    {
+        using var model = LoadTiny();
+        var io = TensorFixtures.Load("dit/sampling_io.safetensors");
+        var y = io["ddim_clip_y"];
+        int k = 0;
+        double worstSample = 0, worstPred = 0, oursTo64 = 0, officialTo64 = 0;
+        GaussianDiffusion.Create("10").DdimSampleLoop((x, t) => model.ForwardWithCfg(x, t, y, 4.0, guidedChannels: 4),
+            io["ddim_clip_noise"], clipDenoised: true, onStep: (i, o) =>
+            {
+                worstSample = Math.Max(worstSample, TensorFixtures.Diff(o.Sample, io["ddim_clip_traj"][k]).Rel);
+                worstPred = Math.Max(worstPred, TensorFixtures.Diff(o.PredXStart, io["ddim_clip_pred"][k]).Rel);
+                oursTo64 = Math.Max(oursTo64, TensorFixtures.Diff(o.Sample, io["ddim_clip_traj64"][k]).Rel);
+                officialTo64 = Math.Max(officialTo64, TensorFixtures.Diff(io["ddim_clip_traj"][k], io["ddim_clip_traj64"][k]).Rel);
+                k++;
+            });
+        Assert.Equal(10, k);
+        output.WriteLine($"DDIM clip_denoised CFG: worst relative error sample {worstSample:E2}, pred_xstart {worstPred:E2}; " +
+                         $"from the float64 run: ours {oursTo64:E2}, official float32 {officialTo64:E2}");
+        // Before clipping, pred_xstart = x_t / sqrt(abar_t) - ... is ~160x the model's eps at t = 999: float32 rounding moves
+        // this trajectory by 2.4e-5 (official code, float32 vs float64). Ours must stay within a few times that of the float64
+        // run and of the official float32 run; a missing or wrong clip is off by O(1).
+        Assert.True(oursTo64 <= 5 * officialTo64, $"ours {oursTo64:E2} from the float64 run, official float32 {officialTo64:E2}");
+        Assert.True(worstSample <= 2e-4 && worstPred <= 2e-4, $"sample {worstSample:E2}, pred_xstart {worstPred:E2}");
+    }
+
+    /// <summary>Ancestral sampling, learned-range variance, clip_denoised=True, each step handed the official run's noise.</summary>
+    [Fact]
+    public void DdpmWithFixedNoiseSequenceMatchesOfficial()
+    {
+        using var model = LoadTiny();
+        var io = TensorFixtures.Load("dit/sampling_io.safetensors");
+        var y = io["ddpm_y"];
+        var worst = DdpmTrajectory(GaussianDiffusion.Create("5"), (x, t) => model.call(x, t, y), io["ddpm_x"], io["ddpm_noises"],
+            io["ddpm_traj"], clipDenoised: true);
+        output.WriteLine($"DDPM 5 steps, fixed noise: worst relative error {worst:E2}");
+        Assert.True(worst <= 1e-5, $"DDPM trajectory relative error {worst:E2}");
+    }
+
+    [Theory]
+    [InlineData("small")]
+    [InlineData("large")]
+    public void FixedVariancesMatchOfficial(string kind)
+    {
+        using var model = LoadTiny();
+        var io = TensorFixtures.Load("dit/sampling_io.safetensors");
+        var y = io["fixed_y"];
+        var d = GaussianDiffusion.Create("10", learnSigma: false, sigmaSmall: kind == "small");
+        Assert.Equal(kind == "small" ? ModelVarType.FixedSmall : ModelVarType.FixedLarge, d.VarType);
+        DenoiseFn eps = (x, t) => model.call(x, t, y)[.., ..4];
+        using (no_grad())
+        {
+            var o = d.PMeanVariance(eps, io["fixed_x"], io["fixed_t"]);
+            Check($"fixed {kind} mean", o.Mean, io[$"fixed_{kind}_mean"], 1e-5);
+            var expectedLogVar = io[$"fixed_{kind}_log_variance"]; // official: broadcast to x's shape; ours [N, 1, 1, 1]
+            Check($"fixed {kind} log_variance", o.LogVariance.expand(expectedLogVar.shape), expectedLogVar, 1e-6);
+        }
+        var worst = DdpmTrajectory(d, eps, io["fixed_x"], io["fixed_noises"], io[$"fixed_{kind}_traj"], clipDenoised: false);
+        output.WriteLine($"DDPM 10 steps, fixed {kind} variance: worst relative error {worst:E2}");
+        Assert.True(worst <= 1e-5, $"fixed {kind} trajectory relative error {worst:E2}");
+    }
+
+    [Fact]
+    public void KlLossesMatchOfficial()
+    {
+        using var model = LoadTiny();
+        var io = TensorFixtures.Load("dit/sampling_io.safetensors");
+        var y = io["kl_y"];
+        using var _ = no_grad();
+        var kl = new GaussianDiffusion(BetaSchedule.Named("linear", 1000), lossType: LossType.Kl);
+        Check("KL loss", kl.TrainingLosses((x, t) => model.call(x, t, y), io["kl_x0"], io["kl_t"], io["kl_noise"]).Loss, io["kl_loss"], 1e-4);
+        var rkl = GaussianDiffusion.Create("100", useKl: true);
+        Assert.Equal(LossType.RescaledKl, rkl.LossType);
+        Check("rescaled KL loss (100 steps)", rkl.TrainingLosses((x, t) => model.call(x, t, y), io["kl_x0"], io["rkl_t"], io["kl_noise"]).Loss,
+            io["rkl_loss"], 1e-4);
+    }
+
+    /// <summary>Steps from x_T down to 0 with the given noise per step; returns the worst relative error against the trajectory.</summary>
+    static double DdpmTrajectory(GaussianDiffusion d, DenoiseFn model, Tensor xT, Tensor noises, Tensor expected, bool clipDenoised)
+    {
+        using var _ = no_grad();
+        var img = xT;
+        double worst = 0;
+        for (int i = d.NumTimesteps - 1, k = 0; i >= 0; i--, k++)
+        {
+            img = d.PSample(model, img, full(xT.shape[0], i, dtype: int64), clipDenoised, noises[k]).Sample;
+            worst = Math.Max(worst, TensorFixtures.Diff(img, expected[k]).Rel);
+        }
+        return worst;
+    }
+
     [Fact]
     public void LinearScheduleAndForwardProcess()
     {

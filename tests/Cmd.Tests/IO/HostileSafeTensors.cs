@@ -31,9 +31,9 @@ public static class HostileSafeTensors
         yield return ("json-array", File("[1,2,3]"), "not an object");
         yield return ("unknown-dtype", File(One("\"dtype\":\"F8_E9\",\"shape\":[2],\"data_offsets\":[0,8]"), 8), "unknown dtype 'F8_E9'");
         yield return ("size-mismatch", File(One(F32x2 + ",\"data_offsets\":[0,12]"), 12), "needs 8 bytes but data_offsets give 12");
-        yield return ("offsets-beyond-data", File(One(F32x2 + ",\"data_offsets\":[0,8]"), 4), "beyond the 4-byte data section");
-        yield return ("offsets-reversed", File(One(F32x2 + ",\"data_offsets\":[8,0]"), 8), "not 0 <= begin <= end");
-        yield return ("offsets-negative", File(One(F32x2 + ",\"data_offsets\":[-8,0]"), 8), "not 0 <= begin <= end");
+        yield return ("offsets-beyond-data", File(One(F32x2 + ",\"data_offsets\":[0,8]"), 4), "the data section has 4");
+        yield return ("offsets-reversed", File(One(F32x2 + ",\"data_offsets\":[8,0]"), 8), "0 <= begin <= end");
+        yield return ("offsets-negative", File(One(F32x2 + ",\"data_offsets\":[-8,0]"), 8), "0 <= begin <= end");
         yield return ("offsets-overlap", File("{\"a\":{" + F32x2 + ",\"data_offsets\":[0,8]},\"b\":{" + F32x2 + ",\"data_offsets\":[4,12]}}", 12), "overlap");
         yield return ("missing-dtype", File(One("\"shape\":[2],\"data_offsets\":[0,8]"), 8), "missing string 'dtype'");
         yield return ("negative-dim", File(One("\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]"), 8), "non-negative integer");
@@ -41,6 +41,24 @@ public static class HostileSafeTensors
         yield return ("metadata-not-strings", File("{\"__metadata__\":{\"epoch\":3}}"), "'epoch' is not a string");
         yield return ("duplicate-key", File("{\"w\":{" + F32x2 + ",\"data_offsets\":[0,8]},\"w\":{" + F32x2 + ",\"data_offsets\":[0,8]}}", 8), "appears twice");
         yield return ("offsets-three", File(One(F32x2 + ",\"data_offsets\":[0,4,8]"), 8), "must be [begin, end]");
-        yield return ("binary-garbage", File(new byte[] { 0xff, 0xfe, 0x00, 0x7b }, 4, 0), "not valid JSON");
+        yield return ("binary-garbage", File(new byte[] { 0xff, 0xfe, 0x00, 0x7b }, 4, 0), "not valid UTF-8");
+        // issue 17: what the format promises beyond each entry on its own
+        yield return ("invalid-utf8-in-key", File(new byte[] { (byte)'{', (byte)'"', (byte)'w', 0xff, (byte)'"', (byte)':', (byte)'{', (byte)'}', (byte)'}' }, 9, 0), "not valid UTF-8");
+        yield return ("lone-surrogate-bytes", File(new byte[] { (byte)'{', (byte)'"', 0xed, 0xa0, 0x80, (byte)'"', (byte)':', (byte)'1', (byte)'}' }, 9, 0), "not valid UTF-8");
+        yield return ("gap-at-start", File(One(F32x2 + ",\"data_offsets\":[4,12]"), 12), "belong to no tensor");
+        yield return ("gap-between", File("{\"a\":{" + F32x2 + ",\"data_offsets\":[0,8]},\"b\":{" + F32x2 + ",\"data_offsets\":[12,20]}}", 20), "belong to no tensor");
+        yield return ("trailing-bytes", File(One(F32x2 + ",\"data_offsets\":[0,8]"), 11), "3 trailing bytes");
+        yield return ("missing-bytes", File(One(F32x2 + ",\"data_offsets\":[0,8]"), 7), "the data section has 7");
+        yield return ("offsets-strings", File(One(F32x2 + ",\"data_offsets\":[\"0\",\"8\"]"), 8), "are not integers");
+        yield return ("offsets-floats", File(One(F32x2 + ",\"data_offsets\":[0.0,8.5]"), 8), "are not integers");
+        yield return ("shape-string", File(One("\"dtype\":\"F32\",\"shape\":[\"2\"],\"data_offsets\":[0,8]"), 8), "not a non-negative integer");
+        yield return ("shape-object", File(One("\"dtype\":\"F32\",\"shape\":{},\"data_offsets\":[0,8]"), 8), "missing array 'shape'");
+        yield return ("dtype-number", File(One("\"dtype\":4,\"shape\":[2],\"data_offsets\":[0,8]"), 8), "missing string 'dtype'");
+        yield return ("entry-array", File("{\"w\":[1,2]}"), "entry is not an object");
+        yield return ("metadata-array", File("{\"__metadata__\":[\"a\"]}"), "__metadata__ is not an object");
+        yield return ("metadata-duplicate", File("{\"__metadata__\":{\"a\":\"1\",\"a\":\"2\"}}"), "'a' appears twice");
+        yield return ("header-length-zero", File(Array.Empty<byte>(), 0, 0), "too small");
+        yield return ("json-string", File("\"just a string\""), "not an object");
+        yield return ("deep-nesting", File("{\"__metadata__\":" + new string('[', 40) + new string(']', 40) + "}"), "not valid JSON");
     }
 }

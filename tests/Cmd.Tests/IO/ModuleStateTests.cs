@@ -80,10 +80,47 @@ public class ModuleStateTests
     public void NonStrictLoadSkipsMissingAndUnexpectedButNotShapes()
     {
         var tensors = new SmallNet().state_dict();
+        foreach (var k in tensors.Keys.ToList()) if (tensors[k].is_floating_point()) tensors[k] = full_like(tensors[k], 0.25).detach();
         tensors.Remove("conv.bias");
         tensors["extra.weight"] = zeros(1);
-        ModuleState.Load(new SmallNet(), tensors, strict: false);
+        var target = new SmallNet();
+        var biasBefore = target.state_dict()["conv.bias"].clone();
+        ModuleState.Load(target, tensors, strict: false);
+        var loaded = target.state_dict();
+        Assert.True(loaded["conv.weight"].eq(0.25f).all().item<bool>());      // present keys are loaded
+        Assert.True(loaded["head.2.bias"].eq(0.25f).all().item<bool>());
+        Assert.True(loaded["conv.bias"].eq(biasBefore).all().item<bool>());     // the missing key keeps its value
+        Assert.DoesNotContain("extra.weight", loaded.Keys);
         tensors["conv.weight"] = zeros(1);
         Assert.Throws<StateDictMismatchException>(() => ModuleState.Load(new SmallNet(), tensors, strict: false));
+    }
+}
+
+/// <summary>Issue 17: a stored dtype must be the module's (or float16/bfloat16 into float32 for weights), never converted from int.</summary>
+public class ModuleStateDTypeTests
+{
+    static nn.Module Net() { manual_seed(1); return nn.Sequential(("0", nn.Linear(3, 2)), ("1", nn.LayerNorm(2))); }
+
+    [Fact]
+    public void AFloatTensorStoredAsInt32IsRefusedAndNothingIsChanged()
+    {
+        var source = Net().state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        source["0.weight"] = source["0.weight"].mul(100).to(ScalarType.Int32);
+        source["1.bias"] = source["1.bias"].add(5);
+        using var net = Net();
+        var before = net.state_dict()["1.bias"].clone();
+        var e = Assert.Throws<StateDictMismatchException>(() => ModuleState.Load(net, source, "w.safetensors"));
+        Assert.Contains("0.weight is Int32, the module holds Float32", e.Message);
+        Assert.True(net.state_dict()["1.bias"].eq(before).all().item<bool>(), "a refused file changed the module");
+    }
+
+    [Fact]
+    public void HalfPrecisionWeightsUpcastButNotInAnExactLoad()
+    {
+        var source = Net().state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().to(ScalarType.BFloat16));
+        using var net = Net();
+        ModuleState.Load(net, source, "w.safetensors");
+        Assert.Equal(ScalarType.Float32, net.state_dict()["0.weight"].dtype);
+        Assert.Throws<StateDictMismatchException>(() => ModuleState.Load(net, source, "ckpt.safetensors", rule: DTypeRule.Exact));
     }
 }

@@ -51,36 +51,27 @@ public class AutoencoderTrainingTests
     }
 }
 
+/// <summary>
+/// A training step leaves no tensor behind: the number of live TorchSharp tensors is the same after step 40 as after
+/// step 10 (a tensor kept per step, or created outside the step's dispose scope, would add up). The RSS comparison
+/// that used to be here (500 vs 50 steps within 5%) measured the allocator as much as the code and flaked; it lives in
+/// `workbench soak ae` now.
+/// </summary>
 public class AutoencoderMemoryTests
 {
-    /// <summary>Training memory does not grow: resident memory after 500 tiny steps is within 5% of that after 50.</summary>
     [Fact]
-    public void ResidentMemoryAfter500StepsIsWithin5PercentOf50()
+    public void NoTensorOutlivesItsTrainingStep()
     {
         var config = RunPresets.Tiny.Autoencoder;
-        var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, count: 64, seed: 0));
+        var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, count: 16, seed: 0));
         manual_seed(0);
         using var model = new CmdAutoencoder(config);
-        long at50 = 0, at500 = 0, managed50 = 0, managed500 = 0;
-        // finalize unreferenced tensor wrappers (their native memory goes with them) and compact the managed heap
-        static (long rss, long managed) Settled()
+        var live = new Dictionary<long, long>();
+        var options = AutoencoderTraining.Options(config) with { Steps = 40, Progress = false, CheckpointEvery = 0, OutDir = Fixtures.TempDir("ae-tensors") };
+        AutoencoderTraining.Train(model, AutoencoderData.Batches(ds, config.BatchSize, 0), options, onStep: (step, _) =>
         {
-            for (int i = 0; i < 2; i++) { System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce; GC.Collect(2, GCCollectionMode.Forced, true, true); GC.WaitForPendingFinalizers(); }
-            return (LossLog.ResidentBytes(), GC.GetGCMemoryInfo().TotalCommittedBytes);
-        }
-        var options = AutoencoderTraining.Options(config) with { Steps = 500, Progress = false, CheckpointEvery = 0, OutDir = Fixtures.TempDir("ae-mem") };
-        int threads = get_num_threads();
-        set_num_threads(1);
-        try
-        {
-            AutoencoderTraining.Train(model, AutoencoderData.Batches(ds, config.BatchSize, 0), options, onStep: (step, _) =>
-            {
-                if (step == 50) (at50, managed50) = Settled();
-                if (step == 500) (at500, managed500) = Settled();
-            });
-        }
-        finally { set_num_threads(threads); }
-        double ratio = (double)at500 / at50;
-        Assert.True(Math.Abs(ratio - 1) < 0.05, $"RSS {at50 / 1048576.0:F1} MB after 50 steps, {at500 / 1048576.0:F1} MB after 500 (x{ratio:F3}); managed heap committed {managed50 / 1048576.0:F1} -> {managed500 / 1048576.0:F1} MB");
+            if (step is 10 or 40) live[step] = Tensor.TotalCount;
+        });
+        Assert.True(live[40] == live[10], $"live tensors {live[10]} after step 10, {live[40]} after step 40: {(live[40] - live[10]) / 30.0:F1} per step leak");
     }
 }

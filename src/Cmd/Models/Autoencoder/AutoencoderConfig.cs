@@ -20,7 +20,8 @@ public enum ImportanceGranularity
     Frame,
     /// <summary>One logit per frame and pixel, shared by the channels (transposed conv C' -> 1).</summary>
     Pixel,
-    /// <summary>One logit per frame, pixel and channel (transposed conv C' -> C): the official code.</summary>
+    /// <summary>One logit per frame, pixel and channel (transposed conv C' -> C): the paper's f_I: R^{C'xLxH'xW'} -> R^{CxLxHxW}
+    /// (section 3.2) and the official code's to_logit.</summary>
     PixelChannel,
 }
 
@@ -72,7 +73,8 @@ public sealed record AutoencoderConfig
     public PositionEmbeddingKind PositionEmbedding { get; init; } = PositionEmbeddingKind.SinCos;
 
     // Where paper and code disagree (defaults = paper).
-    public ImportanceGranularity Importance { get; init; } = ImportanceGranularity.Pixel;
+    /// <summary>Paper and official code: PixelChannel. (For C = 1, Pixel and PixelChannel are the same model.)</summary>
+    public ImportanceGranularity Importance { get; init; } = ImportanceGranularity.PixelChannel;
     /// <summary>False = the Table 4b ablation "no weighted sum": the content frame is the plain average of the frames.</summary>
     public bool WeightedSum { get; init; } = true;
     /// <summary>
@@ -123,13 +125,15 @@ public sealed record AutoencoderConfig
     public AutoencoderConfig WithVariant(AutoencoderVariant variant) => variant == AutoencoderVariant.Paper
         ? this with
         {
-            Variant = variant, Importance = ImportanceGranularity.Pixel, MotionTanh = false, SeparateAxisProjections = false,
+            Variant = variant, Importance = ImportanceGranularity.PixelChannel, MotionTanh = false, SeparateAxisProjections = false,
             Output = OutputActivation.None, FinalNorm = true, Loss = ReconstructionLoss.L2, DecoupledWeightDecay = false,
+            PositionEmbedding = PositionEmbedding == PositionEmbeddingKind.None ? PositionEmbeddingKind.SinCos : PositionEmbedding,
         }
         : this with
         {
             Variant = variant, Importance = ImportanceGranularity.PixelChannel, MotionTanh = true, SeparateAxisProjections = true,
             Output = OutputActivation.ScaledSigmoid, FinalNorm = false, Loss = ReconstructionLoss.L1, DecoupledWeightDecay = true,
+            PositionEmbedding = PositionEmbeddingKind.None,
         };
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false, Converters = { new JsonStringEnumConverter() } };

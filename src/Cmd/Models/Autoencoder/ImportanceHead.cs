@@ -5,10 +5,9 @@ namespace Cmd.Models.Autoencoder;
 
 /// <summary>
 /// f_I: importance logits of every frame from the encoder features u (Eq. 3 applies a softmax over time).
-/// Paper: f_I maps u (C' x L x H' x W') to the frames' resolution; it does not say how. Pixel and
-/// PixelChannel use a single transposed convolution (kernel = stride = patch) as post-layer, to 1 channel
-/// (weights shared by the channels) or to C channels (official code's to_logit); Frame pools u over the
-/// patches and gives one scalar per frame.
+/// Paper: f_I maps u (C' x L x H' x W') to C x L x H x W; it does not say how. PixelChannel (paper and official
+/// code's to_logit) and Pixel use a single transposed convolution (kernel = stride = patch) as post-layer, to C channels
+/// or to 1 channel (weights shared by the channels); Frame pools u over the patches and gives one scalar per frame.
 /// The projection starts at zero, like DiT's output layers: x̄ starts as the plain mean of the frames (the "w/o weighted sum"
 /// baseline of Table 4b) and the head learns where to depart from it. (This alone does not keep Pixel weights smooth: on
 /// `small` Moving MNIST, Adam turns the per-pixel kernel into a speckle pattern within a few hundred steps; Frame does not.)

@@ -2,7 +2,10 @@ using static TorchSharp.torch;
 
 namespace Cmd.Models.Autoencoder;
 
-/// <summary>The motion latent z = (z_x, z_y) stored as one tensor [B, D, L, H' + W'] (z_x first), as the official code does.</summary>
+/// <summary>
+/// The motion latent z = (z_x, z_y) stored as one tensor [B, D, L, H' + W'], z_x first (Eq. 4's order). NVlabs/CMD stores
+/// the other half first: its z_m = cat(pre_xt(mean over rows) [W'], pre_yt(mean over columns) [H']) and it splits at H'.
+/// </summary>
 public static class MotionLatent
 {
     public static Tensor Concat(Tensor zx, Tensor zy) => cat([zx, zy], -1);

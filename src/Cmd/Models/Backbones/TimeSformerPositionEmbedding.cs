@@ -3,7 +3,15 @@ using static TorchSharp.torch;
 namespace Cmd.Models.Backbones;
 
 /// <summary>Space and time position information added to the TimeSformer tokens.</summary>
-public enum PositionEmbeddingKind { SinCos, Learned }
+public enum PositionEmbeddingKind
+{
+    /// <summary>Fixed sine-cosine tables for time and the (row, column) grid.</summary>
+    SinCos,
+    /// <summary>Learned time and space tables.</summary>
+    Learned,
+    /// <summary>No positions (NVlabs/CMD vit_modules.py: rotary tables are built and never applied).</summary>
+    None,
+}
 
 /// <summary>Fixed sine-cosine position tables (as in MAE / DiT) for the time axis and the 2D patch grid.</summary>
 public static class TimeSformerPositionEmbedding

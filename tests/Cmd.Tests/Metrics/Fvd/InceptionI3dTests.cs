@@ -5,8 +5,10 @@ using static TorchSharp.torch;
 
 namespace Cmd.Tests.Metrics.Fvd;
 
-/// <summary>PVDM's InceptionI3d (the FVD detector of PVDM and CMD's evaluation) against PyTorch.</summary>
-public class InceptionI3dTests
+/// <summary>PVDM's InceptionI3d (the FVD detector of PVDM and CMD's evaluation) against PyTorch: our rewrite
+/// (make_inception_i3d.py) and piergiaj/pytorch-i3d's own InceptionI3d with PVDM's two changes (make_pytorch_i3d_check.py,
+/// which also found NVlabs CMD's eval/fvd/pytorch_i3d.py identical to it).</summary>
+public class InceptionI3dTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     static readonly string Fixture = Path.Combine(MetricsFixtures.Dir("fvd"), "inception_i3d_reference.safetensors");
 
@@ -41,10 +43,14 @@ public class InceptionI3dTests
         model.eval();
         using var x = sin(0.01 * arange(3L * 10 * 224 * 224, dtype: ScalarType.Float64)).to(ScalarType.Float32).view(1, 3, 10, 224, 224);
         using var expected = file.Read("logits");
+        using var original = SafeTensorsFile.Open(Path.Combine(MetricsFixtures.Dir("fvd"), "inception_i3d_pytorch_i3d.safetensors")).Read("logits");
         using (no_grad())
         {
             using var logits = model.call(x);
             Assert.True(logits.allclose(expected, rtol: 1e-3, atol: 1e-4), $"max diff {(logits - expected).abs().max().item<float>()}");
+            var rel = ((logits - original).abs().max() / original.abs().max()).item<float>();
+            output.WriteLine($"InceptionI3d vs pytorch-i3d: max relative error {rel:E2}");
+            Assert.True(rel < 1e-4, $"InceptionI3d vs pytorch-i3d: max relative error {rel:E2}");
         }
     }
 }
