@@ -20,6 +20,7 @@ public partial class ArchitectureTests
         ["Pipeline"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime", "Training"],
         ["Evaluation"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime", "Training", "Pipeline"],
         ["Reports"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime", "Training", "Pipeline", "Evaluation", "Viz"],
+        ["Studies"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Runtime", "Training", "Pipeline", "Evaluation", "Reports", "Viz"],
         ["Fuzzing"] = ["Models", "Data", "IO", "Presets", "Training"],
         ["Benchmarks"] = ["Models", "Diffusion", "Data", "IO", "Metrics", "Presets", "Training", "Pipeline", "Evaluation", "Reports", "Viz", "Runtime"],
     };

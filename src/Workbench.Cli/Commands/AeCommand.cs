@@ -44,6 +44,17 @@ public sealed class AeCommand : ICommandGroup
     readonly Option<string> dataset = new("--dataset") { Description = $"Dataset: {string.Join(", ", VideoDatasets.Names)}", DefaultValueFactory = _ => "mmnist" };
     readonly Option<int> count = new("--count") { Description = "Clips in the (generated) dataset", DefaultValueFactory = _ => 10_000 };
     readonly Option<long> dataSeed = new("--data-seed") { Description = "Seed of the generated dataset", DefaultValueFactory = _ => 0 };
+    readonly Option<string?> root = new("--root") { Description = "Dataset folder for ucf101 (videos + ucfTrainTestlist/), webvid, folder" };
+    readonly Option<int> ucfSplit = new("--ucf-split") { Description = "UCF-101 split (1-3); the train list is used", DefaultValueFactory = _ => 1 };
+    readonly Option<int?> channels = new("--channels") { Description = "Frame channels C: 1 (grey) or 3 (RGB); train: the model's C (default: the preset's); encode: must match the model" };
+
+    /// <summary>The dataset options for clips of the autoencoder's shape, with the folder of a video dataset.</summary>
+    DatasetOptions DataFor(ParseResult r, AutoencoderConfig c, int count, long seed, MnistSplit split)
+    {
+        if (r.GetValue(channels) is int ch && ch != c.Channels)
+            throw new ArgumentException($"--channels {ch}: autoencoder '{c.Name}' takes {c.Channels}-channel clips");
+        return AutoencoderData.DatasetFor(c, r.GetValue(dataset)!, count, seed, split) with { Root = r.GetValue(root), UcfSplit = r.GetValue(ucfSplit) };
+    }
 
     AutoencoderConfig ConfigFrom(ParseResult r)
     {
@@ -62,6 +73,7 @@ public sealed class AeCommand : ICommandGroup
         if (r.GetValue(headDim) is int hd) c = c with { HeadDim = hd };
         if (r.GetValue(patch) is int p) c = c with { PatchSize = p };
         if (r.GetValue(size) is int s) c = c with { Height = s, Width = s };
+        if (r.GetValue(channels) is int ch) c = c with { Channels = ch is 1 or 3 ? ch : throw new ArgumentException($"--channels must be 1 or 3 (got {ch})") };
         if (r.GetValue(importance) is string imp) c = c with
         {
             Importance = imp.ToLowerInvariant() switch
@@ -109,8 +121,8 @@ public sealed class AeCommand : ICommandGroup
         var init = new Option<string?>("--init") { Description = "Fine-tune: start from this autoencoder's weights (checkpoint or `ae export` file; fresh optimizer)" };
         var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
-        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, dataset, count, dataSeed,
-          steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
+        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, dataset, root, ucfSplit,
+          channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -129,7 +141,7 @@ public sealed class AeCommand : ICommandGroup
                 Beta2 = r.GetValue(beta2) ?? config.Beta2, WeightDecay = r.GetValue(wd) ?? config.WeightDecay,
                 DecoupledWeightDecay = config.DecoupledWeightDecay,
             };
-            var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, r.GetValue(dataset)!, r.GetValue(count), r.GetValue(dataSeed), MnistSplit.Train));
+            var ds = VideoDatasets.Open(DataFor(r, config, r.GetValue(count), r.GetValue(dataSeed), MnistSplit.Train));
             var (model, result) = PipelineTraining.Autoencoder(config, ds, options, device, r.GetValue(init), r.GetValue(initFresh), Console.WriteLine);
             model.Dispose();
             Console.WriteLine(result.Describe(options.CheckpointPath));
@@ -151,13 +163,13 @@ public sealed class AeCommand : ICommandGroup
         var evalSeed = new Option<long>("--data-seed") { Description = "Seed of the evaluation clips (differs from training's 0)", DefaultValueFactory = _ => 1234 };
         var scale = new Option<int>("--scale") { Description = "Pixel enlargement of the images", DefaultValueFactory = _ => 2 };
         var c = new Command("reconstruct", "Reconstruct held-out clips: content frame beside the frames (Fig. 7), originals over reconstructions, importance weights, PSNR/SSIM per clip")
-        { checkpoint, output, split, clips, shown, dataset, evalSeed, scale };
+        { checkpoint, output, split, clips, shown, dataset, root, ucfSplit, channels, evalSeed, scale };
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
             using var model = ModelStore.LoadAutoencoder(r.GetValue(checkpoint)!, device);
-            var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(model.Config, r.GetValue(dataset)!, Math.Max(r.GetValue(clips), r.GetValue(shown)),
-                r.GetValue(evalSeed), ParseSplit(r.GetValue(split)!)));
+            var ds = VideoDatasets.Open(DataFor(r, model.Config, Math.Max(r.GetValue(clips), r.GetValue(shown)), r.GetValue(evalSeed),
+                ParseSplit(r.GetValue(split)!)));
             var s = AutoencoderReport.Write(model, ds, r.GetValue(output)!, r.GetValue(clips), r.GetValue(shown), r.GetValue(scale));
             Console.WriteLine($"{s.Clips} {r.GetValue(split)} clips of {ds.Name} {ds.Shape}: PSNR {s.MeanPsnr:F2} dB, SSIM {s.MeanSsim:F4}");
             foreach (var f in s.Files) Console.WriteLine($"wrote {f}");
@@ -174,12 +186,12 @@ public sealed class AeCommand : ICommandGroup
         var n = new Option<int>("--clips") { Description = "Clips to encode", DefaultValueFactory = _ => 1000 };
         var batch = new Option<int>("--batch") { Description = "Clips per forward pass", DefaultValueFactory = _ => 16 };
         var c = new Command("encode", "Encode clips into (content frame, motion latent z, label, caption) pairs for the diffusion models")
-        { checkpoint, output, split, n, batch, dataset, dataSeed };
+        { checkpoint, output, split, n, batch, dataset, root, ucfSplit, channels, dataSeed };
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
             using var model = ModelStore.LoadAutoencoder(r.GetValue(checkpoint)!, device);
-            var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(model.Config, r.GetValue(dataset)!, r.GetValue(n), r.GetValue(dataSeed), ParseSplit(r.GetValue(split)!)));
+            var ds = VideoDatasets.Open(DataFor(r, model.Config, r.GetValue(n), r.GetValue(dataSeed), ParseSplit(r.GetValue(split)!)));
             using var pairs = LatentEncoder.Encode(model, ds, r.GetValue(n), r.GetValue(batch));
             pairs.Save(r.GetValue(output)!);
             Console.WriteLine($"wrote {r.GetValue(output)}: {pairs.Count} pairs; content [{string.Join(", ", pairs.Content.shape)}], z [{string.Join(", ", pairs.Z.shape)}], label [{pairs.Count}]");
@@ -204,7 +216,7 @@ public sealed class AeCommand : ICommandGroup
 
     Command Info()
     {
-        var c = new Command("info", "Print a preset's configuration and parameter count") { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy };
+        var c = new Command("info", "Print a preset's configuration and parameter count") { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, channels, importance, positions, noWeightedSum, importanceEntropy };
         c.SetAction(r =>
         {
             var config = ConfigFrom(r);

@@ -77,14 +77,14 @@ public class RunPresetsTests
     [Fact]
     public void EveryNameIsItsPresetAndLookupIgnoresCase()
     {
-        Assert.Equal(["tiny", "demo", "small", "ucf101", "webvid-sd15", "webvid-sd21"], RunPresets.Names);
+        Assert.Equal(["tiny", "demo", "small", "ucf101", "ucf101-pixel", "webvid-sd15", "webvid-sd21"], RunPresets.Names);
         foreach (var name in RunPresets.Names)
         {
             Assert.Equal(name, RunPresets.Named(name).Name);
             Assert.Equal(name, RunPresets.Named(name.ToUpperInvariant()).Name);
             Assert.Equal(RunPresets.Named(name).Autoencoder, RunPresets.Autoencoder(name));
         }
-        Assert.Equal(["tiny", "demo", "small", "ucf101"], RunPresets.NamesWith(p => p.Content));
+        Assert.Equal(["tiny", "demo", "small", "ucf101", "ucf101-pixel"], RunPresets.NamesWith(p => p.Content));
     }
 
     [Fact]
@@ -121,6 +121,24 @@ public class RunPresetsTests
         // two TimeSformers of 12 blocks: per block 2 x (384*1536+1536 + 512*384+384) + GEGLU (384*3072+3072 + 1536*384+384) + 3 LN
         long block = 2 * (384L * 1536 + 1536 + 512 * 384 + 384) + (384L * 3072 + 3072 + 1536 * 384 + 384) + 3 * 2 * 384;
         Assert.InRange(n, 24 * block, 24 * block + 200_000);
+    }
+
+    [Fact]
+    public void Ucf101PixelFollowsTheAuthorsPixelModeCode()
+    {
+        // NVlabs/CMD tools/utils.py get_models, --mode pixel: ProjectedAutoencoder(dim=384, image_size=64x64, patch_size=2,
+        // channels=3, n_frames=16, embed_dim=8, depth=8), timm Attention(dim, num_heads=8): 8 heads of 384 / 8 = 48.
+        var p = RunPresets.Named("ucf101-pixel");
+        var c = p.Autoencoder;
+        Assert.Equal((3, 16, 64, 64, 2, 384, 8, 8, 8, 48), (c.Channels, c.Frames, c.Height, c.Width, c.PatchSize, c.Hidden, c.LatentChannels, c.Depth, c.Heads, c.HeadDim));
+        Assert.Equal((1e-5, 0.5, 0.9, 24), (c.LearningRate, c.Beta1, c.Beta2, c.BatchSize)); // B.3
+        Assert.Null(p.Data); // the user's UCF-101 (--dataset ucf101 --root)
+        Assert.Equal((4, 2, 1024, 24, 101), (p.Motion.KeyPatchSize, p.Motion.PatchSize, p.Motion.HiddenSize, p.Motion.Depth, p.Motion.NumClasses)); // Table 6: DiT-L/2
+        Assert.Equal((3, 64, 101, 1152), (p.ContentDiT.InChannels, p.ContentDiT.InputSize, p.ContentDiT.NumClasses, p.ContentDiT.HiddenSize)); // Table 7: DiT-XL/2
+        using var ae = new CmdAutoencoder(c);
+        // per block: attention over time and over space (qkv 384 -> 1152, out 384 -> 384), GEGLU feed-forward, 3 LayerNorms
+        long block = 2 * (384L * 1152 + 1152 + 384 * 384 + 384) + (384L * 3072 + 3072 + 1536 * 384 + 384) + 3 * 2 * 384;
+        Assert.InRange(ae.ParameterCount(), 16 * block, 16 * block + 200_000);
     }
 
     [Fact]

@@ -1,0 +1,63 @@
+using System.Globalization;
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
+
+namespace Cmd.Studies;
+
+/// <summary>Spreads over seeds and whether an ordering the paper claims holds here, seed by seed and by a paired test.</summary>
+public static class SeedStatistics
+{
+    /// <summary>Mean and sample standard deviation (n - 1; NaN for one value) of a cell's metric over seeds.</summary>
+    public sealed record Spread(double Mean, double Std, int N)
+    {
+        public override string ToString() => N == 0 ? "—" : N == 1 ? $"{Format(Mean)} (n=1)" : $"{Format(Mean)} ± {Format(Std)} (n={N})";
+    }
+
+    public static Spread Of(IEnumerable<double> values)
+    {
+        var v = values.Where(x => !double.IsNaN(x)).ToArray();
+        return v.Length == 0 ? new Spread(double.NaN, double.NaN, 0)
+            : new Spread(v.Mean(), v.Length > 1 ? v.StandardDeviation() : double.NaN, v.Length);
+    }
+
+    /// <summary>
+    /// The claim "less &lt; greater" checked on the seeds both sides have: means, seeds that agree, and a one-sided paired
+    /// t-test of d = greater - less &gt; 0 (n &gt;= 3 pairs and differences that vary; MathNet's Student t).
+    /// </summary>
+    public sealed record Ordering(string Text, Spread Less, Spread Greater, int Agree, int Pairs, double? T, double? P)
+    {
+        /// <summary>The claim holds on the means over seeds.</summary>
+        public bool Holds => Less.N > 0 && Greater.N > 0 && Less.Mean < Greater.Mean;
+
+        public string Verdict => Less.N == 0 || Greater.N == 0 ? "not measured" : Holds ? "holds" : "does not hold";
+
+        /// <summary>e.g. "D=16 &lt; D=8 in 3 of 3 seeds".</summary>
+        public string SeedAgreement => Pairs == 0 ? "no seed has both" : $"{Text} in {Agree} of {Pairs} seeds";
+
+        public string Test => P is double p
+            ? string.Create(CultureInfo.InvariantCulture, $"paired t-test, one-sided, n={Pairs}: t = {T:F2}, p = {p:F3}")
+            : Pairs < 3 ? $"n={Pairs}: too few pairs for a test" : "differences identical in every seed: no test";
+    }
+
+    public static Ordering Compare(string text, IReadOnlyDictionary<int, double> less, IReadOnlyDictionary<int, double> greater)
+    {
+        var seeds = less.Keys.Intersect(greater.Keys).Where(s => !double.IsNaN(less[s]) && !double.IsNaN(greater[s])).Order().ToArray();
+        var d = seeds.Select(s => greater[s] - less[s]).ToArray();
+        double? t = null, p = null;
+        if (d.Length >= 3)
+        {
+            double sd = d.StandardDeviation();
+            if (sd > 0)
+            {
+                t = d.Mean() / (sd / Math.Sqrt(d.Length));
+                p = 1 - StudentT.CDF(0, 1, d.Length - 1, t.Value);
+            }
+        }
+        return new Ordering(text, Of(less.Values), Of(greater.Values), d.Count(x => x > 0), d.Length, t, p);
+    }
+
+    /// <summary>Four significant digits, invariant culture; large values without exponent.</summary>
+    public static string Format(double v) => double.IsNaN(v) ? "—"
+        : Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture)
+        : v.ToString("G4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,51 @@
+using Cmd.Studies;
+
+namespace Cmd.Tests.Studies;
+
+/// <summary>Spreads over seeds and the paired test of an ordering, against scipy.</summary>
+public class SeedStatisticsTests
+{
+    [Fact]
+    public void PairedTestMatchesScipy()
+    {
+        // /usr/bin/python3 -c "from scipy import stats; print(stats.ttest_rel([3,5,7.5],[2,3,4.5], alternative='greater'))"
+        // -> statistic=3.464101615137755, pvalue=0.03708995011372426
+        var less = new Dictionary<int, double> { [0] = 2, [1] = 3, [2] = 4.5 };
+        var greater = new Dictionary<int, double> { [0] = 3, [1] = 5, [2] = 7.5 };
+        var o = SeedStatistics.Compare("a < b", less, greater);
+        Assert.Equal(3.464101615137755, o.T!.Value, 10);
+        Assert.Equal(0.03708995011372426, o.P!.Value, 8);
+        Assert.Equal((3, 3), (o.Agree, o.Pairs));
+        Assert.True(o.Holds);
+        Assert.Equal("holds", o.Verdict);
+        Assert.Equal("a < b in 3 of 3 seeds", o.SeedAgreement);
+        Assert.Equal("paired t-test, one-sided, n=3: t = 3.46, p = 0.037", o.Test);
+    }
+
+    [Fact]
+    public void OrderingsCountOnlySeedsBothSidesHaveAndSayWhenNoTestIsPossible()
+    {
+        var less = new Dictionary<int, double> { [0] = 5, [1] = 1, [2] = 9 };
+        var greater = new Dictionary<int, double> { [0] = 4, [1] = 2 };
+        var o = SeedStatistics.Compare("x < y", less, greater);
+        Assert.Equal((1, 2), (o.Agree, o.Pairs));
+        Assert.Null(o.P);
+        Assert.Equal("n=2: too few pairs for a test", o.Test);
+        Assert.False(o.Holds); // means 5 vs 3
+        Assert.Equal("does not hold", o.Verdict);
+        var same = SeedStatistics.Compare("x < y", new Dictionary<int, double> { [0] = 1, [1] = 2, [2] = 3 }, new Dictionary<int, double> { [0] = 2, [1] = 3, [2] = 4 });
+        Assert.Equal("differences identical in every seed: no test", same.Test);
+        Assert.Equal("not measured", SeedStatistics.Compare("x < y", new Dictionary<int, double>(), greater).Verdict);
+    }
+
+    [Fact]
+    public void SpreadIsMeanAndSampleStandardDeviation()
+    {
+        var s = SeedStatistics.Of([1.0, 2.0, 4.0]);
+        Assert.Equal(7.0 / 3, s.Mean, 12);
+        Assert.Equal(Math.Sqrt(((1 - 7.0 / 3) * (1 - 7.0 / 3) + (2 - 7.0 / 3) * (2 - 7.0 / 3) + (4 - 7.0 / 3) * (4 - 7.0 / 3)) / 2), s.Std, 12);
+        Assert.Equal("2.333 ± 1.528 (n=3)", s.ToString());
+        Assert.Equal("5 (n=1)", SeedStatistics.Of([5.0]).ToString());
+        Assert.Equal("—", SeedStatistics.Of([]).ToString());
+    }
+}
