@@ -24,7 +24,7 @@ public class DemoCliTests
     {
         var r = CliRunner.Run("demo", "--preset", "nope");
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Equal("error: unknown preset 'nope' (known: tiny, demo, small, ucf101, webvid-sd15, webvid-sd21)", r.StdErr.Trim());
+        Assert.Equal("error: unknown preset 'nope' (known: tiny, demo, small, ucf101, ucf101-pixel, webvid-sd15, webvid-sd21)", r.StdErr.Trim());
         Assert.DoesNotContain("tiny training", r.StdOut);
     }
 }

@@ -152,10 +152,26 @@ public static class SlurmBackend
                     .GroupBy(x => x[0]).ToDictionary(g => g.Key, g => g.First()[1]);
                 if (!fields.TryGetValue("JobState", out var state)) continue;
                 var task = fields.GetValueOrDefault("ArrayTaskId");
-                var name = task is null || task == "N/A" ? id : $"{id}_{task}";
-                states.TryAdd(name, state + (fields.GetValueOrDefault("ExitCode") is { } e && e != "0:0" ? $" (exit {e})" : ""));
+                var text = state + (fields.GetValueOrDefault("ExitCode") is { } e && e != "0:0" ? $" (exit {e})" : "");
+                if (task is null || task == "N/A") states.TryAdd(id, text);
+                else foreach (var t in ArrayTasks(task)) states.TryAdd($"{id}_{t}", text);
             }
         return states;
+    }
+
+    /// <summary>
+    /// The task ids of an ArrayTaskId field: "3", or a record of tasks that never started, e.g. "0-5", "0,2-4" or
+    /// "0-9%2" (a throttled array); scontrol shows array tasks cancelled while pending as one such record.
+    /// </summary>
+    public static IEnumerable<int> ArrayTasks(string field)
+    {
+        foreach (var part in field.Split('%')[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var range = part.Split(':')[0].Split('-');
+            if (!int.TryParse(range[0], out var first)) continue;
+            int last = range.Length > 1 && int.TryParse(range[1], out var l) ? l : first;
+            for (int t = first; t <= last; t++) yield return t;
+        }
     }
 
     /// <summary>scancel for the jobs of the last submission; returns the ids it cancelled.</summary>

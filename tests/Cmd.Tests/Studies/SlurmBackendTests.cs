@@ -45,4 +45,12 @@ public class SlurmBackendTests
             Assert.True(bash.ExitCode == 0, err);
         }
     }
+
+    [Theory]
+    [InlineData("3", new[] { 3 })]
+    [InlineData("0-2", new[] { 0, 1, 2 })]
+    [InlineData("0,2-3", new[] { 0, 2, 3 })]
+    [InlineData("0-3%2", new[] { 0, 1, 2, 3 })]
+    public void ArrayTaskIdsOfTasksCancelledWhilePendingAreExpanded(string field, int[] tasks) =>
+        Assert.Equal(tasks, SlurmBackend.ArrayTasks(field));
 }
