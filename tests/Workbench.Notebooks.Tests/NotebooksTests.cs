@@ -45,7 +45,23 @@ public class NotebooksTests
     }
 
     /// <summary>
+    /// `make notebooks` runs without --output and without --publish: everything goes to results/local/, which git
+    /// ignores, and the committed pages stay as they are.
+    /// </summary>
+    [Fact]
+    public void A_run_without_publish_leaves_git_status_clean()
+    {
+        var repository = Run.RepositoryRoot();
+        string Status() => Run.Program("git", ["-C", repository, "status", "--porcelain", "--untracked-files=all"], TimeSpan.FromMinutes(1)).Stdout;
+        var before = Status();
+        var result = Run.Workbench("notebook", "run", Path.Combine(repository, "notebooks", "01-data.ipynb"), "-p", "preset=tiny", "--timeout", "600");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.True(File.Exists(Path.Combine(repository, "results", "local", "01-data", "clips.md")), result.All);
+        Assert.Equal(before, Status());
+    }
+
+    /// <summary>
     /// Reports whose charts the issue names: 04's R-FVD bar chart (Table 4b), its PSNR/SSIM and loss charts.
     /// </summary>
-    static readonly Dictionary<string, int> MinimumCharts = new() { ["04-autoencoder-ablation"] = 3 };
+    public static readonly Dictionary<string, int> MinimumCharts = new() { ["04-autoencoder-ablation"] = 3 };
 }
