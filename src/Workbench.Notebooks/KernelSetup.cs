@@ -16,7 +16,7 @@ namespace Workbench.Notebooks;
 /// <list type="bullet">
 /// <item>Managed assemblies come from that folder (its workbench.deps.json); one the kernel already has (FSharp.Core
 /// 10.0 in dotnet-interactive 1.0.712001, asked for as 10.1 by Plotly.NET 6.0.0) is answered with the kernel's copy,
-/// as a binding redirect would (tests/Workbench.Notebooks.Tests/FSharpCoreTests.cs checks that every FSharp.Core member
+/// as a binding redirect would (tests/Workbench.Notebooks.Tests/KernelCompatibilityTests.cs checks that every FSharp.Core member
 /// Plotly.NET uses is in it).</item>
 /// <item>Native libraries (libLibTorchSharp.so, libtorch) come from its runtimes/&lt;rid&gt;/native/: on Debian 12 the
 /// copy the build patched (build/TorchSharpFix.targets), elsewhere as shipped. Nothing is copied into the NuGet cache.</item>

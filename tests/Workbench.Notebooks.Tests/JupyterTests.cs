@@ -35,7 +35,7 @@ public class JupyterTests(ITestOutputHelper log)
         var dir = Path.Combine(Root.Value, name);
         var input = Path.Combine(dir, "input", notebook);
         Directory.CreateDirectory(Path.GetDirectoryName(input)!);
-        Assert.True(KernelspecInstalled(), $"no Jupyter kernel '{Kernel}': run `make jupyter` (build/jupyter.sh)");
+        Assert.True(KernelspecInstalled.Value, $"no Jupyter kernel '{Kernel}': run `make jupyter` (build/jupyter.sh)");
 
         // papermill's convention, which nbconvert lacks: the new values in a cell after the one tagged `parameters`
         var inject = Run.Python("""
@@ -106,9 +106,9 @@ public class JupyterTests(ITestOutputHelper log)
         Assert.True(Directory.Exists(Path.Combine(dir, "results")), "no results folder");
     }
 
-    static bool KernelspecInstalled()
+    static readonly Lazy<bool> KernelspecInstalled = new(() =>
     {
-        var list = Run.Jupyter(["kernelspec", "list", "--json"], TimeSpan.FromMinutes(1));
+        var list = Run.Jupyter(["kernelspec", "list", "--json"], TimeSpan.FromMinutes(5));
         return list.ExitCode == 0 && JsonNode.Parse(list.Stdout)?["kernelspecs"]?[Kernel] is not null;
-    }
+    });
 }

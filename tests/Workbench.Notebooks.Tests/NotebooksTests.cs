@@ -44,6 +44,20 @@ public class NotebooksTests
             Assert.True(drawn >= MinimumCharts.GetValueOrDefault(name, 1), $"{name}: {drawn} charts drawn in {report}");
     }
 
+    /// <summary>The first code cell is one and the same in every notebook, and it loads the workbench through KernelSetup.</summary>
+    [Fact]
+    public void Every_notebook_starts_with_the_same_first_cell()
+    {
+        var first = Directory.GetFiles(Path.Combine(Run.RepositoryRoot(), "notebooks"), "*.ipynb").Order()
+            .Select(f => NotebookFile.Read(f).Elements.First(e => e.KernelName is not ("markdown" or "md" or "raw")).Contents)
+            .Distinct().ToList();
+        var cell = Assert.Single(first);
+        Assert.Contains("Workbench.Notebooks.KernelSetup", cell);
+        Assert.Contains("Workbench.sln", cell);
+        Assert.Contains("CMD_WORKBENCH_ROOT", cell);
+        Assert.DoesNotContain("#r \"nuget:", cell);
+    }
+
     /// <summary>
     /// `make notebooks` runs without --output and without --publish: everything goes to results/local/, which git
     /// ignores, and the committed pages stay as they are.

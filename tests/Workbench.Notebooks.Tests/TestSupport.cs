@@ -36,7 +36,7 @@ public static class Run
 
     /// <summary>Debian's python (with python3-nbformat), not a pyenv one first on PATH.</summary>
     public static Result Python(string script, params string[] args) =>
-        Program("/usr/bin/python3", ["-c", script, .. args], TimeSpan.FromMinutes(2));
+        Program("/usr/bin/python3", ["-c", script, .. args], TimeSpan.FromMinutes(5));
 
     /// <summary>Debian's Jupyter (jupyter-nbconvert), not one a pyenv shim first on PATH may offer.</summary>
     public static Result Jupyter(IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null) =>
@@ -55,7 +55,7 @@ public static class Run
             $"--user-data-dir={profileDirectory}",
             "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
             "--virtual-time-budget=15000", "--dump-dom", new Uri(html).AbsoluteUri,
-        ], TimeSpan.FromMinutes(2));
+        ], TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0) throw new InvalidOperationException($"chromium failed ({result.ExitCode}): {result.Stderr}");
         return result.Stdout;
     }
