@@ -10,10 +10,15 @@ export MALLOC_TRIM_THRESHOLD_ := 100000000000
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: demo test setup build clean notebooks
+.PHONY: demo test setup build clean notebooks jupyter
 
 setup:
 	@bash build/setup.sh
+
+# Jupyter's pieces (Debian), the .NET Interactive kernel (dotnet tool) and the "cmd-workbench" kernelspec: the notebooks
+# then run in Jupyter/JupyterLab/VS Code as in `make notebooks` (see notebooks/README.md). build/setup.sh runs it too.
+jupyter:
+	@bash build/jupyter.sh
 
 build: setup
 	@echo "build: dotnet build Workbench.sln -c $(CONFIG)"
@@ -26,7 +31,8 @@ test: build
 	@bash build/run-tests.sh $(CONFIG) $(RESULTS_TRX)
 
 # Every notebook, headless, at the tiny preset (NOTEBOOK_ARGS="-p preset=small" for the researchers' size);
-# executed notebooks, HTML reports, tables and charts go to results/<notebook>/.
+# executed notebooks, HTML reports, tables, charts and training folders go to results/local/<notebook>/, which git
+# ignores: the committed pages results/<notebook>/ change only with NOTEBOOK_ARGS="--publish -p preset=demo" (not tiny).
 NOTEBOOK_ARGS ?= -p preset=tiny
 notebooks: build
 	$(CLI) notebook run notebooks/*.ipynb $(NOTEBOOK_ARGS) --timeout 1800

@@ -56,7 +56,8 @@ public static class HtmlReport
             body.Append("</div>\n");
         }
         var html = body.ToString();
-        var plotly = html.Contains("Plotly.newPlot", StringComparison.Ordinal)
+        // plotly.js once per page: in the head, unless the notebook's first cell already put it on the page.
+        var plotly = html.Contains("Plotly.newPlot", StringComparison.Ordinal) && !html.Contains(PlotlyOffline.PageScriptAttribute, StringComparison.Ordinal)
             ? $"<script type=\"text/javascript\">/* plotly.js {PlotlyOffline.PlotlyJsVersion}, inlined from Plotly.NET */\n{PlotlyOffline.PlotlyJs}</script>\n"
             : "";
         return $"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{Enc(info.Notebook)}</title>\n<style>{Style}</style>\n{plotly}</head>\n<body>\n{html}</body></html>\n";

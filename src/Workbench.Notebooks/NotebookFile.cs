@@ -28,10 +28,26 @@ public static class NotebookFile
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"notebook not found: {path}");
         var json = File.ReadAllText(path);
-        try { JsonNode.Parse(json); }
+        JsonNode? node;
+        try { node = JsonNode.Parse(json); }
         catch (JsonException e) { throw new InvalidDataException($"{path} is not a notebook (invalid JSON: {e.Message})"); }
+        CheckFormat(node, path);
         try { return Notebook.Parse(json, KernelInfos()); }
         catch (Exception e) { throw new InvalidDataException($"{path} is not a valid .ipynb notebook: {e.Message}"); }
+    }
+
+    /// <summary>
+    /// Refuses what is not an nbformat 4 notebook (the document model reads only version 4: an nbformat 3 file would
+    /// parse as a notebook without cells), naming the version and the command that converts it.
+    /// </summary>
+    static void CheckFormat(JsonNode? node, string path)
+    {
+        if (node is not JsonObject notebook || notebook["cells"] is null && notebook["worksheets"] is null)
+            throw new InvalidDataException($"{path} is not a notebook (no cells)");
+        var version = notebook["nbformat"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : (int?)null;
+        if (version == 4) return;
+        throw new InvalidDataException($"{path} is nbformat {version?.ToString() ?? "(none)"}; the runner reads nbformat 4: convert it with " +
+                                       $"`jupyter nbconvert --to notebook --nbformat 4 --output <new.ipynb> {Path.GetFileName(path)}`");
     }
 
     /// <summary>The notebook as nbformat 4 JSON with the .NET Interactive C# kernelspec.</summary>

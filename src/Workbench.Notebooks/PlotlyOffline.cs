@@ -32,6 +32,19 @@ public static class PlotlyOffline
         return fragment;
     }
 
+    /// <summary>Marks the script element of <see cref="PageScript"/>.</summary>
+    public const string PageScriptAttribute = "data-workbench-plotly";
+
+    /// <summary>
+    /// plotly.js as one script element for a notebook's page (the first cell's output), so every chart after it draws
+    /// with no network. AMD's <c>define</c> (require.js in classic Jupyter pages and nbconvert exports) is hidden while
+    /// it runs, so plotly.js sets <c>window.Plotly</c>; a page that already has plotly.js keeps it.
+    /// </summary>
+    public static string PageScript() =>
+        $"<script type=\"text/javascript\" {PageScriptAttribute}=\"{PlotlyJsVersion}\">/* plotly.js {PlotlyJsVersion}, inlined from Plotly.NET */\n" +
+        "if (!window.Plotly) { (function () { var define = undefined, __define = window.define; window.define = undefined; try {\n" +
+        PlotlyJs + "\n} finally { window.define = __define; } })(); }</script>";
+
     /// <summary>A complete standalone HTML page with plotly.js inlined: opens offline anywhere.</summary>
     public static string StandalonePage(GenericChart chart, string title = "chart") =>
         $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{System.Net.WebUtility.HtmlEncode(title)}</title>\n" +

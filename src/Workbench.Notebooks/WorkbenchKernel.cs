@@ -21,6 +21,7 @@ public static class WorkbenchKernel
 
     public static async Task<CompositeKernel> CreateAsync(Action<string>? log = null)
     {
+        KernelSetup.Hosted = true;   // a notebook's first cell then only imports the namespaces
         CompositeKernel? composite = null;
         var csharp = new CSharpKernel()
             .UseNugetDirective(async (kernel, packages) =>

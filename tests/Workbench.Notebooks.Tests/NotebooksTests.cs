@@ -45,8 +45,38 @@ public class NotebooksTests
             Assert.True(drawn >= MinimumCharts.GetValueOrDefault(name, 1), $"{name}: {drawn} charts drawn in {report}");
     }
 
+    /// <summary>The first code cell is one and the same in every notebook, and it loads the workbench through KernelSetup.</summary>
+    [Fact]
+    public void Every_notebook_starts_with_the_same_first_cell()
+    {
+        var first = Directory.GetFiles(Path.Combine(Run.RepositoryRoot(), "notebooks"), "*.ipynb").Order()
+            .Select(f => NotebookFile.Read(f).Elements.First(e => e.KernelName is not ("markdown" or "md" or "raw")).Contents)
+            .Distinct().ToList();
+        var cell = Assert.Single(first);
+        Assert.Contains("Workbench.Notebooks.KernelSetup", cell);
+        Assert.Contains("Workbench.sln", cell);
+        Assert.Contains("CMD_WORKBENCH_ROOT", cell);
+        Assert.DoesNotContain("#r \"nuget:", cell);
+    }
+
+    /// <summary>
+    /// `make notebooks` runs without --output and without --publish: everything goes to results/local/, which git
+    /// ignores, and the committed pages stay as they are.
+    /// </summary>
+    [Fact]
+    public void A_run_without_publish_leaves_git_status_clean()
+    {
+        var repository = Run.RepositoryRoot();
+        string Status() => Run.Program("git", ["-C", repository, "status", "--porcelain", "--untracked-files=all"], TimeSpan.FromMinutes(1)).Stdout;
+        var before = Status();
+        var result = Run.Workbench("notebook", "run", Path.Combine(repository, "notebooks", "01-data.ipynb"), "-p", "preset=tiny", "--timeout", "600");
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.True(File.Exists(Path.Combine(repository, "results", "local", "01-data", "clips.md")), result.All);
+        Assert.Equal(before, Status());
+    }
+
     /// <summary>
     /// Reports whose charts the issue names: 04's R-FVD bar chart (Table 4b), its PSNR/SSIM and loss charts.
     /// </summary>
-    static readonly Dictionary<string, int> MinimumCharts = new() { ["04-autoencoder-ablation"] = 3 };
+    public static readonly Dictionary<string, int> MinimumCharts = new() { ["04-autoencoder-ablation"] = 3 };
 }

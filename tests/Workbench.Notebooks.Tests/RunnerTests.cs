@@ -144,6 +144,23 @@ public class FailureTests
     }
 
     [Fact]
+    public void An_nbformat_3_notebook_is_refused_with_the_command_that_converts_it()
+    {
+        var (dir, nb) = Run.Copy("v3.ipynb");
+        var result = Run.Workbench("notebook", "run", nb, "--output", dir);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"error: {nb} is nbformat 3; the runner reads nbformat 4: convert it with `jupyter nbconvert --to notebook --nbformat 4", result.Stderr);
+        Assert.DoesNotContain(" ok ", result.Stdout);
+        // the command it names converts it, and the converted notebook runs
+        var converted = Path.Combine(dir, "v4.ipynb");
+        var convert = Run.Jupyter(["nbconvert", "--to", "notebook", "--nbformat", "4", "--output", converted, nb], TimeSpan.FromMinutes(2));
+        Assert.True(convert.ExitCode == 0, convert.All);
+        var rerun = Run.Workbench("notebook", "run", converted, "--output", dir);
+        Assert.True(rerun.ExitCode == 0, rerun.All);
+        Assert.Contains("v3 ran", File.ReadAllText(Path.Combine(dir, "v4", "v4.ipynb")));
+    }
+
+    [Fact]
     public void Bad_input_gives_one_clear_line()
     {
         var dir = Path.Combine(Path.GetTempPath(), "wb-nb-tests", Guid.NewGuid().ToString("N")[..8]);

@@ -12,11 +12,13 @@ public static class Run
         public string All => Stdout + Stderr;
     }
 
-    public static Result Program(string file, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null)
+    public static Result Program(string file, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
         using var p = System.Diagnostics.Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -38,6 +40,10 @@ public static class Run
     /// <summary>Debian's python (with python3-nbformat), not a pyenv one first on PATH.</summary>
     public static Result Python(string script, params string[] args) =>
         Program("/usr/bin/python3", ["-c", script, .. args], TimeSpan.FromMinutes(10));
+
+    /// <summary>Debian's Jupyter (jupyter-nbconvert), not one a pyenv shim first on PATH may offer.</summary>
+    public static Result Jupyter(IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null) =>
+        Program(File.Exists("/usr/bin/jupyter") ? "/usr/bin/jupyter" : "jupyter", args, timeout, environment: environment);
 
     /// <summary>
     /// Opens a page in Debian's headless Chromium with no network (every host name fails to resolve, any

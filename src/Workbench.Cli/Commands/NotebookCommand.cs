@@ -6,7 +6,8 @@ namespace Workbench.Cli.Commands;
 /// <summary>
 /// `workbench notebook run a.ipynb [b.ipynb ...] [-p key=value ...] [--timeout s] [--output dir]`: executes
 /// notebooks headlessly with the .NET Interactive C# kernel, each in a child process with a time limit,
-/// and writes the executed .ipynb and an HTML report to dir/&lt;notebook&gt;/ (default: results/&lt;notebook&gt;/).
+/// and writes the executed .ipynb and an HTML report to dir/&lt;notebook&gt;/ (default: results/local/&lt;notebook&gt;/, which
+/// git ignores; with --publish the committed results/&lt;notebook&gt;/).
 /// </summary>
 public sealed class NotebookCommand : ICommandGroup
 {
@@ -15,12 +16,13 @@ public sealed class NotebookCommand : ICommandGroup
         var files = new Argument<string[]>("notebooks") { Description = "The .ipynb files to run", Arity = ArgumentArity.OneOrMore };
         var parameters = new Option<string[]>("--parameter", "-p") { Description = "Set a parameter of the cell tagged 'parameters': -p steps=200 -p preset=tiny", AllowMultipleArgumentsPerToken = false };
         var timeout = new Option<int>("--timeout") { Description = "Seconds each notebook may take before it is stopped", DefaultValueFactory = _ => 1800 };
-        var output = new Option<string?>("--output", "-o") { Description = "Folder for the results: <folder>/<notebook>/ (default: results/ beside notebooks/)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for the results: <folder>/<notebook>/ (default: results/local/ beside notebooks/, with --publish results/)" };
         var verbose = new Option<bool>("--verbose") { Description = "Echo each cell's output while it runs" };
+        var publish = new Option<bool>("--publish") { Description = "Write the committed page results/<notebook>/ (a named preset, not tiny); without it results go to results/local/<notebook>/ (git-ignored)" };
         var inProcess = new Option<bool>("--in-process") { Description = "Run in this process (one notebook; used by the child process)", Hidden = true };
         var run = new Command("run", "Execute notebooks headlessly; write the executed .ipynb and an HTML report")
         {
-            files, parameters, timeout, output, verbose, inProcess,
+            files, parameters, timeout, output, verbose, publish, inProcess,
         };
         run.SetAction(result =>
         {
@@ -32,9 +34,10 @@ public sealed class NotebookCommand : ICommandGroup
             {
                 if (notebooks.Length != 1) throw new ArgumentException("--in-process runs exactly one notebook");
                 var nb = notebooks[0];
-                var options = new NotebookRunOptions(nb, NotebookOutputs.Directory(nb, result.GetValue(output)))
+                var publishing = NotebookOutputs.Publishing(values, result.GetValue(publish));
+                var options = new NotebookRunOptions(nb, NotebookOutputs.Directory(nb, result.GetValue(output), publishing))
                 {
-                    Parameters = NotebookOutputs.WithResultsDir(nb, values, result.GetValue(output)),
+                    Parameters = NotebookOutputs.WithResultsDir(nb, values, result.GetValue(output), publishing),
                     Verbose = result.GetValue(verbose),
                 };
                 var outcome = NotebookRunner.RunAsync(options).GetAwaiter().GetResult();
@@ -43,6 +46,8 @@ public sealed class NotebookCommand : ICommandGroup
                 return 0;
             }
 
+            if (NotebookOutputs.Publishing(values, result.GetValue(publish)))   // a publish run that cannot publish stops before any runs
+                foreach (var nb in notebooks) NotebookOutputs.WithResultsDir(nb, values, result.GetValue(output), true);
             var (self, prefix) = NotebookProcess.Self();
             var failed = new List<string>();
             foreach (var nb in notebooks)
@@ -51,6 +56,7 @@ public sealed class NotebookCommand : ICommandGroup
                 foreach (var (k, v) in values) args.AddRange(["-p", $"{k}={v}"]);
                 if (result.GetValue(output) is { } o) args.AddRange(["--output", o]);
                 if (result.GetValue(verbose)) args.Add("--verbose");
+                if (result.GetValue(publish)) args.Add("--publish");
                 int code;
                 string status = Path.Combine(Path.GetTempPath(), $"workbench-notebook-{Environment.ProcessId}-{Guid.NewGuid():N}.status");
                 try

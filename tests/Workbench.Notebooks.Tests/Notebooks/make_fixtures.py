@@ -46,3 +46,11 @@ write("slow.ipynb", [
     code('Console.WriteLine("start");'),
     code('System.Threading.Thread.Sleep(120_000);'),
 ])
+
+# nbformat 3 (cells in worksheets): the runner refuses it with the command that converts it.
+with open(os.path.join(HERE, "v3.ipynb"), "w") as f:
+    json.dump({"metadata": {"name": "v3"}, "nbformat": 3, "nbformat_minor": 0,
+               "worksheets": [{"metadata": {}, "cells": [
+                   {"cell_type": "code", "collapsed": False, "input": 'Console.WriteLine("v3 ran");', "language": "csharp",
+                    "metadata": {}, "outputs": [], "prompt_number": None}]}]}, f, indent=1)
+    f.write("\n")
