@@ -31,7 +31,9 @@ public static class NotebookFile
         JsonNode? node;
         try { node = JsonNode.Parse(json); }
         catch (JsonException e) { throw new InvalidDataException($"{path} is not a notebook (invalid JSON: {e.Message})"); }
-        CheckFormat(node, path);
+        // JsonObject builds its dictionary on first access, so a key given twice fails there, not in Parse
+        try { CheckFormat(node, path); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{path} is not a notebook (invalid JSON: {e.Message})"); }
         try { return Notebook.Parse(json, KernelInfos()); }
         catch (Exception e) { throw new InvalidDataException($"{path} is not a valid .ipynb notebook: {e.Message}"); }
     }

@@ -12,13 +12,12 @@ namespace Workbench.Notebooks;
 public static class PlotlyOffline
 {
     static readonly Regex RenderCall = new(@"^(renderPlotly_\w+)\(\);\s*$", RegexOptions.Multiline | RegexOptions.Compiled);
-    static readonly Lazy<string> Script = new(LoadScript);
 
     /// <summary>The plotly.js version inside Plotly.NET.</summary>
     public static string PlotlyJsVersion => Globals.PLOTLYJS_VERSION;
 
     /// <summary>The minified plotly.js shipped inside Plotly.NET.dll (about 3.6 MB).</summary>
-    public static string PlotlyJs => Script.Value;
+    public static string PlotlyJs => Cmd.Reports.ChartFiles.PlotlyJs;
 
     /// <summary>A chart as a fragment of HTML that needs plotly.js on the page, or loads it when absent.</summary>
     public static string ChartHtml(GenericChart chart)
@@ -57,16 +56,5 @@ public static class PlotlyOffline
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, StandalonePage(chart, Path.GetFileNameWithoutExtension(path)));
         File.Move(tmp, path, overwrite: true);
-    }
-
-    static string LoadScript()
-    {
-        var asm = typeof(GenericChart).Assembly;
-        var name = asm.GetManifestResourceNames().FirstOrDefault(n => n.StartsWith("Plotly.NET.plotly-") && n.EndsWith(".min.js"))
-            ?? throw new InvalidOperationException("Plotly.NET.dll carries no plotly.js resource");
-        using var stream = asm.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        // A literal "</script>" inside the inlined script would end the tag early.
-        return reader.ReadToEnd().Replace("</script", "<\\/script");
     }
 }

@@ -11,7 +11,10 @@ namespace Cmd.Reports;
 /// </summary>
 public static class ChartFiles
 {
-    static readonly Lazy<string> PlotlyJs = new(LoadScript);
+    static readonly Lazy<string> Script = new(LoadScript);
+
+    /// <summary>The plotly.js inside Plotly.NET.dll, escaped for an inline script tag (charts that draw offline).</summary>
+    public static string PlotlyJs => Script.Value;
 
     /// <summary>A standalone HTML page with the charts one below the other.</summary>
     public static string Page(string title, IEnumerable<GenericChart> charts, string style = "")
@@ -19,7 +22,7 @@ public static class ChartFiles
         var body = string.Join("\n", charts.Select(GenericChart.toChartHTML));
         return $"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>\n" +
                $"<style>body {{ margin: 0; }} {style}</style>\n" +
-               $"<script type=\"text/javascript\">{PlotlyJs.Value}</script></head>\n<body>\n{body}\n</body></html>\n";
+               $"<script type=\"text/javascript\">{PlotlyJs}</script></head>\n<body>\n{body}\n</body></html>\n";
     }
 
     /// <summary>Writes <see cref="Page"/> atomically.</summary>
