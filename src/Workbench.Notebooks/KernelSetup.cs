@@ -115,18 +115,24 @@ public static class KernelSetup
         }
     }
 
-    /// <summary>The kernel's copy when it has one (any version), else ours.</summary>
+    /// <summary>The kernel's copy when it has one (loaded, or among its own assemblies), in any version; else ours.</summary>
     static Assembly? ResolveManaged(AssemblyLoadContext context, AssemblyName name)
     {
-        var loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name);
+        var loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name)
+            ?? (KernelAssemblies.Value.Contains(name.Name!) ? context.LoadFromAssemblyName(new AssemblyName(name.Name!)) : null);
         if (loaded is not null)
         {
-            if (loaded.GetName().Version != name.Version)
+            if (name.Version is not null && loaded.GetName().Version != name.Version)
                 lock (Gate) if (!Unified.Contains($"{name.Name} {name.Version}")) Unified.Add($"{name.Name} {name.Version}");
             return loaded;
         }
         return resolver!.ResolveAssemblyToPath(name) is { } path ? context.LoadFromAssemblyPath(path) : null;
     }
+
+    /// <summary>The simple names of the kernel's own assemblies (the host's trusted platform assemblies).</summary>
+    static readonly Lazy<HashSet<string>> KernelAssemblies = new(() =>
+        ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase));
 
     static IntPtr ResolveNative(Assembly assembly, string name) =>
         resolver!.ResolveUnmanagedDllToPath(name) is { } path ? NativeLibrary.Load(path) : IntPtr.Zero;
