@@ -31,9 +31,13 @@ public static class NotebookFile
         JsonNode? node;
         try { node = JsonNode.Parse(json); }
         catch (JsonException e) { throw new InvalidDataException($"{path} is not a notebook (invalid JSON: {e.Message})"); }
-        // JsonObject builds its dictionary on first access, so a key given twice fails there, not in Parse
+        // JsonObject builds its dictionary on first access, so a key given twice (ArgumentException) or a key that is a
+        // lone surrogate escape such as "\ud800" (InvalidOperationException) fails there, not in Parse
         try { CheckFormat(node, path); }
-        catch (ArgumentException e) { throw new InvalidDataException($"{path} is not a notebook (invalid JSON: {e.Message})"); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path} is not a notebook (invalid JSON: {e.Message})");
+        }
         try { return Notebook.Parse(json, KernelInfos()); }
         catch (Exception e) { throw new InvalidDataException($"{path} is not a valid .ipynb notebook: {e.Message}"); }
     }

@@ -15,6 +15,20 @@ public class HardeningTests
         Assert.True(report[FuzzOutcome.CleanRejection] > 100, string.Join("\n", report.Lines()));
     }
 
+    [Theory]
+    [InlineData("""{ "\ud800": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5 }""")]
+    [InlineData("""{ "cells": [], "metadata": {}, "\ud800": 4, "nbformat_minor": 5 }""")]
+    [InlineData("""{ "cells": [], "metadata": {}, "nbformat": "\ud800", "nbformat_minor": 5 }""")]
+    public void A_lone_surrogate_escape_found_by_the_fuzzer_is_not_a_notebook_naming_the_file(string json)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "wb-nb-tests", Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var nb = Path.Combine(dir, "surrogate.ipynb");
+        File.WriteAllText(nb, json);
+        var e = Assert.Throws<InvalidDataException>(() => NotebookFile.Read(nb));
+        Assert.Contains(nb, e.Message);
+    }
+
     [Fact]
     public void Null_or_non_string_tags_found_by_the_fuzzer_are_no_tags_not_a_crash()
     {
