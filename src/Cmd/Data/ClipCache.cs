@@ -150,7 +150,8 @@ public sealed class CachedVideoDataset : IVideoDataset
         string path = Path.Combine(directory, ClipCache.ManifestName);
         if (!File.Exists(path)) return null;
         try { return JsonSerializer.Deserialize<ClipCache.Manifest>(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not a clip cache manifest ({e.Message})"); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        { throw new InvalidDataException($"{path}: not a clip cache manifest ({e.Message})"); }
     }
 
     static long DataStart(string path)

@@ -35,7 +35,8 @@ public sealed record CellResult
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) return null;
         try { return JsonSerializer.Deserialize<CellResult>(File.ReadAllText(path), Json) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new StudyException($"done marker {path} is damaged ({e.Message}); delete it to run the cell again"); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        { throw new StudyException($"done marker {path} is damaged ({e.Message}); delete it to run the cell again"); }
     }
 
     /// <summary>Writes the marker atomically (a temporary file renamed over it), so a killed cell never leaves half a marker.</summary>

@@ -53,10 +53,17 @@ public static partial class StudyFile
         catch (JsonException e) { throw new StudyException($"{path}: not valid JSON ({e.Message})"); }
         if (node is not JsonObject json) throw new StudyException($"{path}: a study is a JSON object");
         overrides ??= new StudyOverrides();
-        Apply(json, overrides);
         Study study;
-        try { study = json.Deserialize<Study>(Options) ?? throw new StudyException($"{path}: empty study"); }
-        catch (JsonException e) { throw new StudyException($"{path}: {e.Message}"); }
+        // JsonObject reads its keys on first access: a lone surrogate escape ("\ud800") fails there
+        try
+        {
+            Apply(json, overrides);
+            study = json.Deserialize<Study>(Options) ?? throw new StudyException($"{path}: empty study");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new StudyException($"{path}: {e.Message}");
+        }
         if (overrides.Results is not null) study = study with { Results = Path.GetFullPath(overrides.Results) };
         if (overrides.Runs is not null) study = study with { Runs = Path.GetFullPath(overrides.Runs) };
         return Check(study, path);

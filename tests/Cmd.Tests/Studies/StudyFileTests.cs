@@ -90,6 +90,11 @@ public class StudyFileTests
         File.WriteAllText(bad, "{ \"name\": ");
         Assert.StartsWith($"{bad}: not valid JSON", Assert.Throws<StudyException>(() => StudyPlan.Load(bad)).Message);
         Assert.Equal("study file /nonexistent/x.json does not exist", Assert.Throws<StudyException>(() => StudyPlan.Load("/nonexistent/x.json")).Message);
+        // a key or a value that is a lone surrogate escape (System.Text.Json throws InvalidOperationException on first read)
+        File.WriteAllText(bad, "{ \"\\ud800\": 1, \"name\": \"x\" }");
+        Assert.StartsWith($"{bad}: ", Assert.Throws<StudyException>(() => StudyPlan.Load(bad)).Message);
+        File.WriteAllText(bad, "{ \"name\": \"\\ud800\" }");
+        Assert.StartsWith($"{bad}: ", Assert.Throws<StudyException>(() => StudyPlan.Load(bad)).Message);
     }
 
     static string ReplaceFirst(string text, string from, string to)
