@@ -14,7 +14,7 @@ namespace Cmd.Tests.Models.Denoisers;
 /// </summary>
 public class CubicVideoDiTParityTests(ITestOutputHelper output)
 {
-    static readonly CubicVideoDiTConfig Config = new()
+    internal static readonly CubicVideoDiTConfig Config = new()
     {
         Name = "cubic-fixture", Channels = 2, Frames = 3, Height = 8, Width = 12, PatchSize = 2, HiddenSize = 32, Depth = 2,
         NumHeads = 4, NumClasses = 5,
