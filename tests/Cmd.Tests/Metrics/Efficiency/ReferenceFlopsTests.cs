@@ -23,13 +23,15 @@ public class ReferenceFlopsTests(ITestOutputHelper output)
     static Reference Of(string name)
     {
         var root = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("cmd/flops.json"))).RootElement.GetProperty(name);
-        return new Reference(root.GetProperty("batch").GetDouble(), root.GetProperty("matmul").GetDouble(), root.GetProperty("bmm").GetDouble());
+        double Get(string key) => root.GetProperty(key).GetDouble();
+        return new Reference(Get("batch"), Get("matmul"), Get("bmm"));
     }
 
     void Check(string name, double counted, FlopProfiler profiled)
     {
         var r = Of(name);
-        output.WriteLine($"{name}: PyTorch {r.Matmul:N0} (bmm {r.Bmm:N0}); counted {counted:N0}; profiled {profiled.Total:N0} (attention {profiled.TotalOf("attention"):N0})");
+        output.WriteLine($"{name}: PyTorch {r.Matmul:N0} (bmm {r.Bmm:N0}); counted {counted:N0}; " +
+                         $"profiled {profiled.Total:N0} (attention {profiled.TotalOf("attention"):N0})");
         Assert.Equal(r.Matmul, counted, 1e-9 * r.Matmul);
         Assert.Equal(r.Matmul, profiled.Total, 1e-9 * r.Matmul);
         Assert.Equal(r.Bmm, profiled.TotalOf("attention"), 1e-9 * r.Bmm);
@@ -42,7 +44,8 @@ public class ReferenceFlopsTests(ITestOutputHelper output)
         using var model = new DiT(c);
         using var prof = new FlopProfiler(model);
         model.eval();
-        using (no_grad()) model.call(randn(3, c.InChannels, c.InputSize, c.InputSize), tensor(new long[] { 1, 5, 9 }), tensor(new long[] { 0, 1, 2 })).Dispose();
+        using (no_grad())
+            model.call(randn(3, c.InChannels, c.InputSize, c.InputSize), tensor(new long[] { 1, 5, 9 }), tensor(new long[] { 0, 1, 2 })).Dispose();
         Check("dit", ModelFlops.DiT(c, batch: 3), prof);
     }
 
@@ -66,7 +69,8 @@ public class ReferenceFlopsTests(ITestOutputHelper output)
         using var model = new CubicVideoDiT(c);
         using var prof = new FlopProfiler(model);
         model.eval();
-        using (no_grad()) model.call(randn(new long[] { 2, c.Channels, c.Frames, c.Height, c.Width }), tensor(new long[] { 3, 4 }), tensor(new long[] { 1, 2 })).Dispose();
+        using (no_grad())
+            model.call(randn(new long[] { 2, c.Channels, c.Frames, c.Height, c.Width }), tensor(new long[] { 3, 4 }), tensor(new long[] { 1, 2 })).Dispose();
         Check("cubic", VideoDenoiserFlops.CubicDiT(c, 2), prof);
     }
 
