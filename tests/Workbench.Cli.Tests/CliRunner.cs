@@ -8,7 +8,10 @@ public static class CliRunner
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
     /// <summary>Runs with a hang guard (30 min), not a speed check: the slowest tiny run takes ~3 min under a load of 25.</summary>
-    public static Result Run(params string[] args) => Run(TimeSpan.FromMinutes(30), args);
+    public static Result Run(params string[] args) => Run(HangGuard, args);
+
+    /// <summary>How long a CLI run may take before the test calls it hung: a guard, never a speed check.</summary>
+    public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(30);
 
     public static Result Run(TimeSpan timeout, params string[] args) => Run(timeout, null, args);
 

@@ -18,7 +18,18 @@ public class EvalCliTests
         var file = SampleWriter.Write(dir, content, videos, Enumerable.Range(0, 8).Select(i => (long)i).ToList()).Tensors;
         var r = CliRunner.Run("eval", "samples", "--samples", file);
         Assert.True(r.ExitCode == 0, r.StdErr);
-        Assert.Matches(@"^8 samples: class accuracy \d+\.\d % .*FVD-local \d+\.\d, real vs real \d+\.\d at 8 clips, ratio \d+\.\d\d", r.StdOut.Trim());
+        var printed = System.Text.RegularExpressions.Regex.Match(r.StdOut.Trim(),
+            @"^8 samples: class accuracy (\d+\.\d) % .*FVD-local (\d+\.\d), real vs real (\d+\.\d) at 8 clips, ratio \d+\.\d\d");
+        Assert.True(printed.Success, r.StdOut);
+        // the numbers are the library's score of that file with the shipped detector (SampleScoreTests checks the score)
+        using (var detector = Cmd.Metrics.Fvd.LocalFvdDetector.Load(Cmd.Evaluation.FvdEvaluation.LocalDetectorPath()))
+        {
+            var score = Cmd.Evaluation.SampleScore.Score(detector, file);
+            double Number(int group) => double.Parse(printed.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(Math.Round(100 * score.ClassAccuracy, 1), Number(1));
+            Assert.True(Math.Abs(score.Fvd.Value - Number(2)) <= 0.05 + 1e-5 * score.Fvd.Value, $"FVD {score.Fvd.Value} vs {r.StdOut}");
+            Assert.True(Math.Abs(score.Floor.Value - Number(3)) <= 0.05 + 1e-5 * score.Floor.Value, $"floor {score.Floor.Value} vs {r.StdOut}");
+        }
 
         var unlabelled = Path.Combine(dir, "unlabelled.safetensors");
         SafeTensors.Save(unlabelled, new Dictionary<string, Tensor> { ["videos"] = videos });

@@ -35,6 +35,11 @@ public class FvdCliTests
         double zero = Fvd(same.StdOut), d = Fvd(far.StdOut);
         Assert.True(Math.Abs(zero) < 1e-3 * d, $"FVD(a, a) = {zero}, FVD(a, noisy a) = {d}");
         Assert.Equal(d, Fvd(again.StdOut), 3);
+        // the value is the library's FVD-local with the shipped detector, the first file as real and the second as fake
+        using var detector = Cmd.Metrics.Fvd.LocalFvdDetector.Load(Cmd.Evaluation.FvdEvaluation.LocalDetectorPath());
+        var library = Cmd.Evaluation.FvdEvaluation.Of(detector, Cmd.Evaluation.FvdEvaluation.RealStats(detector, a, 24), noisy);
+        Assert.True(Math.Abs(library.Value - d) <= 1e-3 + 1e-5 * library.Value, $"CLI {d}, library {library.Value}");
+        Assert.EndsWith($"(detector {detector.DetectorName}; 24 real / 24 fake videos)", far.StdOut.Trim());
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class SweepSlurmTests(ITestOutputHelper output)
         {
             var env = new Dictionary<string, string> { ["SLURM_CONF"] = Path.Combine(state, "slurm.conf") };
             string[] where = ["--results", Path.Combine(dir, "results"), "--runs", Path.Combine(dir, "runs")];
-            var run = CliRunner.Run(TimeSpan.FromMinutes(2), env, ["sweep", "run", study, "--backend", "slurm", .. where]);
+            var run = CliRunner.Run(CliRunner.HangGuard, env, ["sweep", "run", study, "--backend", "slurm", .. where]);
             Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
             Assert.Matches(@"submitted array job \d+: 6 cells \(0,1,2,3,4,5\) of 6", run.StdOut);
             Assert.Matches(@"submitted collect job \d+ \(after array job \d+ succeeds\)", run.StdOut);
@@ -35,11 +35,11 @@ public class SweepSlurmTests(ITestOutputHelper output)
             Assert.Contains("#SBATCH --time=00:10:00", sbatch);
 
             CliRunner.Result status;
-            var deadline = DateTime.UtcNow.AddMinutes(20);
+            var deadline = DateTime.UtcNow.AddMinutes(60); // a hang guard: the loop ends when the collect job has ended
             do
             {
                 Thread.Sleep(1000);
-                status = CliRunner.Run(TimeSpan.FromMinutes(1), env, ["sweep", "status", study, .. where]);
+                status = CliRunner.Run(CliRunner.HangGuard, env, ["sweep", "status", study, .. where]);
             } while (!status.StdOut.Contains("collect job") || !System.Text.RegularExpressions.Regex.IsMatch(status.StdOut, @"collect job \d+: (COMPLETED|FAILED|CANCELLED|TIMEOUT)")
                      && DateTime.UtcNow < deadline);
             output.WriteLine(status.StdOut);
@@ -51,23 +51,23 @@ public class SweepSlurmTests(ITestOutputHelper output)
             Assert.Contains("All 6 cells are done.", readme);
             Assert.Contains("D=4 < D=2 in ", readme);
             Assert.Equal(7, File.ReadAllLines(Path.Combine(dir, "results", "cells.csv")).Length);
-            var collect = CliRunner.Run(TimeSpan.FromMinutes(2), env, ["sweep", "collect", study, .. where]);
+            var collect = CliRunner.Run(CliRunner.HangGuard, env, ["sweep", "collect", study, .. where]);
             Assert.True(collect.ExitCode == 0, collect.StdErr);
             Assert.Contains("(6 of 6 cells done)", collect.StdOut);
 
             // A long study (another name: --set) is cancelled with scancel: its tasks and the collect job end CANCELLED.
             string[] slow = ["sweep", "run", study, "--backend", "slurm", "--set", "steps.autoencoder=1000000", "--seeds", "0", .. where];
-            var submitted = CliRunner.Run(TimeSpan.FromMinutes(2), env, slow);
+            var submitted = CliRunner.Run(CliRunner.HangGuard, env, slow);
             Assert.True(submitted.ExitCode == 0, submitted.StdOut + submitted.StdErr);
             string[] slowStatus = ["sweep", "status", study, "--set", "steps.autoencoder=1000000", "--seeds", "0", .. where];
-            var cancel = CliRunner.Run(TimeSpan.FromMinutes(2), env, ["sweep", "cancel", .. slowStatus[2..]]);
+            var cancel = CliRunner.Run(CliRunner.HangGuard, env, ["sweep", "cancel", .. slowStatus[2..]]);
             Assert.True(cancel.ExitCode == 0, cancel.StdOut + cancel.StdErr);
             Assert.Matches(@"^scancel \d+ \d+", cancel.StdOut);
-            deadline = DateTime.UtcNow.AddMinutes(3);
+            deadline = DateTime.UtcNow.AddMinutes(20); // the loop ends as soon as Slurm shows the cancellations
             do
             {
                 Thread.Sleep(1000);
-                status = CliRunner.Run(TimeSpan.FromMinutes(1), env, slowStatus);
+                status = CliRunner.Run(CliRunner.HangGuard, env, slowStatus);
             } while (System.Text.RegularExpressions.Regex.Matches(status.StdOut, "CANCELLED").Count < 3 && DateTime.UtcNow < deadline);
             output.WriteLine(status.StdOut);
             Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(status.StdOut, @"slurm \d+_\d CANCELLED").Count);

@@ -53,8 +53,8 @@ public class JupyterTests(ITestOutputHelper log)
         var clock = Stopwatch.StartNew();
         var env = new Dictionary<string, string> { ["CMD_WORKBENCH_ROOT"] = repository };
         var run = Run.Jupyter(["nbconvert", "--to", "notebook", "--execute", $"--ExecutePreprocessor.kernel_name={Kernel}",
-            "--ExecutePreprocessor.timeout=900", "--ExecutePreprocessor.startup_timeout=300",
-            "--output-dir", dir, "--output", notebook, input], TimeSpan.FromMinutes(20), env);
+            "--ExecutePreprocessor.timeout=2400", "--ExecutePreprocessor.startup_timeout=1200", // hang guards, as Run.HangGuard
+            "--output-dir", dir, "--output", notebook, input], Run.HangGuard, env);
         var seconds = clock.Elapsed.TotalSeconds;
         Assert.True(run.ExitCode == 0, run.All);
         var executed = Path.Combine(dir, notebook);
@@ -91,7 +91,7 @@ public class JupyterTests(ITestOutputHelper log)
         if (source.Contains("VideoViews.")) Assert.True(images >= 1, $"{name}: no image output");
 
         // nbconvert's own HTML export, opened offline: every chart drawn
-        var html = Run.Jupyter(["nbconvert", "--to", "html", "--output-dir", dir, executed], TimeSpan.FromMinutes(5));
+        var html = Run.Jupyter(["nbconvert", "--to", "html", "--output-dir", dir, executed], TimeSpan.FromMinutes(15));
         Assert.True(html.ExitCode == 0, html.All);
         var page = Path.Combine(dir, name + ".html");
         var dom = Run.ChromiumDom(page, Path.Combine(dir, "chromium-profile"));
@@ -108,7 +108,7 @@ public class JupyterTests(ITestOutputHelper log)
 
     static readonly Lazy<bool> KernelspecInstalled = new(() =>
     {
-        var list = Run.Jupyter(["kernelspec", "list", "--json"], TimeSpan.FromMinutes(5));
+        var list = Run.Jupyter(["kernelspec", "list", "--json"], TimeSpan.FromMinutes(15));
         return list.ExitCode == 0 && JsonNode.Parse(list.Stdout)?["kernelspecs"]?[Kernel] is not null;
     });
 }

@@ -153,7 +153,7 @@ public class FailureTests
         Assert.DoesNotContain(" ok ", result.Stdout);
         // the command it names converts it, and the converted notebook runs
         var converted = Path.Combine(dir, "v4.ipynb");
-        var convert = Run.Jupyter(["nbconvert", "--to", "notebook", "--nbformat", "4", "--output", converted, nb], TimeSpan.FromMinutes(2));
+        var convert = Run.Jupyter(["nbconvert", "--to", "notebook", "--nbformat", "4", "--output", converted, nb], TimeSpan.FromMinutes(15));
         Assert.True(convert.ExitCode == 0, convert.All);
         var rerun = Run.Workbench("notebook", "run", converted, "--output", dir);
         Assert.True(rerun.ExitCode == 0, rerun.All);

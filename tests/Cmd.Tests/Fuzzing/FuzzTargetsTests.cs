@@ -8,10 +8,14 @@ namespace Cmd.Tests.Fuzzing;
 /// </summary>
 public class FuzzTargetsTests
 {
+    /// <summary>How long one input may take before it counts as a hang: a guard against a reader that never returns, not a
+    /// speed limit (a few-KB input takes milliseconds on an idle machine; a CPU-heavy job beside the suite slows it by any factor).</summary>
+    public static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(5);
+
     static FuzzReport Run(string name, int count)
     {
         using var target = FuzzTargets.Create(name);
-        var report = FuzzRunner.Run(target, Fixtures.TempDir("fuzz-" + name), count, seed: 5, TimeSpan.FromSeconds(30));
+        var report = FuzzRunner.Run(target, Fixtures.TempDir("fuzz-" + name), count, seed: 5, HangGuard);
         Assert.Equal(count, report.Inputs);
         Assert.True(report.Faults == 0, string.Join("\n", report.Lines()));
         Assert.True(report[FuzzOutcome.CleanRejection] > count / 4, string.Join("\n", report.Lines())); // the inputs are hostile

@@ -13,7 +13,7 @@ namespace Cmd.Tests.Models.Denoisers;
 /// </summary>
 public class MotionDiTParityTests(ITestOutputHelper output)
 {
-    static readonly MotionDiTConfig Config = new()
+    internal static readonly MotionDiTConfig Config = new()
     {
         Name = "paper-fixture", LatentChannels = 3, Frames = 4, GridHeight = 4, GridWidth = 6, ContentChannels = 2,
         ContentHeight = 8, ContentWidth = 12, PatchSize = 2, KeyPatchSize = 4, HiddenSize = 32, Depth = 2, NumHeads = 4,
