@@ -83,7 +83,7 @@ public static class StudyViews
     {
         var p = r.Study.Paper;
         var t = new ResultTable($"{p?.Source ?? r.Study.Title}: the paper beside ours ({r.Study.Name}, {r.Summary})",
-            "row", $"paper {p?.Value}", "ours: mean", "± std", "n", "metric");
+            "row", p is { Value.Length: > 0 } ? $"paper {p.Value}" : "paper", "ours: mean", "± std", "n", "metric");
         foreach (var row in r.PaperRows)
             t.Add(row.Label, row.Paper, Rounded(row.Ours.Mean), Rounded(row.Ours.Std), row.Ours.N, row.Metric.Label);
         return t;
