@@ -32,8 +32,8 @@ public static class KernelSetup
         "System.IO", "TorchSharp", "static TorchSharp.torch", "Plotly.NET", "Plotly.NET.CSharp",
         "Chart = Plotly.NET.CSharp.Chart", "Workbench.Notebooks", "Cmd.Benchmarks", "Cmd.Data", "Cmd.Diffusion",
         "Cmd.Evaluation", "Cmd.Metrics", "Cmd.Metrics.Clip", "Cmd.Metrics.Efficiency", "Cmd.Metrics.Fvd",
-        "Cmd.Models.Autoencoder", "Cmd.Models.Denoisers", "Cmd.Pipeline", "Cmd.Presets", "Cmd.Reports", "Cmd.Training",
-        "Cmd.Viz",
+        "Cmd.Models.Autoencoder", "Cmd.Models.Denoisers", "Cmd.Pipeline", "Cmd.Presets", "Cmd.Reports", "Cmd.Studies",
+        "Cmd.Training", "Cmd.Viz",
     ];
 
     /// <summary>Set by <see cref="WorkbenchKernel"/>: this process is the runner, which loaded everything itself.</summary>

@@ -41,7 +41,7 @@ public class NotebooksTests
         var (charts, drawn) = Run.Charts(html, dom);
         Assert.Equal(charts, drawn);
         // A notebook that makes Plotly charts must have them in its report (a report with none would pass the line above).
-        if (File.ReadAllText(path).Contains("Chart."))
+        if (File.ReadAllText(path).Contains("Chart.") || MinimumCharts.ContainsKey(name))
             Assert.True(drawn >= MinimumCharts.GetValueOrDefault(name, 1), $"{name}: {drawn} charts drawn in {report}");
     }
 
@@ -76,7 +76,12 @@ public class NotebooksTests
     }
 
     /// <summary>
-    /// Reports whose charts the issue names: 04's R-FVD bar chart (Table 4b), its PSNR/SSIM and loss charts.
+    /// Reports whose charts the issues name. 04-06 are views over the studies (issue 15) and show the charts of the
+    /// study's page (StudyResults.Charts, which a source search for "Chart." does not see): 04 the Table 4b rows, the
+    /// floor, PSNR, SSIM and loss; 05 the Table 4c rows, GFLOPs and the references; 06 the Table 4a rows and the floor.
     /// </summary>
-    public static readonly Dictionary<string, int> MinimumCharts = new() { ["04-autoencoder-ablation"] = 3 };
+    public static readonly Dictionary<string, int> MinimumCharts = new()
+    {
+        ["04-autoencoder-ablation"] = 5, ["05-motion-patch-ablation"] = 7, ["06-per-component-fvd"] = 2,
+    };
 }

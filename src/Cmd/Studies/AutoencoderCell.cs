@@ -18,6 +18,8 @@ namespace Cmd.Studies;
 public static class AutoencoderCell
 {
     public const int ShownClips = 4;
+    /// <summary>The picture each cell writes beside its done marker: held-out clips, each with its content frame first.</summary>
+    public const string ContentFramesFile = "content-frames.png";
 
     public static Dictionary<string, double> Run(CellContext x, bool contentFrames = false)
     {
@@ -48,7 +50,7 @@ public static class AutoencoderCell
         metrics["psnr"] = scores.Average(s => s.Psnr);
         metrics["ssim"] = scores.Average(s => s.Ssim);
         if (contentFrames) metrics["content_frame_psnr"] = NearestFramePsnr(model, test, n);
-        DrawContentFrames(model, test, Path.Combine(x.CellFolder, "content-frames.png"));
+        DrawContentFrames(model, test, Path.Combine(x.CellFolder, ContentFramesFile));
         return metrics;
     }
 

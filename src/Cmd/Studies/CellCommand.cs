@@ -12,6 +12,14 @@ public sealed record CellCommand(IReadOnlyList<string> Program, string Study, IR
 
     public IReadOnlyList<string> Collect() => [.. Program, "sweep", "collect", Study, .. StudyArguments];
 
+    /// <summary>The study file as typed from <paramref name="checkout"/> (the page's commands run from the checkout root).</summary>
+    public CellCommand RelativeTo(string checkout)
+    {
+        var full = Path.GetFullPath(Study);
+        return full.StartsWith(checkout + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? this with { Study = Path.GetRelativePath(checkout, full) } : this;
+    }
+
     /// <summary>The command a user types to run the study again (for the page).</summary>
     public string RunLine(string backend) =>
         string.Join(" ", new[] { "workbench", "sweep", "run", Study }.Concat(StudyArguments).Concat(["--backend", backend]).Select(Quote));

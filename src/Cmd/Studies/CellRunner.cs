@@ -50,8 +50,9 @@ public static class CellRunner
                 $"the job expected {expectKey}; submit the sweep again");
         if (plan.Done(cell) is { } done) { log($"cell {index} ({cell.Label}) is done: {plan.CellFolder(cell)}"); return done; }
         var run = plan.RunFolder(cell);
-        using var held = FileLock.TryAcquire(Path.Combine(run, LockFileName))
-            ?? throw new StudyException($"cell {index} ({cell.Label}) is running in another process (lock {Path.Combine(run, LockFileName)})");
+        var lockPath = Path.Combine(run, LockFileName);
+        using var held = FileLock.TryAcquire(lockPath)
+            ?? throw new StudyException($"cell {index} ({cell.Label}) is running in another process ({FileLock.Holder(lockPath)}; lock {lockPath})");
         if (plan.Done(cell) is { } finished) return finished;
         File.WriteAllText(Path.Combine(run, "config.json"), ConfigKey.Canonical(cell.Config) + "\n");
         var folder = plan.CellFolder(cell);

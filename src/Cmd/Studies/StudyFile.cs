@@ -10,25 +10,6 @@ namespace Cmd.Studies;
 /// <summary>A study file that cannot be used: the message names the file and what is wrong, on one line.</summary>
 public sealed class StudyException(string message) : Exception(message);
 
-/// <summary>
-/// Changes to a study from the command line: another dataset (`--dataset ucf101 --root /data/UCF-101 --channels 3`),
-/// preset, seeds, or any field (`--set steps.autoencoder=20000`). An overridden study is another study: its name gets
-/// a suffix, so its results never land on the committed page of the original.
-/// </summary>
-public sealed record StudyOverrides
-{
-    public string? Dataset { get; init; }
-    public string? Root { get; init; }
-    public int? Channels { get; init; }
-    public string? Preset { get; init; }
-    public int[]? Seeds { get; init; }
-    /// <summary>"path=value" with a dotted path into the study JSON; value is JSON (a number, true, [1,2]) or a plain string.</summary>
-    public IReadOnlyList<string> Set { get; init; } = [];
-    public string? Results { get; init; }
-    public string? Runs { get; init; }
-
-}
-
 /// <summary>Reads studies/*.json (comments and trailing commas allowed; unknown fields are errors) and checks them.</summary>
 public static partial class StudyFile
 {

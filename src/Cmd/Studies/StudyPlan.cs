@@ -186,7 +186,11 @@ public sealed class StudyPlan
             var weights = resolve(given);
             if (v.Autoencoder is { Count: > 0 }) throw new StudyException($"{what}: autoencoder settings need a trained autoencoder, not the weights {given}");
             if (!File.Exists(weights)) throw new StudyException($"{what}: autoencoder weights {weights} do not exist");
-            return (ModelMetadata.ReadAutoencoderConfig(weights), $"weights:{DetectorSpec.Sha256(weights)}");
+            var config = ModelMetadata.ReadAutoencoderConfig(weights);
+            if (dataset.Channels is int asked && asked != config.Channels) // never read RGB clips as grey (or back) unasked
+                throw new StudyException($"{what}: the autoencoder weights {given} take {config.Channels}-channel clips, the dataset " +
+                    $"asks for {asked} (--channels); give weights trained on it (--set autoencoder=<file>) or train one (--set autoencoder=null)");
+            return (config, $"weights:{DetectorSpec.Sha256(weights)}");
         }
         var ae = p.Autoencoder;
         if (dataset.Channels is int c) ae = ae with { Channels = c };

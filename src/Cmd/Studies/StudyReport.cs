@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Cmd.Reports;
-using Microsoft.FSharp.Core;
-using Plotly.NET;
-using Plotly.NET.CSharp;
-using PChart = Plotly.NET.CSharp.Chart;
 
 namespace Cmd.Studies;
 
@@ -17,6 +13,7 @@ namespace Cmd.Studies;
 /// </summary>
 public static class StudyReport
 {
+
     public sealed record Written(string Readme, string Csv, IReadOnlyList<string> Charts, int Done, int Cells);
 
     public static Written Write(StudyPlan plan, CellCommand command, Action<string> log)
@@ -24,10 +21,9 @@ public static class StudyReport
         var s = plan.Study;
         var dir = plan.ResultsDirectory;
         Directory.CreateDirectory(dir);
-        var rows = StudyStatus.Of(plan);
-        var done = rows.Where(r => r.Result is not null).ToList();
-        var csv = WriteCsv(plan, rows, Path.Combine(dir, "cells.csv"));
-        var charts = Charts(plan, done);
+        var results = StudyResults.Of(plan);
+        var csv = WriteCsv(plan, results.Cells, Path.Combine(dir, "cells.csv"));
+        var charts = results.Charts();
         var chartFiles = new List<string>();
         if (charts.Count > 0)
         {
@@ -41,22 +37,17 @@ public static class StudyReport
             }
         }
         var readme = Path.Combine(dir, "README.md");
-        File.WriteAllText(readme, Page(plan, command, rows, charts.Select(c => (c.Name, c.Caption)).ToList()));
-        return new Written(readme, csv, chartFiles, done.Count, rows.Count);
+        File.WriteAllText(readme, Page(results, command, charts.Select(c => (c.Name, c.Caption)).ToList()));
+        return new Written(readme, csv, chartFiles, results.Done.Count, results.Cells.Count);
     }
 
-    /// <summary>Values of a metric of a variant, by seed, from the done cells.</summary>
-    static Dictionary<int, double> Values(IEnumerable<StudyStatus.Row> done, string variant, string metric) =>
-        done.Where(r => r.Cell.Variant == variant && r.Result!.Metrics.ContainsKey(metric))
-            .ToDictionary(r => r.Cell.Seed, r => r.Result!.Metrics[metric]);
-
-    static string Page(StudyPlan plan, CellCommand command, IReadOnlyList<StudyStatus.Row> rows, IReadOnlyList<(string Name, string Caption)> charts)
+    static string Page(StudyResults results, CellCommand command, IReadOnlyList<(string Name, string Caption)> charts)
     {
+        var plan = results.Plan;
         var s = plan.Study;
-        var full = Path.GetFullPath(command.Study);
-        if (full.StartsWith(plan.BaseDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            command = command with { Study = Path.GetRelativePath(plan.BaseDirectory, full) }; // as typed from the checkout root
-        var done = rows.Where(r => r.Result is not null).ToList();
+        command = command.RelativeTo(plan.BaseDirectory);
+        var rows = results.Cells;
+        var done = results.Done;
         var md = new StringBuilder();
         md.AppendLine($"# {(s.Title.Length > 0 ? s.Title : s.Name)}").AppendLine();
         if (s.Paper is { } paper) md.AppendLine($"The paper's {paper.Source} beside ours on {DatasetText(s.Dataset)} at the `{s.Preset}` preset, " +
@@ -68,15 +59,14 @@ public static class StudyReport
         if (s.Paper is { Rows.Length: > 0 } p)
         {
             md.AppendLine($"| {p.Source.Split(',')[0]} | paper {p.Value} | ours | metric |").AppendLine("|---|---|---|---|");
-            foreach (var r in p.Rows)
-                md.AppendLine($"| {r.Label} | {(r.Paper is double v ? SeedStatistics.Format(v) : "")} | " +
-                    $"{SeedStatistics.Of(Values(done, r.Variant, r.Metric).Values)} | {Label(s, r.Metric)} |");
+            foreach (var r in results.PaperRows)
+                md.AppendLine($"| {r.Label} | {(r.Paper is double v ? SeedStatistics.Format(v) : "")} | {r.Ours} | {r.Metric.Label} |");
             md.AppendLine();
             if (p.Orderings.Length > 0)
             {
                 md.AppendLine("## The paper's orderings, here").AppendLine();
                 md.AppendLine("| ordering | ours (means) | per seed | test | verdict |").AppendLine("|---|---|---|---|---|");
-                foreach (var o in Orderings(s, done))
+                foreach (var o in results.Orderings)
                     md.AppendLine($"| {o.Text} | {SeedStatistics.Format(o.Less.Mean)} vs {SeedStatistics.Format(o.Greater.Mean)} | {o.SeedAgreement} | " +
                         $"{o.Test} | **{o.Verdict}** |");
                 md.AppendLine();
@@ -84,10 +74,10 @@ public static class StudyReport
         }
 
         md.AppendLine("## Every metric per variant").AppendLine();
-        md.AppendLine("| variant | " + string.Join(" | ", s.Metrics.Select(m => Label(s, m))) + " |");
+        md.AppendLine("| variant | " + string.Join(" | ", results.Metrics.Select(m => m.Label)) + " |");
         md.AppendLine("|---|" + string.Concat(s.Metrics.Select(_ => "---|")));
-        foreach (var v in StudyPlan.VariantNames(s))
-            md.AppendLine($"| {v} | " + string.Join(" | ", s.Metrics.Select(m => SeedStatistics.Of(Values(done, v, m).Values).ToString())) + " |");
+        foreach (var v in results.Variants)
+            md.AppendLine($"| {v} | " + string.Join(" | ", s.Metrics.Select(m => results.Spread(v, m).ToString())) + " |");
         md.AppendLine();
 
         if (charts.Count > 0)
@@ -100,14 +90,14 @@ public static class StudyReport
                     ? $"![{caption}](chart-{name}.png)" : $"- {caption}: in charts.html (no PNG: Chromium was not available)").AppendLine();
         }
 
-        var pictures = done.GroupBy(r => r.Cell.Variant).Select(g => g.OrderBy(r => r.Cell.Seed).First())
-            .Where(r => r.Result!.Artefacts.Contains("content-frames.png")).ToList();
+        var pictures = results.Pictures(AutoencoderCell.ContentFramesFile);
         if (pictures.Count > 0)
         {
             md.AppendLine("## Content frames").AppendLine();
             md.AppendLine("Held-out clips of each variant (its first seed): the content frame x̄ first, then the clip's frames.").AppendLine();
             foreach (var r in pictures)
-                md.AppendLine($"**{r.Cell.Variant}** (seed {r.Cell.Seed})").AppendLine().AppendLine($"![{r.Cell.Variant}](cells/{r.Cell.Key}/content-frames.png)").AppendLine();
+                md.AppendLine($"**{r.Variant}** (seed {r.Seed})").AppendLine()
+                  .AppendLine($"![{r.Variant}]({Path.GetRelativePath(plan.ResultsDirectory, r.Path).Replace('\\', '/')})").AppendLine();
         }
 
         md.AppendLine("## How it was made").AppendLine();
@@ -143,18 +133,6 @@ public static class StudyReport
         return md.ToString();
     }
 
-    public static IReadOnlyList<SeedStatistics.Ordering> Orderings(Study s, IReadOnlyList<StudyStatus.Row> done)
-    {
-        if (s.Paper is not { } p) return [];
-        var byLabel = p.Rows.ToDictionary(r => r.Label);
-        return p.Orderings.Select(o =>
-        {
-            var less = byLabel[o.Less]; var greater = byLabel[o.Greater];
-            return SeedStatistics.Compare(o.Text ?? $"{o.Less} < {o.Greater}",
-                Values(done, less.Variant, less.Metric), Values(done, greater.Variant, greater.Metric));
-        }).ToList();
-    }
-
     static string WriteCsv(StudyPlan plan, IReadOnlyList<StudyStatus.Row> rows, string path)
     {
         var metrics = plan.Study.Metrics;
@@ -174,56 +152,6 @@ public static class StudyReport
         }
         File.WriteAllText(path, sb.ToString());
         return path;
-    }
-
-    /// <summary>The paper's rows (one chart), then every other metric over the variants.</summary>
-    static List<(string Name, GenericChart Chart, string Caption)> Charts(StudyPlan plan, IReadOnlyList<StudyStatus.Row> done)
-    {
-        var s = plan.Study;
-        var charts = new List<(string, GenericChart, string)>();
-        if (done.Count == 0) return charts;
-        var covered = new HashSet<string>();
-        if (s.Paper is { Rows.Length: > 0 } p)
-        {
-            var metrics = p.Rows.Select(r => r.Metric).Distinct().ToList();
-            covered.UnionWith(metrics);
-            var caption = $"{s.Name}: {p.Source.Split(',')[0]} rows, ours ({string.Join(", ", metrics.Select(m => Label(s, m)))})";
-            charts.Add(("paper-rows", Bars(p.Rows.Select(r => (r.Label, Values(done, r.Variant, r.Metric))).ToList(), caption,
-                metrics.Count == 1 ? Axis(s, metrics[0]) : "value"), caption));
-        }
-        foreach (var m in s.Metrics.Where(m => !covered.Contains(m)))
-        {
-            var caption = $"{s.Name}: {Label(s, m)} per variant";
-            charts.Add((m.Replace('_', '-'), Bars(StudyPlan.VariantNames(s).Select(v => (v, Values(done, v, m))).ToList(), caption, Axis(s, m)), caption));
-        }
-        return charts;
-    }
-
-    static GenericChart Bars(IReadOnlyList<(string Label, Dictionary<int, double> BySeed)> rows, string title, string axis)
-    {
-        var labels = rows.Select(r => r.Label).ToList();
-        var spreads = rows.Select(r => SeedStatistics.Of(r.BySeed.Values)).ToList();
-        var bars = PChart.Column<double, string, string>(spreads.Select(x => double.IsNaN(x.Mean) ? 0 : x.Mean), Keys: labels, Name: "mean over seeds");
-        var errors = FSharpOption<IEnumerable<double>>.Some(spreads.Select(x => double.IsNaN(x.Std) ? 0 : x.Std).ToList());
-        bars = Plotly.NET.Chart.withYErrorStyle<double, double>(null, null, null, errors, null, null, null, null, null, null, null, null, null)
-            .Invoke(bars); // null = F# None
-        var seeds = rows.SelectMany(r => r.BySeed.Keys).Distinct().Order().ToList();
-        var traces = new List<GenericChart> { bars };
-        foreach (var seed in seeds)
-        {
-            var points = rows.Where(r => r.BySeed.ContainsKey(seed)).ToList();
-            traces.Add(PChart.Point<string, double, string>(points.Select(r => r.Label), points.Select(r => r.BySeed[seed]), Name: $"seed {seed}"));
-        }
-        var chart = PChart.Combine(traces).WithYAxisStyle<double, double, string>(TitleText: axis).WithSize(900, 520);
-        return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
-    }
-
-    static string Label(Study s, string metric) => CellMetrics.Get(s.Kind, metric).Label;
-
-    static string Axis(Study s, string metric)
-    {
-        var m = CellMetrics.Get(s.Kind, metric);
-        return $"{m.Label} ({(m.LowerIsBetter ? "lower" : "higher")} is better)";
     }
 
     static string DatasetText(StudyDataset d) => d.Name switch

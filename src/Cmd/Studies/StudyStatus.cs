@@ -1,3 +1,5 @@
+using Cmd.IO;
+
 namespace Cmd.Studies;
 
 /// <summary>Where each cell stands, from its files: done (marker), running (its lock is held), started (a run folder to resume), pending.</summary>

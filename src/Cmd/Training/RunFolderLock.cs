@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cmd.IO;
 
 namespace Cmd.Training;
@@ -11,56 +10,32 @@ public sealed class RunFolderLockedException(string folder, string holder)
 }
 
 /// <summary>
-/// One writer per run folder: an advisory lock on <c>&lt;folder&gt;/.lock</c> (opened with FileShare.None, which .NET
-/// takes as an exclusive flock on Linux; the kernel drops it when the process dies, so a killed run never blocks the
-/// next). The holder's PID is written into <c>.lock.pid</c> beside it, so a refused run can name it. Once held, temp
-/// files that a killed checkpoint write left (<c>.*.tmp</c>) are removed.
+/// One writer per run folder: the <see cref="FileLock"/> <c>&lt;folder&gt;/.lock</c> (the holder's PID in
+/// <c>.lock.pid</c> beside it, so a refused run can name it). Once held, temp files that a killed checkpoint write left
+/// (<c>.*.tmp</c>) are removed.
 /// </summary>
 public sealed class RunFolderLock : IDisposable
 {
     public const string FileName = ".lock";
-    public const string PidFileName = ".lock.pid";
-    readonly FileStream stream;
+    public const string PidFileName = FileName + ".pid";
+    readonly FileLock held;
 
     /// <summary>Temp files of killed writes removed when the lock was taken.</summary>
     public IReadOnlyList<string> RemovedTemps { get; }
     public string Folder { get; }
 
-    RunFolderLock(string folder, FileStream stream, IReadOnlyList<string> removed)
+    RunFolderLock(string folder, FileLock held, IReadOnlyList<string> removed)
     {
-        Folder = folder; this.stream = stream; RemovedTemps = removed;
+        Folder = folder; this.held = held; RemovedTemps = removed;
     }
 
     public static RunFolderLock Acquire(string folder)
     {
-        Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, FileName);
-        FileStream stream;
-        try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-        catch (IOException) { throw new RunFolderLockedException(folder, Holder(folder)); }
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, PidFileName),
-                $"{Environment.ProcessId} {DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}\n");
-            return new RunFolderLock(folder, stream, SafeTensors.RemoveStaleTemps(folder));
-        }
-        catch { stream.Dispose(); throw; }
+        var held = FileLock.TryAcquire(path) ?? throw new RunFolderLockedException(folder, FileLock.Holder(path));
+        try { return new RunFolderLock(folder, held, SafeTensors.RemoveStaleTemps(folder)); }
+        catch { held.Dispose(); throw; }
     }
 
-    /// <summary>"PID n, since time" of the process holding the folder, as far as its pid file says.</summary>
-    static string Holder(string folder)
-    {
-        try
-        {
-            var parts = File.ReadAllText(Path.Combine(folder, PidFileName)).Trim().Split(' ', 2);
-            return parts.Length == 2 ? $"PID {parts[0]}, since {parts[1]}" : $"PID {parts[0]}";
-        }
-        catch (IOException) { return "PID unknown"; }
-    }
-
-    public void Dispose()
-    {
-        try { File.Delete(Path.Combine(Folder, PidFileName)); } catch (IOException) { }
-        stream.Dispose();
-    }
+    public void Dispose() => held.Dispose();
 }

@@ -43,28 +43,9 @@ public sealed class SweepCommand : ICommandGroup
     StudyOverrides Overrides(ParseResult r) => new()
     {
         Dataset = r.GetValue(dataset), Root = r.GetValue(root), Channels = r.GetValue(channels), Preset = r.GetValue(preset),
-        Seeds = r.GetValue(seeds) is string s ? ParseSeeds(s) : null, Set = r.GetValue(set) ?? [],
+        Seeds = r.GetValue(seeds) is string s ? StudyOverrides.ParseSeeds(s) : null, Set = r.GetValue(set) ?? [],
         Results = r.GetValue(results), Runs = r.GetValue(runs),
     };
-
-    static int[] ParseSeeds(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(x => int.TryParse(x, out var v) ? v : throw new StudyException($"--seeds: '{x}' is not an integer (e.g. --seeds 0,1,2)")).ToArray();
-
-    /// <summary>The options that changed the study, as given, for the commands the backends start.</summary>
-    IReadOnlyList<string> StudyArguments(ParseResult r)
-    {
-        var args = new List<string>();
-        void Add(string name, string? value) { if (value is not null) { args.Add(name); args.Add(value); } }
-        Add("--dataset", r.GetValue(dataset));
-        Add("--root", r.GetValue(root));
-        Add("--channels", r.GetValue(channels)?.ToString());
-        Add("--preset", r.GetValue(preset));
-        Add("--seeds", r.GetValue(seeds));
-        foreach (var s in r.GetValue(set) ?? []) Add("--set", s);
-        Add("--results", r.GetValue(results));
-        Add("--runs", r.GetValue(runs));
-        return args;
-    }
 
     /// <summary>How to start this CLI again: the apphost, or dotnet with workbench.dll; with the device given.</summary>
     CellCommand CommandFor(ParseResult r)
@@ -73,7 +54,7 @@ public sealed class SweepCommand : ICommandGroup
         var host = Environment.ProcessPath ?? "dotnet";
         List<string> program = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, dll] : [host];
         program.AddRange(["--device", r.GetValue(GlobalOptions.Device)!]);
-        return new CellCommand(program, r.GetValue(study)!, StudyArguments(r));
+        return new CellCommand(program, r.GetValue(study)!, Overrides(r).Arguments()); // the options that changed the study, passed on
     }
 
     StudyPlan Plan(ParseResult r) => StudyPlan.Load(r.GetValue(study)!, Overrides(r));
@@ -155,7 +136,7 @@ public sealed class SweepCommand : ICommandGroup
     {
         var w = StudyReport.Write(plan, command, m => Console.Error.WriteLine($"warning: {m}"));
         Console.WriteLine($"wrote {w.Readme} ({w.Done} of {w.Cells} cells done), {w.Csv}" + (w.Charts.Count > 0 ? $", {string.Join(", ", w.Charts.Select(Path.GetFileName))}" : ""));
-        foreach (var o in StudyReport.Orderings(plan.Study, StudyStatus.Of(plan).Where(x => x.Result is not null).ToList()))
+        foreach (var o in StudyResults.Of(plan).Orderings)
             Console.WriteLine($"  {o.Text}: {o.Verdict} ({o.SeedAgreement}; {o.Test})");
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Cmd.Data;
+using Cmd.IO;
 using Cmd.Studies;
 using static TorchSharp.torch;
 

@@ -59,5 +59,19 @@ public class StudyPlanTests
         Assert.All(plan.Cells, c => Assert.Equal((c.Config.Autoencoder.Channels, c.Config.Autoencoder.Height), (c.Config.Motion!.ContentChannels, c.Config.Motion.ContentHeight)));
     }
 
+    [Fact]
+    public void GivenWeightsOfAnotherChannelCountAreAnErrorNotAGreyReadOfRgbClips()
+    {
+        var path = Path.Combine(RepoData.Root, "studies", "table4c.json"); // names the 1-channel results/ae-small-frame
+        var rgb = new StudyOverrides { Dataset = "ucf101", Root = "/data/UCF-101", Channels = 3 };
+        var e = Assert.Throws<StudyException>(() => StudyPlan.Load(path, rgb));
+        Assert.Equal($"{path}: variant 'key patch 16': the autoencoder weights results/ae-small-frame/autoencoder.safetensors take " +
+            "1-channel clips, the dataset asks for 3 (--channels); give weights trained on it (--set autoencoder=<file>) or train one " +
+            "(--set autoencoder=null)", e.Message);
+        var trained = StudyPlan.Load(path, rgb with { Set = ["autoencoder=null"] });
+        Assert.All(trained.Cells, c => Assert.Equal((3, "ucf101"), (c.Config.Autoencoder.Channels, c.Config.Dataset.Name)));
+        Assert.All(trained.Cells, c => Assert.StartsWith("shared:", c.Config.AutoencoderSource));
+    }
+
     static System.Text.Json.Nodes.JsonObject Node(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
 }
