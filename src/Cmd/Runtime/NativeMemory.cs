@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace Cmd.Runtime;
+
+/// <summary>
+/// glibc's allocator hands large freed blocks (a training step's activations) back to the kernel and maps them again on the
+/// next step, page fault by page fault. <see cref="KeepFreedMemory"/> sets what MALLOC_MMAP_MAX_=0 and
+/// MALLOC_TRIM_THRESHOLD_=1e11 set (the Makefile exports them), from inside the process, so any way of starting the
+/// workbench gets it: ~9% on the small autoencoder step here, 2.3x on a multi-GB step (../shared/ENVIRONMENT.md).
+/// </summary>
+public static class NativeMemory
+{
+    const int MTrimThreshold = -1, MMmapMax = -4;
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    static extern int MallOpt(int param, int value);
+
+    /// <summary>True when glibc took both settings (false on other C libraries or systems).</summary>
+    public static bool KeepFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try { return MallOpt(MMmapMax, 0) == 1 & MallOpt(MTrimThreshold, int.MaxValue) == 1; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+}
