@@ -10,7 +10,7 @@ PyTorch 1.13 has no scaled_dot_product_attention; attention is written out (the 
 
 Usage: autoencoder_step.py --input twin.safetensors [--warmup 2] [--steps 5]
   input: "w.<key>" weights, "io.video" the batch [B, L, C, H, W]; metadata "config" (AutoencoderConfig JSON), "adam".
-Prints one JSON line: {"params", "step_seconds", "losses", "matmul_gflops", "torch", "threads"}.
+Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops", "torch", "threads"}.
 """
 import argparse, json, math, os, sys
 import torch
@@ -204,8 +204,8 @@ def main():
         opt.step()
         return value
 
-    times, losses = time_steps(step, a.warmup, a.steps)
-    emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, losses=losses,
+    times, losses, cpu = time_steps(step, a.warmup, a.steps)
+    emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses,
          matmul_gflops=matmul_gflops())
 
 

@@ -33,20 +33,23 @@ def load_safetensors(path):
 
 
 def time_steps(step, warmup, steps):
-    """Seconds of each of `steps` calls after `warmup` untimed ones; also every call's return value."""
+    """Seconds of each of `steps` calls after `warmup` untimed ones, every call's return value, and the process's CPU
+    seconds per timed call (all threads)."""
     values, times = [], []
     for i in range(warmup + steps):
+        if i == warmup:
+            cpu0 = time.process_time()
         t0 = time.perf_counter()
         values.append(step())
         if i >= warmup:
             times.append(time.perf_counter() - t0)
-    return times, values
+    return times, values, (time.process_time() - cpu0) / steps
 
 
 def matmul_gflops(n=1024, repeats=20, warmup=3):
     """fp32 n x n matmul rate (median), the yardstick measured in the same process."""
     a, b = torch.randn(n, n), torch.randn(n, n)
-    times, _ = time_steps(lambda: a @ b, warmup, repeats)
+    times, _, _ = time_steps(lambda: a @ b, warmup, repeats)
     return 2.0 * n ** 3 / sorted(times)[len(times) // 2] / 1e9
 
 

@@ -3,7 +3,7 @@
 
 A compact PyTorch statement of DiT (same layers, shapes and parameter count as facebookresearch/DiT's models.py;
 the count is printed so the caller can check it). One step = forward on (x_t, t, y), MSE against a random target,
-backward, Adam (lr 1e-4). Prints one JSON line: {"params", "step_seconds", "losses", "matmul_gflops", "torch", "threads"}.
+backward, Adam (lr 1e-4). Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops", "torch", "threads"}.
 The workbench runs it with Debian's torch, OpenBLAS (core type chosen for the CPU) and as many threads as libtorch uses.
 """
 import argparse, math, os, sys
@@ -105,8 +105,8 @@ def main():
         opt.step()
         return value
 
-    times, losses = time_steps(step, a.warmup, a.steps)
-    emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, losses=losses, matmul_gflops=matmul_gflops())
+    times, losses, cpu = time_steps(step, a.warmup, a.steps)
+    emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses, matmul_gflops=matmul_gflops())
 
 
 if __name__ == "__main__":

@@ -110,7 +110,7 @@ public static class AutoencoderBenchmark
         var o = py.Run([script, "--input", input, "--warmup", Str(warmup), "--steps", Str(steps)]);
         torchVersion = o.Json.GetProperty("torch").GetString() ?? "?";
         blasCore = o.BlasCore;
-        return new Result(new StepTiming("PyTorch twin", Doubles(o.Json.GetProperty("step_seconds"))), Doubles(o.Json.GetProperty("losses")));
+        return new Result(Timing("PyTorch twin", o.Json), Doubles(o.Json.GetProperty("losses")));
     }
 
     /// <summary>Time to load one training batch of <paramref name="batch"/> clips, as the trainer does it (on its thread).</summary>
@@ -123,4 +123,8 @@ public static class AutoencoderBenchmark
 
     static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
     internal static double[] Doubles(System.Text.Json.JsonElement e) => e.EnumerateArray().Select(x => x.GetDouble()).ToArray();
+
+    /// <summary>A PyTorch script's step_seconds and cpu_seconds_per_step.</summary>
+    internal static StepTiming Timing(string name, System.Text.Json.JsonElement j) =>
+        new(name, Doubles(j.GetProperty("step_seconds")), j.TryGetProperty("cpu_seconds_per_step", out var c) ? c.GetDouble() : double.NaN);
 }

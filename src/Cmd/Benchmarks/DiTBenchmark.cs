@@ -43,7 +43,7 @@ public static class DiTBenchmark
         string S(int v) => v.ToString(CultureInfo.InvariantCulture);
         var o = py.Run([script, "--model", model, "--batch", S(batch), "--steps", S(steps), "--warmup", S(warmup)]);
         var j = o.Json;
-        var result = new Result(new StepTiming("PyTorch", AutoencoderBenchmark.Doubles(j.GetProperty("step_seconds"))), j.GetProperty("params").GetInt64(),
+        var result = new Result(AutoencoderBenchmark.Timing("PyTorch", j), j.GetProperty("params").GetInt64(),
             double.NaN, AutoencoderBenchmark.Doubles(j.GetProperty("losses")));
         return (result, j.GetProperty("matmul_gflops").GetDouble(), j.GetProperty("torch").GetString() ?? "?", o.BlasCore);
     }

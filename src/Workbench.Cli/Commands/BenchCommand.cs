@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary>`workbench bench dit|ae`: a training step here vs PyTorch on the same machine, ratio printed.</summary>
+/// <summary>`workbench bench all` (make bench) writes results/bench/README.md; `bench dit|ae|matmul` time one thing here vs PyTorch.</summary>
 public sealed class BenchCommand : ICommandGroup
 {
     readonly Option<string?> openblas = new("--openblas") { Description = $"Folder of OpenBLAS's libblas.so.3 for the PyTorch side (default: {PyTorchReference.DebianOpenBlas} when installed)" };
@@ -15,6 +15,7 @@ public sealed class BenchCommand : ICommandGroup
     public Command Build()
     {
         var command = new Command("bench", "Benchmarks against reference implementations");
+        command.Subcommands.Add(All());
         command.Subcommands.Add(DiT());
         command.Subcommands.Add(Autoencoder());
         command.Subcommands.Add(Matmul());
@@ -51,6 +52,34 @@ public sealed class BenchCommand : ICommandGroup
             return 0;
         });
         return dit;
+    }
+
+    Command All()
+    {
+        var quick = new Option<bool>("--quick") { Description = "Tiny sizes (a check that it runs, for tests): not a benchmark" };
+        var output = new Option<string>("--out") { Description = "Folder of the README.md written", DefaultValueFactory = _ => "results/bench" };
+        var scripts = new Option<string>("--scripts") { Description = "Folder of the PyTorch scripts", DefaultValueFactory = _ => "bench" };
+        var all = new Command("all", "Everything `make bench` prints, measured in one run: machine and BLAS, in-run matmul, DiT-S/2 and small-autoencoder steps here vs PyTorch, data loader share, CMD vs cubic sampling at 1 and 16 videos; writes <out>/README.md")
+            { quick, output, scripts, openblas, core, noTorch };
+        all.SetAction(r =>
+        {
+            var o = new BenchOptions
+            {
+                Quick = r.GetValue(quick), PyTorch = !r.GetValue(noTorch), OpenBlasDir = r.GetValue(openblas), OpenBlasCore = r.GetValue(core),
+                ScriptDir = r.GetValue(scripts)!,
+            };
+            var report = BenchSuite.Run(o, Console.Error.WriteLine);
+            string command = "workbench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            string markdown = report.Markdown(command);
+            string dir = r.GetValue(output)!;
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "README.md"), markdown);
+            Console.Write(markdown);
+            Console.WriteLine();
+            Console.WriteLine($"written: {Path.Combine(dir, "README.md")}");
+            return 0;
+        });
+        return all;
     }
 
     Command Matmul()
