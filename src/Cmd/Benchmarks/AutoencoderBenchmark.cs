@@ -32,13 +32,15 @@ public static class AutoencoderBenchmark
     public sealed record Result(StepTiming Timing, double[] Losses);
 
     /// <summary>The model `ae train` would start (seed 0) and the first batch of its Moving MNIST training clips.</summary>
-    public static Setup Create(AutoencoderConfig config, int batch, int seed = 0)
+    public static Setup Create(AutoencoderConfig config, int batch, int seed = 0) =>
+        Create(config, AutoencoderData.Batches(OpenTrainingClips(config, batch, seed), batch, seed)(0).DetachFromDisposeScope(), seed);
+
+    /// <summary>The model `ae train` would start (seed) with the given batch [B, L, C, H, W] (the setup owns it).</summary>
+    public static Setup Create(AutoencoderConfig config, Tensor video, int seed = 0)
     {
         manual_seed(seed);
         var model = new CmdAutoencoder(config);
         var optimizer = AdamOptimizer.For(model, AutoencoderTraining.Options(config));
-        var ds = OpenTrainingClips(config, batch, seed);
-        var video = AutoencoderData.Batches(ds, batch, seed)(0).DetachFromDisposeScope();
         return new Setup { Model = model, Optimizer = optimizer, Batch = video };
     }
 
