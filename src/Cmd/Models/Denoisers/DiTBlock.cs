@@ -70,12 +70,12 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
 
     public Sequential Modulation => adaLN_modulation;
 
-    public override Tensor forward(Tensor x, Tensor c)
+    public override Tensor forward(Tensor x, Tensor c) => BlockScope.Run(() =>
     {
         var m = adaLN_modulation.call(c).chunk(6, 1); // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
-        x = x + m[2].unsqueeze(1) * attn.call(AdaLN.Modulate(AdaLN.Norm(x), m[0], m[1]));
-        return x + m[5].unsqueeze(1) * mlp.call(AdaLN.Modulate(AdaLN.Norm(x), m[3], m[4]));
-    }
+        x = x + BlockScope.Run(() => m[2].unsqueeze(1) * attn.call(AdaLN.Modulate(AdaLN.Norm(x), m[0], m[1])));
+        return x + BlockScope.Run(() => m[5].unsqueeze(1) * mlp.call(AdaLN.Modulate(AdaLN.Norm(x), m[3], m[4])));
+    });
 }
 
 /// <summary>The final layer of DiT: adaLN (shift, scale) then a linear map to p*p*out_channels per token.</summary>
