@@ -46,7 +46,7 @@ public sealed record SamplingComparison(int Videos, EfficiencyMeasurement.Result
 public sealed record BenchReport(
     BenchOptions Options, DateTime Utc, string Machine, string Flags, int Threads, string LibTorch, string? PyTorch, string? PyTorchSkipped,
     MatmulRate.Result Matmul, double? PyTorchMatmulGflops, StepComparison DiT, StepComparison Autoencoder,
-    StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds)
+    StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load)
 {
     public double MatmulGflops => Matmul.GflopsPerSecond;
     public double LoaderShare => Loader.Median / (Loader.Median + Autoencoder.Workbench.Median);
@@ -67,6 +67,8 @@ public sealed record BenchReport(
         md.AppendLine();
         md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). Ratios are of medians. Timings vary run to run by about 10% on these machines: compare ratios, not absolute times across runs.");
         md.AppendLine();
+        md.AppendLine("How to run: `make bench` on an idle machine (it installs python3-torch, unpacks Debian's OpenBLAS for the PyTorch side and writes this page; about 2 minutes of measuring on 2 cores); `workbench bench all --quick` for a tiny check; one part at a time with `workbench bench dit`, `bench ae [--phases]`, `bench matmul`, `workbench efficiency --preset small --measure --videos 16`. The workbench side runs as every workbench command does: MKL's instruction-set path on non-Intel CPUs (`CMD_MKL_VENDOR_CHECK=keep` turns that off) and freed memory kept (`CMD_KEEP_FREED_MEMORY=0` turns that off).");
+        md.AppendLine();
         md.AppendLine("## Machine");
         md.AppendLine();
         md.AppendLine("| | |");
@@ -74,13 +76,14 @@ public sealed record BenchReport(
         md.AppendLine($"| CPU | {Machine} |");
         md.AppendLine($"| instruction sets | {Flags} |");
         md.AppendLine($"| threads (both sides) | {Threads} |");
+        md.AppendLine($"| load average (1 min) at start, at end | {Load} (an idle machine is near 0; other jobs slow both sides) |");
         md.AppendLine($"| workbench | {LibTorch} |");
         md.AppendLine($"| PyTorch reference | {PyTorch ?? "not measured: " + PyTorchSkipped} |");
         md.AppendLine($"| fp32 matmul {o.MatmulSize}^3, in this run | workbench {F(MatmulGflops, "F0")} GFLOP/s{(PyTorchMatmulGflops is double p ? $"; PyTorch {F(p, "F0")} GFLOP/s" : "")} |");
         md.AppendLine();
         md.AppendLine("## Training steps");
         md.AppendLine();
-        md.AppendLine("FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides.");
+        md.AppendLine("One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate above.");
         md.AppendLine();
         md.AppendLine("| step | side | median s/step | spread | CPU s/step | GFLOP/step | GFLOP/s | of in-run matmul |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");
@@ -97,7 +100,7 @@ public sealed record BenchReport(
         md.AppendLine();
         md.AppendLine("## Data loader");
         md.AppendLine();
-        md.AppendLine($"Loading one training batch of {Autoencoder.Step.Split(',')[0]} (Moving MNIST generated from the digits, on the trainer's thread, as `ae train` does): median {F(Loader.Median, "F4")} s (spread {F(Loader.Min, "F4")}..{F(Loader.Max, "F4")}, n={Loader.Seconds.Length}), **{F(100 * LoaderShare, "F1")}%** of a training step (load / (load + step)).");
+        md.AppendLine($"Loading one training batch for the {Autoencoder.Step} step (Moving MNIST clips generated from the digits, on the trainer's thread, as `ae train` does): median {F(Loader.Median, "F4")} s (spread {F(Loader.Min, "F4")}..{F(Loader.Max, "F4")}, n={Loader.Seconds.Length}), **{F(100 * LoaderShare, "F1")}%** of a training step (load / (load + step)).");
         md.AppendLine();
         md.AppendLine($"## Sampling: CMD vs the cubic video DiT (preset {o.SamplingPreset})");
         md.AppendLine();
@@ -138,6 +141,7 @@ public static class BenchSuite
     public static BenchReport Run(BenchOptions o, Action<string>? log = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        string loadAtStart = LoadAverage();
         void Log(string m) => log?.Invoke($"[{clock.Elapsed.TotalSeconds,6:F0} s] {m}");
         int threads = get_num_threads();
         var (py, skipped) = Reference(o, threads);
@@ -208,7 +212,14 @@ public static class BenchSuite
             : py.Describe(torchVersion ?? "?", torchCore) + " (Debian python3-torch)" + (ownCore is null ? "" : $"; OpenBLAS by itself would load {ownCore}");
         return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),
             threads, libtorch, pytorch, skipped, matmul, torchMatmul, new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck), ae,
-            loader, sampling, clock.Elapsed.TotalSeconds);
+            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}");
+    }
+
+    /// <summary>The 1-minute load average (/proc/loadavg), or "?".</summary>
+    static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
     }
 
     static (PyTorchReference? Reference, string? Skipped) Reference(BenchOptions o, int threads)
