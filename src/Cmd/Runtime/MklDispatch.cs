@@ -38,7 +38,8 @@ public static class MklDispatch
         if (vendor == "GenuineIntel") return "not needed (Intel CPU)";
         if (string.Equals(Environment.GetEnvironmentVariable(OptOutVariable), "keep", StringComparison.OrdinalIgnoreCase))
             return $"off ({OptOutVariable}=keep): MKL's generic path on this {vendor} CPU";
-        string path = Path.Combine(AppContext.BaseDirectory, LibraryName);
+        // beside Cmd.dll: the CLI's, the tests' or a notebook kernel's build output (the kernel's own folder is elsewhere)
+        string path = Path.Combine(Path.GetDirectoryName(typeof(MklDispatch).Assembly.Location) is { Length: > 0 } d ? d : AppContext.BaseDirectory, LibraryName);
         if (!File.Exists(path)) return $"not built ({LibraryName} needs gcc at build time): MKL's generic path on this {vendor} CPU";
         if (LibTorchLoaded()) return "too late (libtorch was loaded before MklDispatch.Apply): MKL's generic path";
         return DlOpen(path, RtldNow | RtldGlobal) != IntPtr.Zero
