@@ -10,7 +10,7 @@ export MALLOC_TRIM_THRESHOLD_ := 100000000000
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: demo test setup build clean notebooks jupyter
+.PHONY: demo test setup build clean notebooks jupyter bench
 
 setup:
 	@bash build/setup.sh
@@ -29,6 +29,14 @@ demo: build
 
 test: build
 	@bash build/run-tests.sh $(CONFIG) $(RESULTS_TRX)
+
+# The benchmark (issue 18): this machine named, the DiT-S/2 and small-autoencoder training steps here vs PyTorch (Debian's
+# python3-torch on OpenBLAS with the kernel chosen for this CPU), GFLOP/s against an in-run matmul, the data loader's share,
+# CMD vs cubic sampling at 1 and 16 videos; results/bench/README.md. About 5 minutes on 2 idle cores; run it alone.
+BENCH_ARGS ?=
+bench: build
+	@bash build/setup.sh build/bench-packages.txt
+	@ob="$$(bash bench/openblas.sh)"; $(CLI) bench all $${ob:+--openblas $$ob} --out results/bench $(BENCH_ARGS)
 
 # Every notebook, headless, at the tiny preset (NOTEBOOK_ARGS="-p preset=small" for the researchers' size);
 # executed notebooks, HTML reports, tables, charts and training folders go to results/local/<notebook>/, which git

@@ -3,14 +3,17 @@
 
 A compact PyTorch statement of DiT (same layers, shapes and parameter count as facebookresearch/DiT's models.py;
 the count is printed so the caller can check it). One step = forward on (x_t, t, y), MSE against a random target,
-backward, Adam (lr 1e-4). Prints one JSON line: {"params": ..., "step_seconds": [...], "torch": ...}.
-Run with Debian's torch and OpenBLAS:  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2
+backward, Adam (lr 1e-4). Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops", "torch", "threads"}.
+The workbench runs it with Debian's torch, OpenBLAS (core type chosen for the CPU) and as many threads as libtorch uses.
 """
-import argparse, json, math, time
+import argparse, math, os, sys
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import emit, matmul_gflops, set_threads, time_steps  # noqa: E402
 
 CONFIGS = {"S": (12, 384, 6), "B": (12, 768, 12), "L": (24, 1024, 16), "XL": (28, 1152, 16)}
 
@@ -88,22 +91,22 @@ def main():
     a = ap.parse_args()
     size, patch = a.model.split("-")[1].split("/")
     torch.manual_seed(0)
-    torch.set_num_threads(2)
+    set_threads()
     model = DiT(size, int(patch))
     opt = torch.optim.Adam(model.parameters(), lr=1e-4)
     x = torch.randn(a.batch, 4, 32, 32); t = torch.randint(0, 1000, (a.batch,)); y = torch.randint(0, 1000, (a.batch,))
     target = torch.randn(a.batch, 8, 32, 32)
-    times = []
-    for i in range(a.warmup + a.steps):
-        t0 = time.perf_counter()
+
+    def step():
         opt.zero_grad()
         loss = ((model(x, t, y) - target) ** 2).mean()
+        value = loss.item()
         loss.backward()
         opt.step()
-        if i >= a.warmup:
-            times.append(time.perf_counter() - t0)
-    print(json.dumps({"params": sum(p.numel() for p in model.parameters()), "step_seconds": times, "torch": torch.__version__,
-                      "threads": torch.get_num_threads(), "blas": torch.__config__.show().count("OpenBLAS") > 0}))
+        return value
+
+    times, losses, cpu = time_steps(step, a.warmup, a.steps)
+    emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses, matmul_gflops=matmul_gflops())
 
 
 if __name__ == "__main__":

@@ -80,6 +80,8 @@ public static class KernelSetup
     static void Start(string repository)
     {
         Formatters.RegisterNow();
+        Cmd.Runtime.MklDispatch.Apply();          // before libtorch loads, as the CLI does
+        Cmd.Runtime.NativeMemory.KeepFreedMemory();
         TorchSharp.torch.manual_seed(0);
         Console.WriteLine(Describe(repository));
         KernelInvocationContext.Current?.Display(new HtmlString(PlotlyOffline.PageScript()), "text/html");

@@ -1,8 +1,16 @@
 namespace Workbench.Cli.Tests;
 
-/// <summary>`workbench bench`: only its errors here (a benchmark run is no test).</summary>
+/// <summary>`workbench bench`: its errors, and that `bench all --quick` runs and writes its table (a benchmark run is no test:
+/// nothing here checks a time).</summary>
 public class BenchCliTests
 {
+    static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Workbench.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Workbench.sln not found above the test folder");
+    }
+
     [Fact]
     public void UnknownModelIsAOneLineErrorListingTheKnown()
     {
@@ -11,5 +19,53 @@ public class BenchCliTests
         var line = Assert.Single(r.StdErr.Trim().Split('\n'));
         Assert.StartsWith("error: unknown DiT config 'DiT-Q/2' (known: DiT-XL/2,", line);
         Assert.Contains("DiT-S/8", line);
+    }
+
+    [Fact]
+    public void AnOpenBlasFolderWithoutTheLibraryIsAOneLineError()
+    {
+        var empty = Directory.CreateTempSubdirectory("cmd-bench-");
+        try
+        {
+            var r = CliRunner.Run("bench", "matmul", "--size", "64", "--openblas", empty.FullName);
+            Assert.NotEqual(0, r.ExitCode);
+            var line = Assert.Single(r.StdErr.Trim().Split('\n'));
+            Assert.StartsWith($"error: --openblas {empty.FullName}: no libblas.so.3 there", line);
+        }
+        finally { empty.Delete(true); }
+    }
+
+    [Fact]
+    public void QuickBenchRunsEverySectionAndWritesItsTable()
+    {
+        var output = Directory.CreateTempSubdirectory("cmd-bench-");
+        try
+        {
+            var r = CliRunner.Run("bench", "all", "--quick", "--out", output.FullName, "--scripts", Path.Combine(RepoRoot(), "bench"));
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            var md = File.ReadAllText(Path.Combine(output.FullName, "README.md"));
+            Assert.Equal(md.TrimEnd(), r.StdOut[..r.StdOut.LastIndexOf("written:", StringComparison.Ordinal)].TrimEnd());
+            foreach (var section in new[] { "## Machine", "## Training steps", "## Data loader", "## Sampling: CMD vs the cubic video DiT" })
+                Assert.Contains(section, md);
+            Assert.Contains("workbench bench all --quick", md);
+            Assert.Contains("| instruction sets |", md);
+            Assert.Contains("code path", md);                                    // MKL names the path it takes
+            Assert.Contains("| DiT-S/8, batch 1 | workbench |", md);
+            Assert.Contains("| autoencoder tiny, batch 2 | workbench |", md);
+            Assert.Matches(@"\*\*\d+\.\d%\*\* of a training step", md);
+            Assert.Matches(@"\| 1 \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \| \*\*[\d.]+\*\* \|", md);
+            Assert.Matches(@"\| 2 \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \| \*\*[\d.]+\*\* \|", md);
+            if (md.Contains("| PyTorch reference | PyTorch ", StringComparison.Ordinal))
+            {
+                // The PyTorch sides ran: both steps compared and the twin gave our losses.
+                Assert.Contains("| DiT-S/8, batch 1 | PyTorch |", md);
+                Assert.Contains("| autoencoder tiny, batch 2 | PyTorch |", md);
+                var agree = System.Text.RegularExpressions.Regex.Match(md, @"agree to a relative ([\d.E+-]+)");
+                Assert.True(agree.Success, "no twin check line");
+                Assert.True(double.Parse(agree.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 1e-4, agree.Value);
+            }
+            else Assert.Contains("| PyTorch reference | not measured: ", md);
+        }
+        finally { output.Delete(true); }
     }
 }

@@ -18,6 +18,26 @@ public class InfoAndInspectCliTests
     }
 
     [Fact]
+    public void InfoNamesTheCpuAndTheCodePathMklTakes()
+    {
+        static string Blas(CliRunner.Result r) => r.StdOut.Split('\n').Single(l => l.StartsWith("blas ", StringComparison.Ordinal));
+        var r = CliRunner.Run("info");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("\ncpu ", r.StdOut);
+        var blas = Blas(r);
+        Assert.Matches(@"^blas\s+oneMKL \d+\.\d+\.\d+ \(in libtorch_cpu\), code path ", blas);
+        string vendor = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("vendor_id", StringComparison.Ordinal)).Split(':')[1].Trim();
+        if (vendor == "GenuineIntel") { Assert.Contains("not needed (Intel CPU)", blas); return; }
+        if (!File.Exists(Path.Combine(AppContext.BaseDirectory, "libcmd_mkl_dispatch.so"))) { Assert.Contains("not built", blas); return; }
+        // another vendor: MKL's vendor check is answered, so it takes an instruction-set path; with the opt-out, its generic one
+        Assert.Contains("vendor check bypass: on", blas);
+        Assert.DoesNotContain("code path generic", blas);
+        var off = CliRunner.Run(TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["CMD_MKL_VENDOR_CHECK"] = "keep" }, "info");
+        Assert.Contains("code path generic", Blas(off));
+        Assert.Contains("off (CMD_MKL_VENDOR_CHECK=keep)", Blas(off));
+    }
+
+    [Fact]
     public void InspectListsTensorsAndMetadata()
     {
         var r = CliRunner.Run("inspect", Fixtures.Path("safetensors/pytorch_module.safetensors"));

@@ -17,18 +17,25 @@ public sealed record MeasuredRow(string Method, string Part, string Network, int
 
 /// <summary>
 /// Times the networks of a setting that runs here (tiny, small): each network's forward pass at the batch the
-/// sampler uses (x steps = its share of sampling time) and one training step (forward, backward, Adam) at batch 1,
-/// with the process's peak resident memory while it ran and the FLOPs the profiler counted on the real layers.
+/// sampler uses for <c>videos</c> videos at once (CmdSampler batches the videos and the CFG pair: 2 x videos for
+/// the guided networks) x steps = its share of sampling time, and one training step (forward, backward, Adam) at
+/// batch 1, with the process's peak resident memory while it ran and the FLOPs the profiler counted on the real layers.
 /// </summary>
 public static class EfficiencyMeasurement
 {
-    public sealed record Result(EfficiencySetting Setting, IReadOnlyList<MeasuredRow> Rows, IReadOnlyList<string> Missing)
+    public sealed record Result(EfficiencySetting Setting, IReadOnlyList<MeasuredRow> Rows, IReadOnlyList<string> Missing, int Videos = 1)
     {
+        /// <summary>Sampling seconds of a method (steps x measured forward, summed over its networks).</summary>
+        public double SamplingSeconds(string method) => Rows.Where(r => r.Method == method).Sum(r => r.SamplingSeconds);
+
+        /// <summary>Measured cubic / CMD sampling time.</summary>
+        public double Speedup => SamplingSeconds("cubic") / SamplingSeconds("CMD");
+
         public string Format()
         {
             var sb = new StringBuilder();
             sb.AppendLine();
-            sb.AppendLine($"measured here ({Environment.ProcessorCount} threads, {torch.get_num_threads()} torch threads), preset {Setting.Name}: median of timed runs after one warm-up");
+            sb.AppendLine($"measured here ({Environment.ProcessorCount} threads, {torch.get_num_threads()} torch threads), preset {Setting.Name}, {Videos} video{(Videos == 1 ? "" : "s")} at once: median of timed runs after one warm-up");
             sb.AppendLine($"  {"method",-6} {"part",-14} {"network",-34} {"s/fwd",8} {"batch",6} {"steps",6} {"sample s",9} {"train s/step",13} {"peak RSS GB",12} {"GFLOPs/fwd",11} {"GFLOP/s",8}");
             foreach (var r in Rows)
             {
@@ -46,21 +53,23 @@ public static class EfficiencyMeasurement
         }
     }
 
-    public static Result Run(EfficiencySetting s, Device device, int repeats = 3)
+    /// <param name="videos">Videos sampled at once (the forward batches are this many, x 2 with guidance).</param>
+    /// <param name="trainSteps">Also time a training step of each network (at batch 1).</param>
+    public static Result Run(EfficiencySetting s, Device device, int repeats = 3, int videos = 1, bool trainSteps = true)
     {
+        if (videos < 1) throw new ArgumentException($"videos must be >= 1 (got {videos})");
         var rows = new List<MeasuredRow>();
         var missing = new List<string>();
-        int g = s.Guidance ? 2 : 1;
-        var builders = new Func<EfficiencySetting, Device, MeasurableNetwork>[] { ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork };
+        var builders = new Func<EfficiencySetting, Device, int, MeasurableNetwork>[] { ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork };
         foreach (var build in builders)
         {
-            using var n = build(s, device); // one network in memory at a time, so each peak RSS is its own
-            rows.Add(Measure(n, repeats));
+            using var n = build(s, device, videos); // one network in memory at a time, so each peak RSS is its own
+            rows.Add(Measure(n, repeats, trainSteps));
         }
-        return new Result(s, rows, missing);
+        return new Result(s, rows, missing, videos);
     }
 
-    static MeasuredRow Measure(MeasurableNetwork n, int repeats)
+    static MeasuredRow Measure(MeasurableNetwork n, int repeats, bool trainSteps)
     {
         long before = PeakRss.Current();
         double flops;
@@ -72,7 +81,7 @@ public static class EfficiencyMeasurement
         n.Module.eval();
         var forward = Measurement.Run(() => { using (no_grad()) { using var scope = NewDisposeScope(); n.Forward(); } }, warmup: 1, repeats: repeats);
         Measurement? train = null;
-        if (n.Loss is not null)
+        if (trainSteps && n.Loss is not null)
         {
             n.Module.train();
             using var opt = optim.Adam(n.Module.parameters(), lr: 1e-4);
@@ -87,14 +96,14 @@ public static class EfficiencyMeasurement
         return new MeasuredRow(n.Method, n.Part, n.Name, n.Steps, n.Batch, forward, train, flops, before);
     }
 
-    static MeasurableNetwork ContentNetwork(EfficiencySetting s, Device device)
+    static MeasurableNetwork ContentNetwork(EfficiencySetting s, Device device, int videos)
     {
         if (s.LatentHeight != s.LatentWidth) throw new ArgumentException($"--measure: the content DiT is square; preset {s.Name} has {s.LatentHeight}x{s.LatentWidth} latents (use tiny or small)");
         var cfg = new DiTConfig(InputSize: s.LatentHeight, PatchSize: s.Content.Patch, InChannels: s.LatentChannels, HiddenSize: s.Content.Hidden,
             Depth: s.Content.Depth, NumHeads: s.Content.Heads, MlpRatio: s.Content.MlpRatio, NumClasses: 10);
         var model = new DiT(cfg);
         model.to(device);
-        int g = s.Guidance ? 2 : 1;
+        int g = (s.Guidance ? 2 : 1) * videos;
         var x = randn(new long[] { g, cfg.InChannels, cfg.InputSize, cfg.InputSize }, device: device);
         var t = full(new long[] { g }, 10L, device: device);
         var y = zeros(new long[] { g }, ScalarType.Int64, device: device);
@@ -105,27 +114,27 @@ public static class EfficiencyMeasurement
             [x, t, y, x1]);
     }
 
-    static MeasurableNetwork MotionNetwork(EfficiencySetting s, Device device)
+    static MeasurableNetwork MotionNetwork(EfficiencySetting s, Device device, int videos)
     {
         var cfg = s.MotionConfig();
         var model = new MotionDiT(cfg);
         model.to(device);
-        var z = randn(new long[] { 1, cfg.LatentChannels, cfg.Frames, cfg.GridHeight + cfg.GridWidth }, device: device);
-        var content = randn(new long[] { 1, cfg.ContentChannels, cfg.ContentHeight, cfg.ContentWidth }, device: device);
-        var t = full(new long[] { 1 }, 10L, device: device);
-        var y = zeros(new long[] { 1 }, ScalarType.Int64, device: device);
-        return new MeasurableNetwork("CMD", "motion latent", s.Motion.Name, model, s.MotionSteps, 1,
+        var z = randn(new long[] { videos, cfg.LatentChannels, cfg.Frames, cfg.GridHeight + cfg.GridWidth }, device: device);
+        var content = randn(new long[] { videos, cfg.ContentChannels, cfg.ContentHeight, cfg.ContentWidth }, device: device);
+        var t = full(new long[] { videos }, 10L, device: device);
+        var y = zeros(new long[] { videos }, ScalarType.Int64, device: device);
+        return new MeasurableNetwork("CMD", "motion latent", s.Motion.Name, model, s.MotionSteps, videos,
             () => model.call(z, t, content, y),
-            () => nn.functional.mse_loss(model.call(z, t, content, y)[.., ..cfg.LatentChannels], z),
+            () => nn.functional.mse_loss(model.call(z[..1], t[..1], content[..1], y[..1])[.., ..cfg.LatentChannels], z[..1]),
             [z, content, t, y]);
     }
 
-    static MeasurableNetwork CubicNetwork(EfficiencySetting s, Device device)
+    static MeasurableNetwork CubicNetwork(EfficiencySetting s, Device device, int videos)
     {
         var cfg = s.CubicConfig();
         var model = new CubicVideoDiT(cfg);
         model.to(device);
-        int g = s.Guidance ? 2 : 1;
+        int g = (s.Guidance ? 2 : 1) * videos;
         var x = randn(new long[] { g, cfg.Channels, cfg.Frames, cfg.Height, cfg.Width }, device: device);
         var t = full(new long[] { g }, 10L, device: device);
         var y = zeros(new long[] { g }, ScalarType.Int64, device: device);
@@ -135,18 +144,18 @@ public static class EfficiencyMeasurement
             [x, t, y]);
     }
 
-    static MeasurableNetwork AutoencoderNetwork(EfficiencySetting s, Device device)
+    static MeasurableNetwork AutoencoderNetwork(EfficiencySetting s, Device device, int videos)
     {
         var cfg = s.Autoencoder;
         var model = new CmdAutoencoder(cfg);
         model.to(device);
-        var video = (rand(new long[] { 1, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width }, device: device) * 2 - 1);
+        var video = (rand(new long[] { videos, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width }, device: device) * 2 - 1);
         AutoencoderEncoding? e;
         using (no_grad()) e = model.Encode(video);
         var (c, zx, zy) = (e.ContentFrame.detach(), e.Zx.detach(), e.Zy.detach());
-        return new MeasurableNetwork("CMD", "decoder", $"autoencoder {cfg.Name} (decode; train = AE step)", model, 1, 1,
+        return new MeasurableNetwork("CMD", "decoder", $"autoencoder {cfg.Name} (decode; train = AE step)", model, 1, videos,
             () => model.Decode(c, zx, zy),
-            () => model.Loss(video),
+            () => model.Loss(video[..1]),
             [video, c, zx, zy]);
     }
 }

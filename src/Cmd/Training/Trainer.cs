@@ -83,18 +83,7 @@ public static class Trainer
         {
             var t0 = clock.Elapsed.TotalSeconds;
             optimizer.LearningRate = LearningRateAt(options, step);
-            last = NoGcRegion.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                optimizer.ZeroGrad();
-                var loss = lossAt(step);
-                double value = loss.item<float>();
-                if (!double.IsFinite(value)) return value; // no backward, no update: the weights stay those after the last good step
-                loss.backward();
-                if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), options.MaxGradNorm);
-                optimizer.Step();
-                return value;
-            });
+            last = Step(model, optimizer, () => lossAt(step), options.MaxGradNorm);
             if (!double.IsFinite(last)) throw Diverged(model, optimizer, options, meta, step, last, start);
             if (double.IsNaN(first)) first = last;
             if (step >= tailFrom) { tailSum += last; tailCount++; }
@@ -116,6 +105,25 @@ public static class Trainer
         }
         return new TrainingResult(start, end, first, last, tailCount > 0 ? tailSum / tailCount : last, clock.Elapsed.TotalSeconds) { Notes = notes };
     }
+
+    /// <summary>
+    /// One optimisation step as every training run takes it (and the benchmarks time it): no garbage collection inside,
+    /// a dispose scope, zero the gradients, loss, backward, optional gradient clipping, Adam(W). Returns the loss; a
+    /// non-finite loss is returned without backward or update, so the weights stay those after the last good step.
+    /// </summary>
+    public static double Step(nn.Module model, AdamOptimizer optimizer, Func<Tensor> loss, double maxGradNorm = 0) =>
+        NoGcRegion.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            optimizer.ZeroGrad();
+            var l = loss();
+            double value = l.item<float>();
+            if (!double.IsFinite(value)) return value;
+            l.backward();
+            if (maxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), maxGradNorm);
+            optimizer.Step();
+            return value;
+        });
 
     /// <summary>
     /// The loss of step <paramref name="step"/> (0-based) is not finite. The weights are those after the last good step

@@ -1,32 +1,140 @@
 using System.CommandLine;
 using Cmd.Benchmarks;
+using Cmd.Presets;
+using static TorchSharp.torch;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary>`workbench bench dit`: one DiT training step here vs PyTorch on the same machine, ratio printed.</summary>
+/// <summary>`workbench bench all` (make bench) writes results/bench/README.md; `bench dit|ae|matmul` time one thing here vs PyTorch.</summary>
 public sealed class BenchCommand : ICommandGroup
 {
+    readonly Option<string?> openblas = new("--openblas") { Description = $"Folder of OpenBLAS's libblas.so.3 for the PyTorch side (default: {PyTorchReference.DebianOpenBlas} when installed)" };
+    readonly Option<string?> core = new("--openblas-core") { Description = "OPENBLAS_CORETYPE for the PyTorch side (default: chosen from the CPU flags)" };
+    readonly Option<bool> noTorch = new("--no-pytorch") { Description = "Time this side only" };
+
     public Command Build()
+    {
+        var command = new Command("bench", "Benchmarks against reference implementations");
+        command.Subcommands.Add(All());
+        command.Subcommands.Add(DiT());
+        command.Subcommands.Add(Autoencoder());
+        command.Subcommands.Add(Matmul());
+        return command;
+    }
+
+    PyTorchReference? Reference(ParseResult r)
+    {
+        if (r.GetValue(noTorch)) return null;
+        var py = PyTorchReference.ForThisMachine(get_num_threads(), r.GetValue(openblas), r.GetValue(core));
+        if (py.Unavailable() is string why) { Console.WriteLine($"PyTorch side skipped: {why}"); return null; }
+        return py;
+    }
+
+    Command DiT()
     {
         var model = new Option<string>("--model") { Description = "DiT config", DefaultValueFactory = _ => "DiT-S/2" };
         var batch = new Option<int>("--batch") { Description = "Batch size (latents 32x32x4)", DefaultValueFactory = _ => 8 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps); the median is compared", DefaultValueFactory = _ => 5 };
         var script = new Option<string>("--script") { Description = "PyTorch side", DefaultValueFactory = _ => "bench/dit_step.py" };
-        var dit = new Command("dit", "Time one DiT training step (forward, backward, Adam) in the workbench and in PyTorch; print the ratio") { model, batch, steps, script };
+        var dit = new Command("dit", "Time one DiT training step (forward, backward, Adam) in the workbench and in PyTorch; print the ratio")
+            { model, batch, steps, script, openblas, core, noTorch };
         dit.SetAction(r =>
         {
             string m = r.GetValue(model)!; int b = r.GetValue(batch), s = r.GetValue(steps);
-            Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 warm-up");
+            Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 warm-up; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
             var ours = DiTBenchmark.Workbench(m, b, s);
-            Console.WriteLine($"{ours.Name,-50} {ours.Parameters,12:N0} params  median {ours.Median:F3} s/step  [{string.Join(", ", ours.StepSeconds.Select(x => x.ToString("F3")))}]");
-            var torchRef = DiTBenchmark.PyTorch(r.GetValue(script)!, m, b, s);
-            Console.WriteLine($"{torchRef.Name,-50} {torchRef.Parameters,12:N0} params  median {torchRef.Median:F3} s/step  [{string.Join(", ", torchRef.StepSeconds.Select(x => x.ToString("F3")))}]");
-            if (ours.Parameters != torchRef.Parameters) Console.WriteLine($"warning: parameter counts differ ({ours.Parameters} vs {torchRef.Parameters})");
-            Console.WriteLine($"ratio workbench / PyTorch = {ours.Median / torchRef.Median:F2}");
+            Console.WriteLine($"workbench: {ours.Parameters:N0} params, {ours.Timing.Describe()}, {ours.StepFlops / ours.Timing.Median / 1e9:F1} GFLOP/s");
+            if (Reference(r) is not { } py) return 0;
+            var (theirs, matmul, version, blas) = DiTBenchmark.PyTorch(py, r.GetValue(script)!, m, b, s);
+            Console.WriteLine($"{py.Describe(version, blas)}: {theirs.Parameters:N0} params, {theirs.Timing.Describe()} (its matmul {matmul:F0} GFLOP/s)");
+            if (ours.Parameters != theirs.Parameters) Console.WriteLine($"warning: parameter counts differ ({ours.Parameters} vs {theirs.Parameters})");
+            Console.WriteLine($"ratio workbench / PyTorch = {ours.Timing.Median / theirs.Timing.Median:F2}");
             return 0;
         });
-        var command = new Command("bench", "Benchmarks against reference implementations");
-        command.Subcommands.Add(dit);
-        return command;
+        return dit;
+    }
+
+    Command All()
+    {
+        var quick = new Option<bool>("--quick") { Description = "Tiny sizes (a check that it runs, for tests): not a benchmark" };
+        var output = new Option<string>("--out") { Description = "Folder of the README.md written", DefaultValueFactory = _ => "results/bench" };
+        var scripts = new Option<string>("--scripts") { Description = "Folder of the PyTorch scripts", DefaultValueFactory = _ => "bench" };
+        var all = new Command("all", "Everything `make bench` prints, measured in one run: machine and BLAS, in-run matmul, DiT-S/2 and small-autoencoder steps here vs PyTorch, data loader share, CMD vs cubic sampling at 1 and 16 videos; writes <out>/README.md")
+            { quick, output, scripts, openblas, core, noTorch };
+        all.SetAction(r =>
+        {
+            var o = new BenchOptions
+            {
+                Quick = r.GetValue(quick), PyTorch = !r.GetValue(noTorch), OpenBlasDir = r.GetValue(openblas), OpenBlasCore = r.GetValue(core),
+                ScriptDir = r.GetValue(scripts)!,
+            };
+            var report = BenchSuite.Run(o, Console.Error.WriteLine);
+            string command = "workbench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            string markdown = report.Markdown(command);
+            string dir = r.GetValue(output)!;
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "README.md"), markdown);
+            Console.Write(markdown);
+            Console.WriteLine();
+            Console.WriteLine($"written: {Path.Combine(dir, "README.md")}");
+            return 0;
+        });
+        return all;
+    }
+
+    Command Matmul()
+    {
+        var size = new Option<int>("--size") { Description = "n of the n x n fp32 matmul", DefaultValueFactory = _ => 1024 };
+        var m = new Command("matmul", "The fp32 matmul rate here (libtorch's BLAS) and in PyTorch (OpenBLAS)") { size, openblas, core, noTorch };
+        m.SetAction(r =>
+        {
+            int n = r.GetValue(size);
+            Console.WriteLine($"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; libtorch BLAS: {LibTorchBlas.Describe()}");
+            var ours = MatmulRate.Measure(n);
+            Console.WriteLine($"workbench: {ours.Timing.Describe("F4")}, {ours.GflopsPerSecond:F1} GFLOP/s");
+            if (Reference(r) is not { } py) return 0;
+            var o = py.Run(["-c", $"import sys; sys.path.insert(0, 'bench'); import common; common.set_threads(); common.emit(matmul_gflops=common.matmul_gflops({n}))"]);
+            Console.WriteLine($"{py.Describe(o.Json.GetProperty("torch").GetString()!, o.BlasCore)}: {o.Json.GetProperty("matmul_gflops").GetDouble():F1} GFLOP/s");
+            return 0;
+        });
+        return m;
+    }
+
+    Command Autoencoder()
+    {
+        var preset = new Option<string>("--preset") { Description = $"Autoencoder preset: {string.Join(", ", RunPresets.Names)}", DefaultValueFactory = _ => "small" };
+        var batch = new Option<int?>("--batch") { Description = "Batch size (default: the preset's)" };
+        var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps)", DefaultValueFactory = _ => 10 };
+        var script = new Option<string>("--script") { Description = "PyTorch twin", DefaultValueFactory = _ => "bench/autoencoder_step.py" };
+        var phases = new Option<bool>("--phases") { Description = "Also time zero-grad, forward, backward and Adam separately" };
+        var ae = new Command("ae", "Time the autoencoder's training step (as `ae train` takes it) here and in its PyTorch twin; check both give the same losses")
+            { preset, batch, steps, script, phases, openblas, core, noTorch };
+        ae.SetAction(r =>
+        {
+            var cfg = RunPresets.Autoencoder(r.GetValue(preset)!);
+            int b = r.GetValue(batch) ?? cfg.BatchSize, s = r.GetValue(steps);
+            using var setup = AutoencoderBenchmark.Create(cfg, b);
+            double flops = AutoencoderBenchmark.TrainingStepFlops(setup);
+            Console.WriteLine($"autoencoder {cfg.Name}, batch {b}: {flops / 1e9:F2} GFLOP/step; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
+            var py = Reference(r);
+            string? input = null;
+            if (py is not null) { input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}.safetensors"); AutoencoderBenchmark.WriteTwinInput(setup, input); }
+            var ours = AutoencoderBenchmark.Time(setup, warmup: 2, steps: s);
+            Console.WriteLine($"workbench: {ours.Timing.Describe()}, {flops / ours.Timing.Median / 1e9:F1} GFLOP/s");
+            if (r.GetValue(phases))
+                foreach (var p in AutoencoderBenchmark.Phases(setup, 1, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
+            if (py is null) return 0;
+            try
+            {
+                var theirs = AutoencoderBenchmark.RunTwin(py, r.GetValue(script)!, input!, 2, s, out var version, out var blas);
+                Console.WriteLine($"{py.Describe(version, blas)}: {theirs.Timing.Describe()}");
+                double maxRel = ours.Losses.Zip(theirs.Losses, (a, c) => Math.Abs(a - c) / Math.Abs(c)).Max();
+                Console.WriteLine($"losses: first {ours.Losses[0]:G7} vs {theirs.Losses[0]:G7}; max relative difference over {ours.Losses.Length} steps {maxRel:E1}");
+                Console.WriteLine($"ratio workbench / PyTorch = {ours.Timing.Median / theirs.Timing.Median:F2}");
+            }
+            finally { File.Delete(input!); }
+            return 0;
+        });
+        return ae;
     }
 }

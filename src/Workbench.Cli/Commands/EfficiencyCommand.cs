@@ -18,8 +18,9 @@ public sealed class EfficiencyCommand : ICommandGroup
         var frames = new Option<int?>("--frames") { Description = "frames per video (default: the preset's)" };
         var measure = new Option<bool>("--measure") { Description = "also time forward passes / training steps and peak memory of the networks (presets that run here: tiny, small)" };
         var repeats = new Option<int>("--repeats") { Description = "timed repetitions per measurement (median reported)", DefaultValueFactory = _ => 3 };
+        var videos = new Option<int>("--videos") { Description = "with --measure: videos sampled at once (the sampler batches them and the CFG pair)", DefaultValueFactory = _ => 1 };
         var command = new Command("efficiency", "FLOPs (and with --measure: time, peak memory) of CMD vs the cubic baseline, as in Figures 1, 5, 6")
-            { compare, preset, frames, measure, repeats };
+            { compare, preset, frames, measure, repeats, videos };
         command.SetAction(result =>
         {
             var methods = result.GetValue(compare)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(m => m.ToLowerInvariant()).ToHashSet();
@@ -34,7 +35,7 @@ public sealed class EfficiencyCommand : ICommandGroup
             var report = new EfficiencyReport(setting);
             Console.Write(report.Format(methods));
             if (result.GetValue(measure))
-                Console.Write(EfficiencyMeasurement.Run(setting, GlobalOptions.ResolveDevice(result), result.GetValue(repeats)).Format());
+                Console.Write(EfficiencyMeasurement.Run(setting, GlobalOptions.ResolveDevice(result), result.GetValue(repeats), result.GetValue(videos)).Format());
             return 0;
         });
         return command;

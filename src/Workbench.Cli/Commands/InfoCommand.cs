@@ -14,6 +14,8 @@ public sealed class InfoCommand : ICommandGroup
             var device = GlobalOptions.ResolveDevice(result);
             foreach (var (key, value) in WorkbenchInfo.Collect().Rows()) Console.WriteLine($"{key,-16} {value}");
             Console.WriteLine($"{"device",-16} {device.type}");
+            Console.WriteLine($"{"cpu",-16} {MachineInfo.Describe()} ({MachineInfo.CpuVendor()})");
+            Console.WriteLine($"{"blas",-16} {Cmd.Benchmarks.LibTorchBlas.Describe()}");
             return 0;
         });
         return command;

@@ -26,4 +26,22 @@ public class EfficiencyMeasurementTests
         Assert.All(result.Rows, r => Assert.True(r.Forward.MedianSeconds > 0 && r.TrainStep!.MedianSeconds > 0));
         Assert.Contains("peak RSS", result.Format());
     }
+
+    [Fact]
+    public void VideosAtOnceMultiplyEveryForwardBatchAndItsFlops()
+    {
+        var s = EfficiencySetting.Preset("tiny");
+        var one = EfficiencyMeasurement.Run(s, CPU, repeats: 1, videos: 1, trainSteps: false);
+        var three = EfficiencyMeasurement.Run(s, CPU, repeats: 1, videos: 3, trainSteps: false);
+        foreach (var (a, b) in one.Rows.Zip(three.Rows))
+        {
+            Assert.Equal(3 * a.Batch, b.Batch);
+            Assert.Equal(3 * a.ProfiledForwardFlops, b.ProfiledForwardFlops, 6);
+            Assert.Null(b.TrainStep);
+        }
+        // guided networks get the CFG pair of every video, the motion model and the decoder one row per video
+        Assert.Equal([6, 3, 3, 6], three.Rows.Select(r => r.Batch));
+        Assert.Equal(three.SamplingSeconds("cubic") / three.SamplingSeconds("CMD"), three.Speedup, 12);
+        Assert.Contains("3 videos at once", three.Format());
+    }
 }

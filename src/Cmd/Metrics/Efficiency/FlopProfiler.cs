@@ -1,3 +1,4 @@
+using Cmd.Models.Autoencoder;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ public sealed record LayerCall(string Path, string Kind, double Flops);
 
 /// <summary>
 /// Counts the FLOPs a model really executes by hooking its layers and running it: every Linear (2 rows in out),
-/// Conv1d/2d/3d (2 positions Cout Cin/g k), ConvTranspose1d/2d/3d (2 input positions Cin Cout/g k), and the attention behind every Linear named <c>qkv</c>
+/// Conv1d/2d/3d and PatchConv2d (2 positions Cout Cin/g k), ConvTranspose1d/2d/3d and PatchConvTranspose2d (2 input positions Cin Cout/g k), and the attention behind every Linear named <c>qkv</c>
 /// (input [..., L, D] -> 3D: Q K^T and A V, 4 B L^2 D). Exact for the models here, which compute attention with
 /// scaled_dot_product_attention right after a fused <c>qkv</c> projection (DiT / ViT / TimeSformer convention).
 /// Use it on presets that run; <see cref="ModelFlops"/> counts paper-sized models analytically and is checked
@@ -46,7 +47,7 @@ public sealed class FlopProfiler : IDisposable
                         }
                     }));
                     break;
-                case TorchSharp.Modules.Conv1d or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d:
+                case TorchSharp.Modules.Conv1d or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d or PatchConv2d:
                     var conv = (Module<Tensor, Tensor>)module;
                     handles.Add(Hook(conv, (input, output) =>
                     {
@@ -56,7 +57,7 @@ public sealed class FlopProfiler : IDisposable
                         calls.Add(new LayerCall(name, "conv", 2.0 * positions * w.shape[0] * w.shape[1] * kernel));
                     }));
                     break;
-                case TorchSharp.Modules.ConvTranspose1d or TorchSharp.Modules.ConvTranspose2d or TorchSharp.Modules.ConvTranspose3d:
+                case TorchSharp.Modules.ConvTranspose1d or TorchSharp.Modules.ConvTranspose2d or TorchSharp.Modules.ConvTranspose3d or PatchConvTranspose2d:
                     var convT = (Module<Tensor, Tensor>)module;
                     handles.Add(Hook(convT, (input, output) =>
                     {

@@ -14,29 +14,29 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
 {
     public AutoencoderConfig Config { get; }
 
-    readonly Conv2d patch_embed;            // pre-layer of f_B: patch (H/H', W/W')
+    readonly PatchConv2d patch_embed;       // pre-layer of f_B: patch (H/H', W/W')
     readonly TimeSformer encoder;           // f_B
     readonly ImportanceHead importance_head; // f_I
     readonly MotionLatentHead motion_head;  // f_M
-    readonly Conv2d content_embed;          // g_I
+    readonly PatchConv2d content_embed;     // g_I
     readonly Conv2d motion_embed;           // g_M (x; and y unless separate)
     readonly Conv2d? motion_embed_y;        // official code: post_yt
     readonly TimeSformer decoder;           // g_B
-    readonly ConvTranspose2d output_layer;  // post-layer of g_B
+    readonly PatchConvTranspose2d output_layer; // post-layer of g_B
 
     public CmdAutoencoder(AutoencoderConfig config) : base(nameof(CmdAutoencoder))
     {
         Config = config.Validate();
         int p = config.PatchSize, c = config.Channels, h = config.Hidden;
-        patch_embed = nn.Conv2d(c, h, p, stride: p);
+        patch_embed = new PatchConv2d(c, h, p);
         encoder = NewTimeSformer(config);
         importance_head = new ImportanceHead(config);
         motion_head = new MotionLatentHead(config);
-        content_embed = nn.Conv2d(c, h, p, stride: p);
+        content_embed = new PatchConv2d(c, h, p);
         motion_embed = nn.Conv2d(config.LatentChannels, h, 1);
         if (config.SeparateAxisProjections) motion_embed_y = nn.Conv2d(config.LatentChannels, h, 1);
         decoder = NewTimeSformer(config);
-        output_layer = nn.ConvTranspose2d(h, c, p, stride: p);
+        output_layer = new PatchConvTranspose2d(h, c, p);
         RegisterComponents();
     }
 
@@ -105,7 +105,7 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         return Config.ImportanceEntropy > 0 ? loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights) : loss;
     }
 
-    Tensor Tokens(Conv2d embed, Tensor video)
+    Tensor Tokens(PatchConv2d embed, Tensor video)
     {
         long b = video.shape[0], l = video.shape[1];
         var patches = embed.call(video.reshape(b * l, Config.Channels, Config.Height, Config.Width)); // [BL, C', H', W']

@@ -14,7 +14,7 @@ namespace Cmd.Models.Autoencoder;
 /// </summary>
 public sealed class ImportanceHead : nn.Module<Tensor, Tensor>
 {
-    readonly ConvTranspose2d? proj;
+    readonly PatchConvTranspose2d? proj;
     readonly Linear? frame_proj;
     readonly int gridH, gridW;
 
@@ -23,7 +23,7 @@ public sealed class ImportanceHead : nn.Module<Tensor, Tensor>
         gridH = config.GridHeight;
         gridW = config.GridWidth;
         if (config.Importance == ImportanceGranularity.Frame) frame_proj = nn.Linear(config.Hidden, 1);
-        else proj = nn.ConvTranspose2d(config.Hidden, config.ImportanceChannels, config.PatchSize, stride: config.PatchSize);
+        else proj = new PatchConvTranspose2d(config.Hidden, config.ImportanceChannels, config.PatchSize);
         RegisterComponents();
         using (no_grad())
             foreach (var p in parameters()) nn.init.zeros_(p);

@@ -25,14 +25,16 @@ public sealed class TimeSformerBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => BlockScope.Run(() => Divided(x));
+
+    Tensor Divided(Tensor x)
     {
         long b = x.shape[0], l = x.shape[1], n = x.shape[2], c = x.shape[3];
         var t = x.permute(0, 2, 1, 3).reshape(b * n, l, c);           // time: one sequence per patch position
-        t = t + time_attn.call(time_norm.call(t));
+        t = t + BlockScope.Run(() => time_attn.call(time_norm.call(t)));
         var s = t.view(b, n, l, c).permute(0, 2, 1, 3).reshape(b * l, n, c); // space: one sequence per frame
-        s = s + space_attn.call(space_norm.call(s));
-        s = s + ff.call(ff_norm.call(s));
+        s = s + BlockScope.Run(() => space_attn.call(space_norm.call(s)));
+        s = s + BlockScope.Run(() => ff.call(ff_norm.call(s)));
         return s.view(b, l, n, c);
     }
 }

@@ -59,18 +59,20 @@ public sealed class VideoDiTBlock : nn.Module<Tensor, Tensor, Tensor>
     public Sequential Modulation => adaLN_modulation;
 
     /// <summary>x: [N, L*S, D] (frame-major), c: [N, D].</summary>
-    public override Tensor forward(Tensor x, Tensor c)
+    public override Tensor forward(Tensor x, Tensor c) => BlockScope.Run(() => Divided(x, c));
+
+    Tensor Divided(Tensor x, Tensor c)
     {
         long n = x.shape[0], s = x.shape[1] / frames, d = x.shape[2];
         var m = adaLN_modulation.call(c).chunk(9, 1);
-        // temporal: [N*S, L, D]
-        var ht = AdaLN.Modulate(AdaLN.Norm(x), m[0], m[1]).reshape(n, frames, s, d).transpose(1, 2).reshape(n * s, frames, d);
-        var at = temporal_attn.call(ht).reshape(n, s, frames, d).transpose(1, 2).reshape(n, frames * s, d);
-        x = x + m[2].unsqueeze(1) * at;
-        // spatial: [N*L, S, D]
-        var hs = AdaLN.Modulate(AdaLN.Norm(x), m[3], m[4]).reshape(n * frames, s, d);
-        x = x + m[5].unsqueeze(1) * attn.call(hs).reshape(n, frames * s, d);
-        return x + m[8].unsqueeze(1) * mlp.call(AdaLN.Modulate(AdaLN.Norm(x), m[6], m[7]));
+        x = x + BlockScope.Run(() =>   // temporal: [N*S, L, D]
+        {
+            var ht = AdaLN.Modulate(AdaLN.Norm(x), m[0], m[1]).reshape(n, frames, s, d).transpose(1, 2).reshape(n * s, frames, d);
+            return m[2].unsqueeze(1) * temporal_attn.call(ht).reshape(n, s, frames, d).transpose(1, 2).reshape(n, frames * s, d);
+        });
+        x = x + BlockScope.Run(() =>   // spatial: [N*L, S, D]
+            m[5].unsqueeze(1) * attn.call(AdaLN.Modulate(AdaLN.Norm(x), m[3], m[4]).reshape(n * frames, s, d)).reshape(n, frames * s, d));
+        return x + BlockScope.Run(() => m[8].unsqueeze(1) * mlp.call(AdaLN.Modulate(AdaLN.Norm(x), m[6], m[7])));
     }
 }
 

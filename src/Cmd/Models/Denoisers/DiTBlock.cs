@@ -31,8 +31,9 @@ public sealed class DiTAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
-        var parts = qkv.call(x).reshape(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
-        var o = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
+        // q, k, v [B, heads, N, hd] as views; unbinding the "3" axis in place makes the backward one stack into qkv's layout
+        var parts = qkv.call(x).view(b, n, 3, numHeads, c / numHeads).unbind(2);
+        var o = nn.functional.scaled_dot_product_attention(parts[0].transpose(1, 2), parts[1].transpose(1, 2), parts[2].transpose(1, 2));
         return proj.call(o.transpose(1, 2).reshape(b, n, c));
     }
 }
@@ -69,12 +70,12 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
 
     public Sequential Modulation => adaLN_modulation;
 
-    public override Tensor forward(Tensor x, Tensor c)
+    public override Tensor forward(Tensor x, Tensor c) => BlockScope.Run(() =>
     {
         var m = adaLN_modulation.call(c).chunk(6, 1); // shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
-        x = x + m[2].unsqueeze(1) * attn.call(AdaLN.Modulate(AdaLN.Norm(x), m[0], m[1]));
-        return x + m[5].unsqueeze(1) * mlp.call(AdaLN.Modulate(AdaLN.Norm(x), m[3], m[4]));
-    }
+        x = x + BlockScope.Run(() => m[2].unsqueeze(1) * attn.call(AdaLN.Modulate(AdaLN.Norm(x), m[0], m[1])));
+        return x + BlockScope.Run(() => m[5].unsqueeze(1) * mlp.call(AdaLN.Modulate(AdaLN.Norm(x), m[3], m[4])));
+    });
 }
 
 /// <summary>The final layer of DiT: adaLN (shift, scale) then a linear map to p*p*out_channels per token.</summary>

@@ -1,0 +1,59 @@
+"""Shared by the PyTorch sides of `workbench bench` (run with Debian's /usr/bin/python3 and python3-torch).
+
+The workbench starts these scripts itself with OpenBLAS first on LD_LIBRARY_PATH, OPENBLAS_CORETYPE chosen for the CPU and
+BENCH_THREADS = the number of threads libtorch uses on its side. Each script prints one JSON line last.
+"""
+import json, os, struct, time
+import numpy as np
+import torch
+
+_DTYPES = {"F32": np.float32, "F64": np.float64, "F16": np.float16, "I64": np.int64, "I32": np.int32, "U8": np.uint8,
+           "BOOL": np.bool_}
+
+
+def set_threads():
+    n = int(os.environ.get("BENCH_THREADS", os.environ.get("OMP_NUM_THREADS", "1")))
+    torch.set_num_threads(n)
+    return n
+
+
+def load_safetensors(path):
+    """(tensors, metadata) of a safetensors file: 8-byte little-endian header length, JSON header, raw little-endian data."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    meta = header.pop("__metadata__", {})
+    tensors = {}
+    for name, h in header.items():
+        start, end = h["data_offsets"]
+        a = np.frombuffer(data[start:end], dtype=_DTYPES[h["dtype"]]).reshape(h["shape"])
+        tensors[name] = torch.from_numpy(a.copy())
+    return tensors, meta
+
+
+def time_steps(step, warmup, steps):
+    """Seconds of each of `steps` calls after `warmup` untimed ones, every call's return value, and the process's CPU
+    seconds per timed call (all threads)."""
+    values, times = [], []
+    for i in range(warmup + steps):
+        if i == warmup:
+            cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        values.append(step())
+        if i >= warmup:
+            times.append(time.perf_counter() - t0)
+    return times, values, (time.process_time() - cpu0) / steps
+
+
+def matmul_gflops(n=1024, repeats=20, warmup=3):
+    """fp32 n x n matmul rate (median), the yardstick measured in the same process."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    times, _, _ = time_steps(lambda: a @ b, warmup, repeats)
+    return 2.0 * n ** 3 / sorted(times)[len(times) // 2] / 1e9
+
+
+def emit(**fields):
+    fields.setdefault("torch", torch.__version__)
+    fields.setdefault("threads", torch.get_num_threads())
+    print(json.dumps(fields))

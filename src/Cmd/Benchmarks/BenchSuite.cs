@@ -1,0 +1,253 @@
+using System.Globalization;
+using Cmd.Metrics.Efficiency;
+using Cmd.Presets;
+using Cmd.Runtime;
+using static TorchSharp.torch;
+
+namespace Cmd.Benchmarks;
+
+/// <summary>What `workbench bench all` (make bench) measures and at which size; <see cref="Quick"/> is the tests' tiny size.</summary>
+public sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+    /// <summary>Time the PyTorch sides too (Debian's python3-torch; skipped with a note where it is missing).</summary>
+    public bool PyTorch { get; init; } = true;
+    public string? OpenBlasDir { get; init; }
+    public string? OpenBlasCore { get; init; }
+    /// <summary>Folder of dit_step.py, autoencoder_step.py and common.py.</summary>
+    public string ScriptDir { get; init; } = "bench";
+
+    public string DiTModel => Quick ? "DiT-S/8" : "DiT-S/2";
+    public int DiTBatch => Quick ? 1 : 8;
+    public int DiTSteps => Quick ? 1 : 5;
+    public string AutoencoderPreset => Quick ? "tiny" : "small";
+    public int AutoencoderSteps => Quick ? 2 : 10;
+    public int Warmup => Quick ? 1 : 2;
+    public int MatmulSize => Quick ? 256 : 1024;
+    public string SamplingPreset => Quick ? "tiny" : "small";
+    public int[] SamplingVideos => Quick ? [1, 2] : [1, 16];
+    public int SamplingRepeats => Quick ? 1 : 3;
+}
+
+/// <summary>The measured rows of one training step, this side and the reference side.</summary>
+public sealed record StepComparison(string Step, double StepFlops, StepTiming Workbench, StepTiming? PyTorch, string? Check)
+{
+    public double? Ratio => PyTorch is null ? null : Workbench.Median / PyTorch.Median;
+}
+
+/// <summary>CMD vs cubic sampling of some videos at once: measured seconds (steps x forward) and the FLOPs ratio.</summary>
+public sealed record SamplingComparison(int Videos, EfficiencyMeasurement.Result Measured, double FlopsRatio)
+{
+    public double Speedup => Measured.Speedup;
+    public double OfFlopsRatio => Speedup / FlopsRatio;
+}
+
+/// <summary>Everything one `bench all` run measured, and its Markdown page.</summary>
+public sealed record BenchReport(
+    BenchOptions Options, DateTime Utc, string Machine, string Flags, int Threads, string LibTorch, string? PyTorch, string? PyTorchSkipped,
+    MatmulRate.Result Matmul, double? PyTorchMatmulGflops, StepComparison DiT, StepComparison Autoencoder,
+    StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load)
+{
+    public double MatmulGflops => Matmul.GflopsPerSecond;
+    public double LoaderShare => Loader.Median / (Loader.Median + Autoencoder.Workbench.Median);
+
+    static string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
+
+    public string Markdown(string command)
+    {
+        var o = Options;
+        var md = new System.Text.StringBuilder();
+        md.AppendLine("# Benchmarks: training steps and sampling, this machine, one run");
+        md.AppendLine();
+        md.AppendLine($"Measured {Utc:yyyy-MM-dd HH:mm} UTC in {F(Seconds / 60, "F1")} min{(o.Quick ? " (--quick: tiny sizes, for tests; not a benchmark)" : "")} with");
+        md.AppendLine();
+        md.AppendLine("```");
+        md.AppendLine(command);
+        md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). Ratios are of medians. Timings vary run to run by about 10% on these machines: compare ratios, not absolute times across runs.");
+        md.AppendLine();
+        md.AppendLine("How to run: `make bench` on an idle machine (it installs python3-torch, unpacks Debian's OpenBLAS for the PyTorch side and writes this page; about 2 minutes of measuring on 2 cores); `workbench bench all --quick` for a tiny check; one part at a time with `workbench bench dit`, `bench ae [--phases]`, `bench matmul`, `workbench efficiency --preset small --measure --videos 16`. The workbench side runs as every workbench command does: MKL's instruction-set path on non-Intel CPUs (`CMD_MKL_VENDOR_CHECK=keep` turns that off) and freed memory kept (`CMD_KEEP_FREED_MEMORY=0` turns that off).");
+        md.AppendLine();
+        md.AppendLine("## Machine");
+        md.AppendLine();
+        md.AppendLine("| | |");
+        md.AppendLine("|---|---|");
+        md.AppendLine($"| CPU | {Machine} |");
+        md.AppendLine($"| instruction sets | {Flags} |");
+        md.AppendLine($"| threads (both sides) | {Threads} |");
+        md.AppendLine($"| load average (1 min) at start, at end | {Load} (an idle machine is near 0; other jobs slow both sides) |");
+        md.AppendLine($"| workbench | {LibTorch} |");
+        md.AppendLine($"| PyTorch reference | {PyTorch ?? "not measured: " + PyTorchSkipped} |");
+        md.AppendLine($"| fp32 matmul {o.MatmulSize}^3, in this run | workbench {F(MatmulGflops, "F0")} GFLOP/s{(PyTorchMatmulGflops is double p ? $"; PyTorch {F(p, "F0")} GFLOP/s" : "")} |");
+        md.AppendLine();
+        md.AppendLine("## Training steps");
+        md.AppendLine();
+        md.AppendLine("One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate above.");
+        md.AppendLine();
+        md.AppendLine("| step | side | median s/step | spread | CPU s/step | GFLOP/step | GFLOP/s | of in-run matmul |");
+        md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");
+        foreach (var c in new[] { DiT, Autoencoder })
+        {
+            Row(md, c.Step, "workbench", c.Workbench, c.StepFlops, MatmulGflops);
+            if (c.PyTorch is { } theirs) Row(md, c.Step, "PyTorch", theirs, c.StepFlops, PyTorchMatmulGflops);
+        }
+        md.AppendLine();
+        foreach (var c in new[] { DiT, Autoencoder })
+            if (c.Ratio is double r) md.AppendLine($"- {c.Step}: workbench / PyTorch = **{F(r, "F2")}** (time per step; below 1 = the workbench is faster).");
+        if (Autoencoder.Check is not null) md.AppendLine($"- {Autoencoder.Check}");
+        if (DiT.Check is not null) md.AppendLine($"- {DiT.Check}");
+        md.AppendLine();
+        md.AppendLine("## Data loader");
+        md.AppendLine();
+        md.AppendLine($"Loading one training batch for the {Autoencoder.Step} step (Moving MNIST clips generated from the digits, on the trainer's thread, as `ae train` does): median {F(Loader.Median, "F4")} s (spread {F(Loader.Min, "F4")}..{F(Loader.Max, "F4")}, n={Loader.Seconds.Length}), **{F(100 * LoaderShare, "F1")}%** of a training step (load / (load + step)).");
+        md.AppendLine();
+        md.AppendLine($"## Sampling: CMD vs the cubic video DiT (preset {o.SamplingPreset})");
+        md.AppendLine();
+        md.AppendLine("Sampling time = sampler steps x the measured forward of each network at the batch the sampler gives it (CmdSampler batches all videos and the classifier-free-guidance pair into one forward; CMD: content frame DDIM 50 with CFG + motion latent DDIM 100 + one decode; cubic: DDIM 50 with CFG). FLOPs ratio = cubic / CMD sampling FLOPs, counted (`workbench efficiency`).");
+        md.AppendLine();
+        md.AppendLine("| videos at once | CMD s | cubic s | measured speedup (cubic / CMD) | FLOPs ratio | speedup / FLOPs ratio |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in Sampling)
+            md.AppendLine($"| {s.Videos} | {F(s.Measured.SamplingSeconds("CMD"), "F2")} | {F(s.Measured.SamplingSeconds("cubic"), "F2")} | {F(s.Speedup, "F1")}x | {F(s.FlopsRatio, "F1")}x | **{F(s.OfFlopsRatio, "F2")}** |");
+        md.AppendLine();
+        md.AppendLine("Per network (median forward of the timed repeats, GFLOP/s from the profiled FLOPs):");
+        md.AppendLine();
+        md.AppendLine("| videos | method | part | forward batch | s/forward | steps | sampling s | GFLOP/s |");
+        md.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|");
+        foreach (var s in Sampling)
+            foreach (var r in s.Measured.Rows)
+                md.AppendLine($"| {s.Videos} | {r.Method} | {r.Part} | {r.Batch} | {F(r.Forward.MedianSeconds, "F4")} | {r.Steps} | {F(r.SamplingSeconds, "F2")} | {F(r.ProfiledForwardFlops / r.Forward.MedianSeconds / 1e9, "F1")} |");
+        return md.ToString();
+    }
+
+    static void Row(System.Text.StringBuilder md, string step, string side, StepTiming t, double flops, double? matmul)
+    {
+        double rate = flops / t.Median / 1e9;
+        string share = matmul is double m ? $"{F(100 * rate / m, "F0")}%" : "-";
+        string cpu = double.IsNaN(t.CpuSecondsPerStep) ? "-" : F(t.CpuSecondsPerStep);
+        md.AppendLine($"| {step} | {side} | {F(t.Median)} | {F(t.Min)}..{F(t.Max)} (n={t.Seconds.Length}) | {cpu} | {F(flops / 1e9, "F1")} | {F(rate, "F1")} | {share} |");
+    }
+}
+
+/// <summary>
+/// `make bench`: the machine named (CPU, cores, instruction sets, the BLAS each side uses), an in-run fp32 matmul on both
+/// sides, the DiT-S/2 training step here vs PyTorch, the small autoencoder's step here vs its PyTorch twin (losses
+/// compared), each step's GFLOP/s against the matmul, the data loader's share of a step, and CMD vs cubic sampling at
+/// 1 and 16 videos at once against the FLOPs ratio. All in one process, one after the other.
+/// </summary>
+public static class BenchSuite
+{
+    public static BenchReport Run(BenchOptions o, Action<string>? log = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string loadAtStart = LoadAverage();
+        void Log(string m) => log?.Invoke($"[{clock.Elapsed.TotalSeconds,6:F0} s] {m}");
+        int threads = get_num_threads();
+        var (py, skipped) = Reference(o, threads);
+        string? ownCore = py?.OwnOpenBlasCore();
+
+        Log($"fp32 matmul {o.MatmulSize}^3");
+        var matmul = MatmulRate.Measure(o.MatmulSize);
+
+        Log($"{o.DiTModel} training step, batch {o.DiTBatch}: workbench");
+        var dit = DiTBenchmark.Workbench(o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup);
+        StepTiming? ditTorch = null;
+        double? torchMatmul = null;
+        string? torchVersion = null, torchCore = null, ditCheck = null;
+        if (py is not null)
+        {
+            Log($"{o.DiTModel} training step: PyTorch");
+            var (r, mm, version, core) = DiTBenchmark.PyTorch(py, Path.Combine(o.ScriptDir, "dit_step.py"), o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup);
+            (ditTorch, torchMatmul, torchVersion, torchCore) = (r.Timing, mm, version, core);
+            ditCheck = r.Parameters == dit.Parameters ? null : $"warning: parameter counts differ ({dit.Parameters:N0} here, {r.Parameters:N0} in PyTorch)";
+        }
+        string ditName = $"{o.DiTModel}, batch {o.DiTBatch}";
+
+        var aeConfig = RunPresets.Autoencoder(o.AutoencoderPreset);
+        int aeBatch = aeConfig.BatchSize;
+        string aeName = $"autoencoder {aeConfig.Name}, batch {aeBatch}";
+        StepComparison ae;
+        StepTiming loader;
+        using (var setup = AutoencoderBenchmark.Create(aeConfig, aeBatch))
+        {
+            double flops = AutoencoderBenchmark.TrainingStepFlops(setup);
+            string? input = null;
+            if (py is not null)
+            {
+                input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}.safetensors");
+                AutoencoderBenchmark.WriteTwinInput(setup, input);
+            }
+            Log($"{aeName} training step: workbench");
+            var ours = AutoencoderBenchmark.Time(setup, o.Warmup, o.AutoencoderSteps);
+            StepTiming? theirs = null;
+            string? check = null;
+            if (input is not null)
+            {
+                Log($"{aeName} training step: PyTorch twin");
+                try
+                {
+                    var twin = AutoencoderBenchmark.RunTwin(py!, Path.Combine(o.ScriptDir, "autoencoder_step.py"), input, o.Warmup, o.AutoencoderSteps, out _, out _);
+                    theirs = twin.Timing;
+                    check = LossCheck(ours.Losses, twin.Losses);
+                }
+                finally { File.Delete(input); }
+            }
+            ae = new StepComparison(aeName, flops, ours.Timing, theirs, check);
+            Log("data loader");
+            loader = AutoencoderBenchmark.TimeLoader(aeConfig, aeBatch, o.Warmup, Math.Max(3, o.AutoencoderSteps));
+        }
+
+        var setting = EfficiencySetting.Preset(o.SamplingPreset);
+        double flopsRatio = new EfficiencyReport(setting).SamplingRatio;
+        var sampling = new List<SamplingComparison>();
+        foreach (int videos in o.SamplingVideos)
+        {
+            Log($"sampling networks, {videos} video(s) at once");
+            sampling.Add(new SamplingComparison(videos, EfficiencyMeasurement.Run(setting, CPU, o.SamplingRepeats, videos, trainSteps: false), flopsRatio));
+        }
+
+        string libtorch = $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)}, libtorch {__version__}; {LibTorchBlas.Describe()}";
+        string? pytorch = py is null ? null
+            : py.Describe(torchVersion ?? "?", torchCore) + " (Debian python3-torch)" + (ownCore is null ? "" : $"; OpenBLAS by itself would load {ownCore}");
+        return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),
+            threads, libtorch, pytorch, skipped, matmul, torchMatmul, new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck), ae,
+            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}");
+    }
+
+    /// <summary>The 1-minute load average (/proc/loadavg), or "?".</summary>
+    static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
+    }
+
+    static (PyTorchReference? Reference, string? Skipped) Reference(BenchOptions o, int threads)
+    {
+        if (!o.PyTorch) return (null, "--no-pytorch");
+        var py = PyTorchReference.ForThisMachine(threads, o.OpenBlasDir, o.OpenBlasCore);
+        return py.Unavailable() is string why ? (null, why) : (py, null);
+    }
+
+    /// <summary>Both sides start from the same weights and batch: their losses must agree step by step.</summary>
+    static string LossCheck(double[] ours, double[] theirs)
+    {
+        int n = Math.Min(ours.Length, theirs.Length);
+        double worst = Enumerable.Range(0, n).Max(i => Math.Abs(ours[i] - theirs[i]) / Math.Max(1e-12, Math.Abs(theirs[i])));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"twin check: same weights and batch on both sides (the twin loads ours with strict=True); losses of all {n} steps agree to a relative {worst:E1} (first: {ours[0]:G7} here, {theirs[0]:G7} in PyTorch).");
+    }
+
+    /// <summary>The SIMD sets that decide the kernels: AVX2/FMA, AVX-512 (F, BW, DQ, VL), VNNI, BF16, AMX.</summary>
+    static string InstructionSets()
+    {
+        var f = MachineInfo.CpuFlags();
+        var names = new (string Flag, string Name)[]
+        {
+            ("avx2", "AVX2"), ("fma", "FMA"), ("avx512f", "AVX-512F"), ("avx512bw", "BW"), ("avx512dq", "DQ"), ("avx512vl", "VL"),
+            ("avx512_vnni", "VNNI"), ("avx512_bf16", "AVX512_BF16"), ("avx512_fp16", "AVX512_FP16"), ("amx_tile", "AMX"),
+        };
+        var present = names.Where(n => f.Contains(n.Flag)).Select(n => n.Name).ToList();
+        return present.Count == 0 ? "unknown (no /proc/cpuinfo flags)" : string.Join(", ", present);
+    }
+}
