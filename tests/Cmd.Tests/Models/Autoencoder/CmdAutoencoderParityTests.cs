@@ -31,21 +31,12 @@ public class CmdAutoencoderParityTests(ITestOutputHelper output)
 
     static (CmdAutoencoder Model, Dictionary<string, Tensor> Io) Load(AutoencoderConfig config, string file)
     {
-        var all = TensorFixtures.Load(file);
         var model = new CmdAutoencoder(config);
-        var weights = all.Where(kv => kv.Key.StartsWith("w.")).ToDictionary(kv => kv.Key[2..], kv => kv.Value);
-        ModuleState.Load(model, weights, file, strict: true);
-        model.eval();
-        return (model, all.Where(kv => kv.Key.StartsWith("io.")).ToDictionary(kv => kv.Key[3..], kv => kv.Value));
+        return (model, TensorFixtures.LoadInto(model, file));
     }
 
-    double Check(string what, Tensor actual, Tensor expected, double maxRel)
-    {
-        var (abs, rel) = TensorFixtures.Diff(actual, expected);
-        output.WriteLine($"{what}: max abs {abs:E2}, rel {rel:E2}");
-        Assert.True(rel <= maxRel, $"{what}: relative error {rel:E2} > {maxRel:E0} (max abs {abs:E2})");
-        return rel;
-    }
+    double Check(string what, Tensor actual, Tensor expected, double maxRel) =>
+        TensorFixtures.Check(output, what, actual, expected, maxRel);
 
     [Fact]
     public void OfficialCodeVariantMatchesNvlabsCmdAutoencoder()

@@ -22,19 +22,12 @@ public class MotionDiTParityTests(ITestOutputHelper output)
 
     static (MotionDiT Model, Dictionary<string, Tensor> Io) Load()
     {
-        var all = TensorFixtures.Load("cmd/motion_dit.safetensors");
         var model = new MotionDiT(Config);
-        ModuleState.Load(model, all.Where(kv => kv.Key.StartsWith("w.")).ToDictionary(kv => kv.Key[2..], kv => kv.Value), strict: true);
-        model.eval();
-        return (model, all.Where(kv => kv.Key.StartsWith("io.")).ToDictionary(kv => kv.Key[3..], kv => kv.Value));
+        return (model, TensorFixtures.LoadInto(model, "cmd/motion_dit.safetensors"));
     }
 
-    void Check(string what, Tensor actual, Tensor expected, double maxRel)
-    {
-        var (abs, rel) = TensorFixtures.Diff(actual, expected);
-        output.WriteLine($"{what}: max abs {abs:E2}, rel {rel:E2}");
-        Assert.True(rel <= maxRel, $"{what}: relative error {rel:E2} > {maxRel:E0} (max abs {abs:E2})");
-    }
+    void Check(string what, Tensor actual, Tensor expected, double maxRel) =>
+        TensorFixtures.Check(output, what, actual, expected, maxRel);
 
     [Fact]
     public void PositionTablesOfBothNonSquareGridsMatch()
