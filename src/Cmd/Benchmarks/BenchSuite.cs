@@ -49,6 +49,17 @@ public sealed record BenchReport(
     StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load)
 {
     public double MatmulGflops => Matmul.GflopsPerSecond;
+
+    /// <summary>Why the run does not count as a benchmark (a 1-minute load average above half the cores at its start or end), or null.</summary>
+    public string? Busy
+    {
+        get
+        {
+            var loads = Load.Split(", ").Select(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0).ToArray();
+            int cores = MachineInfo.Cores();
+            return loads.Any(l => l > 0.5 * cores) ? $"load average {Load} at start and end on {cores} cores" : null;
+        }
+    }
     public double LoaderShare => Loader.Median / (Loader.Median + Autoencoder.Workbench.Median);
 
     static string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
@@ -65,6 +76,11 @@ public sealed record BenchReport(
         md.AppendLine(command);
         md.AppendLine("```");
         md.AppendLine();
+        if (Busy is string busy)
+        {
+            md.AppendLine($"> **Not a benchmark: the machine was busy** ({busy}). Other jobs took cores from both sides and wall times are inflated unevenly (compare the CPU s/step column); run `make bench` alone on an idle machine.");
+            md.AppendLine();
+        }
         md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). Ratios are of medians. Timings vary run to run by about 10% on these machines: compare ratios, not absolute times across runs.");
         md.AppendLine();
         md.AppendLine("How to run: `make bench` on an idle machine (it installs python3-torch, unpacks Debian's OpenBLAS for the PyTorch side and writes this page; about 2 minutes of measuring on 2 cores); `workbench bench all --quick` for a tiny check; one part at a time with `workbench bench dit`, `bench ae [--phases]`, `bench matmul`, `workbench efficiency --preset small --measure --videos 16`. The workbench side runs as every workbench command does: MKL's instruction-set path on non-Intel CPUs (`CMD_MKL_VENDOR_CHECK=keep` turns that off) and freed memory kept (`CMD_KEEP_FREED_MEMORY=0` turns that off).");
