@@ -26,7 +26,7 @@ public static class CmdSampler
         var device = model.parameters().First().device;
         labels = labels.to(device);
         long n = labels.shape[0];
-        var diffusion = GaussianDiffusion.Create(steps.ToString(CultureInfo.InvariantCulture));
+        var diffusion = DiffusionTraining.ContentDiffusion(c, steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.InChannels, c.InputSize, c.InputSize, device: device);
         using var _ = no_grad();
         Tensor sample;

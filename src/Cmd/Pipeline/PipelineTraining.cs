@@ -73,7 +73,8 @@ public static class PipelineTraining
     public static TrainingResult Content(DiTConfig config, LatentPairs pairs, TrainingOptions options, int batchSize, Device device,
         string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null) =>
         Train(() => new DiT(pairs.FitContent(config)), options, device, init, log,
-            m => $"content DiT: {m.ParameterCount():N0} parameters, {m.Config.NumPatches} tokens, {pairs.Count} pairs",
+            m => $"content DiT: {m.ParameterCount():N0} parameters, {m.Config.NumPatches} tokens, {pairs.Count} pairs, " +
+                (m.Config.PredictXStart ? "predicts x_0" : "predicts eps"),
             m => DiffusionTraining.TrainContent(m, pairs, options, batchSize, emaDecay));
 
     /// <summary>Trains a motion DiT of <paramref name="config"/>'s size on the pairs' z, conditioned on their content frames.</summary>

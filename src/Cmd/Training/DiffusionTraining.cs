@@ -23,7 +23,7 @@ public static class DiffusionTraining
             throw new ArgumentException($"content frames [{string.Join(", ", pairs.Content.shape.Skip(1))}] do not fit the content DiT input [{cfg.InChannels}, {cfg.InputSize}, {cfg.InputSize}]");
         CheckLabels(pairs.Labels, cfg.NumClasses);
         var meta = ModelMetadata.For(ModelMetadata.Content, System.Text.Json.JsonSerializer.Serialize(cfg));
-        var diffusion = GaussianDiffusion.Create();
+        var diffusion = ContentDiffusion(cfg);
         return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
         {
             var device = model.parameters().First().device;
@@ -34,6 +34,10 @@ public static class DiffusionTraining
             return diffusion.TrainingLosses((x, tt) => model.call(x, tt, y), x0, t).Loss.mean();
         });
     }
+
+    /// <summary>The content model's diffusion: DiT's create_diffusion(respacing), predicting x_0 where the config says so.</summary>
+    public static GaussianDiffusion ContentDiffusion(DiTConfig cfg, string timestepRespacing = "") =>
+        GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.PredictXStart, learnSigma: cfg.LearnSigma);
 
     public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {

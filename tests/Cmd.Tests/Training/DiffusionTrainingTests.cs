@@ -35,6 +35,30 @@ public class DiffusionTrainingTests
         Assert.True(e.abs().sum().item<float>() > 0 && e.abs().sum().item<float>() < w.abs().sum().item<float>());
     }
 
+    [Fact]
+    public void A_content_DiT_set_to_predict_x0_trains_on_x0_and_keeps_the_switch_in_its_weights()
+    {
+        var eps = RunPresets.Tiny.ContentDiT with { NumClasses = 4 };
+        var x0Cfg = eps with { PredictXStart = true };
+        Assert.Equal(ModelMeanType.Epsilon, DiffusionTraining.ContentDiffusion(eps).MeanType);
+        Assert.Equal(ModelMeanType.StartX, DiffusionTraining.ContentDiffusion(x0Cfg, "10").MeanType);
+        // the simple loss term is zero for an oracle that outputs x_0 (and not for eps prediction of the same output)
+        manual_seed(0);
+        using var x0 = rand(3, x0Cfg.InChannels, x0Cfg.InputSize, x0Cfg.InputSize) * 2 - 1;
+        using var t = tensor(new long[] { 5, 400, 999 });
+        DenoiseFn oracle = (x, _) => cat([x0, zeros_like(x0)], 1);
+        Assert.Equal(0f, DiffusionTraining.ContentDiffusion(x0Cfg).TrainingLosses(oracle, x0, t).Mse.max().item<float>());
+        Assert.True(DiffusionTraining.ContentDiffusion(eps).TrainingLosses(oracle, x0, t).Mse.min().item<float>() > 0.1f);
+        // the switch travels with the weights; weights saved before it existed load as eps models
+        var dir = Fixtures.TempDir("content-x0");
+        using var pairs = PipelineFixtures.TinyPairs();
+        using (var model = new DiT(x0Cfg)) DiffusionTraining.TrainContent(model, pairs, PipelineFixtures.Options(dir, 2), batchSize: 4);
+        Assert.True(ModelStore.LoadContent(dir, preferEma: true).Model.Config.PredictXStart);
+        var old = System.Text.Json.JsonSerializer.Serialize(eps).Replace(",\"PredictXStart\":false", "");
+        Assert.DoesNotContain("PredictXStart", old);
+        Assert.False(System.Text.Json.JsonSerializer.Deserialize<DiTConfig>(old)!.PredictXStart);
+    }
+
     static MotionDiT Seeded(MotionDiTConfig cfg) { manual_seed(0); return new MotionDiT(cfg); }
 
     [Fact]

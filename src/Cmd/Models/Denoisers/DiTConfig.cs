@@ -13,8 +13,13 @@ public sealed record DiTConfig(
     double MlpRatio = 4.0,
     double ClassDropoutProb = 0.1,
     int NumClasses = 1000,
-    bool LearnSigma = true)
+    bool LearnSigma = true,
+    bool PredictXStart = false)
 {
+    // PredictXStart: the official create_diffusion's predict_xstart (ModelMeanType.START_X): the network's first
+    // InChannels outputs are x_0, not eps. DiT and the paper predict eps (false); an explicit switch of the workbench,
+    // since a pixel-space DiT whose patch tokens must reproduce the noise learns where things go slowly.
+
     public int OutChannels => LearnSigma ? InChannels * 2 : InChannels;
     public int GridSize => InputSize / PatchSize;
     public int NumPatches => GridSize * GridSize;
