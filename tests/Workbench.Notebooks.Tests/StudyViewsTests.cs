@@ -80,14 +80,14 @@ public class StudyViewsTests
         var results = view.Results();
         var paper = StudyViews.PaperTable(results);
         Assert.Equal(["row", "paper R-FVD", "ours: mean", "± std", "n", "metric"], paper.Columns);
-        Assert.Equal(new object?[] { "D=16, L=16, weighted sum", 56.8, 22116.0, 2.542, 2, "R-FVD (reconstructions vs real)" },
+        Assert.Equal(new object?[] { "D=16, L=16, weighted sum", 56.8, 22116.1, 2.5, 2, "R-FVD (reconstructions vs real)" },
             paper.Rows[0]);
-        Assert.Equal(0.01235, (double)paper.Rows[1][2]!, 12);
+        Assert.Equal(0.0123455, (double)paper.Rows[1][2]!, 12); // spread 1.4e-7: the mean to 6 significant digits
         Assert.Equal(99.99, (double)paper.Rows[2][2]!, 12);
         Assert.Equal(3, StudyViews.OrderingsTable(results).Rows.Count);
         var metrics = StudyViews.MetricsTable(results);
         Assert.Equal(4, metrics.Rows.Count);
         Assert.Equal("R-FVD (reconstructions vs real), lower is better", metrics.Columns[1]);
-        Assert.Equal("22,116 ± 2.542 (n=2)", metrics.Rows[0][1]);
+        Assert.Equal("22,116.1 ± 2.5 (n=2)", metrics.Rows[0][1]);
     }
 }

@@ -52,7 +52,7 @@ public static class LocalBackend
                     {
                         ran++;
                         log($"cell {r.Cell.Index} ({r.Cell.Label}): done in {r.Clock.Elapsed.TotalSeconds:F0} s: " +
-                            string.Join(", ", result.Metrics.Select(m => $"{m.Key} {SeedStatistics.Format(m.Value)}")));
+                            string.Join(", ", result.Metrics.Select(m => $"{m.Key} {SpreadFormat.Value(m.Value)}")));
                     }
                     else
                     {

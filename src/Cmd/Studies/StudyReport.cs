@@ -60,14 +60,14 @@ public static class StudyReport
         {
             md.AppendLine($"| {p.Source.Split(',')[0]} | paper {p.Value} | ours | metric |").AppendLine("|---|---|---|---|");
             foreach (var r in results.PaperRows)
-                md.AppendLine($"| {r.Label} | {(r.Paper is double v ? SeedStatistics.Format(v) : "")} | {r.Ours} | {r.Metric.Label} |");
+                md.AppendLine($"| {r.Label} | {(r.Paper is double v ? SpreadFormat.Value(v) : "")} | {r.Ours} | {r.Metric.Label} |");
             md.AppendLine();
             if (p.Orderings.Length > 0)
             {
                 md.AppendLine("## The paper's orderings, here").AppendLine();
                 md.AppendLine("| ordering | ours (means) | per seed | test | verdict |").AppendLine("|---|---|---|---|---|");
                 foreach (var o in results.Orderings)
-                    md.AppendLine($"| {o.Text} | {SeedStatistics.Format(o.Less.Mean)} vs {SeedStatistics.Format(o.Greater.Mean)} | {o.SeedAgreement} | " +
+                    md.AppendLine($"| {o.Text} | {SpreadFormat.Value(o.Less.Mean)} vs {SpreadFormat.Value(o.Greater.Mean)} | {o.SeedAgreement} | " +
                         $"{o.Test} | **{o.Verdict}** |");
                 md.AppendLine();
             }
