@@ -55,7 +55,7 @@ public static class StudyViews
         Console.WriteLine($"study {Path.GetRelativePath(RepoData.Root, file)}: {s.Name} ({s.Kind}), {plan.Cells.Count} cells = " +
             $"{variants} variant{(variants == 1 ? "" : "s")} x seeds {string.Join(",", s.Seeds)}, preset {s.Preset}; " +
             $"cells in {plan.ResultsDirectory}");
-        Console.WriteLine(runs ? $"runs its unfinished cells here: {view.Command.RelativeTo(plan.BaseDirectory).RunLine("local")}"
+        Console.WriteLine(runs ? "runs its unfinished cells here (-p jobs at a time), as `workbench sweep run` does"
             : "shows the cells collected so far (-p run=true runs the unfinished ones here)");
         return view;
     }
@@ -66,6 +66,7 @@ public static class StudyViews
     /// </summary>
     public static LocalBackend.Summary RunHere(View view, int jobs = 1)
     {
+        Console.WriteLine($"as `{view.Command.RelativeTo(view.Plan.BaseDirectory).RunLine("local", jobs, Environment.ProcessorCount)}`");
         var summary = LocalBackend.Run(view.Plan, view.Command, jobs, Environment.ProcessorCount, Console.WriteLine);
         if (summary.Done == view.Plan.Cells.Count)
         {

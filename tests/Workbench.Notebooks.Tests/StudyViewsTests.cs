@@ -54,6 +54,18 @@ public class StudyViewsTests
     }
 
     [Fact]
+    public void With_no_finished_cells_it_prints_the_command_a_two_core_laptop_runs()
+    {
+        var local = Path.Combine(Path.GetTempPath(), "wb-views-" + Guid.NewGuid().ToString("N")[..8]);
+        var view = StudyViews.Open("studies/table4b.json", "", "0", run: false, publish: false, local);
+        var say = view.Results().Say(view.Command);
+        var folders = $"--seeds 0 --results {local}/table4b--seeds1 --runs {local}/table4b--seeds1/runs";
+        Assert.Equal($"table4b--seeds1 has no finished cells yet (4 cells: 4 pending) in {local}/table4b--seeds1: run it with " +
+            $"`workbench sweep run studies/table4b.json {folders} --backend local --jobs 1 --threads 2` (on a Slurm cluster " +
+            $"`--backend slurm`), then `workbench sweep collect studies/table4b.json {folders}`", say);
+    }
+
+    [Fact]
     public void Bad_seeds_are_a_one_line_error_naming_the_parameter()
     {
         var tmp = Path.GetTempPath();
