@@ -37,14 +37,14 @@ public class DiffusionCliTests
         Assert.True(content.ExitCode == 0, content.StdErr);
         Assert.Contains("trained steps 0..2", content.StdOut);
         // the content DiT's patch size is the lever of issue 14: 32x32 frames at patch 4 are 8 x 8 = 64 tokens
-        var patched = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "4", "--predict", "x0",
+        var patched = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "4", "--predict", "v",
             "--steps", "1", "--batch", "2", "--out", Path.Combine(dir, "content-p4"));
         Assert.True(patched.ExitCode == 0, patched.StdErr);
         Assert.Contains(" 64 tokens", patched.StdOut);
-        Assert.Contains("predicts x_0", patched.StdOut);
+        Assert.Contains("predicts v", patched.StdOut);
         Assert.Contains("predicts eps", content.StdOut);
-        var badPredict = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "v", "--steps", "1",
-            "--out", Path.Combine(dir, "content-v"));
+        var badPredict = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "u", "--steps", "1",
+            "--out", Path.Combine(dir, "content-u"));
         Assert.NotEqual(0, badPredict.ExitCode);
         Assert.Contains("--predict", badPredict.StdErr);
         var badPatch = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "5", "--steps", "1",

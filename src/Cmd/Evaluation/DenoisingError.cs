@@ -16,12 +16,12 @@ public static class DenoisingError
     public static readonly int[] DefaultTimesteps = [10, 100, 300, 500, 700, 900, 999];
 
     /// <param name="model">eps_theta on a batch: (x_t, t, index of the batch's samples) -> output with the eps channels first
-    /// (x_0 channels first when <paramref name="predictsXStart"/>: their eps is compared).</param>
+    /// (or what <paramref name="diffusion"/> says they predict: the eps they imply is compared).</param>
     /// <param name="x0">Clean samples [N, ...] as the model was trained on them.</param>
     public static double[] ByTimestep(Func<Tensor, Tensor, Tensor, Tensor> model, Tensor x0, IReadOnlyList<int> timesteps, int batchSize = 32,
-        long seed = 0, bool predictsXStart = false)
+        long seed = 0, GaussianDiffusion? diffusion = null)
     {
-        var diffusion = GaussianDiffusion.Create(predictXStart: predictsXStart);
+        diffusion ??= GaussianDiffusion.Create();
         var bad = timesteps.Where(t => t < 0 || t >= diffusion.NumTimesteps).ToList();
         if (bad.Count > 0) throw new ArgumentException($"timesteps must be in [0, {diffusion.NumTimesteps - 1}] (got {string.Join(", ", bad)})");
         var result = new double[timesteps.Count];
@@ -40,7 +40,8 @@ public static class DenoisingError
                 var noise = randn_like(x);
                 var xT = diffusion.QSample(x, t, noise);
                 var output = model(xT, t, idx).narrow(1, 0, channels);
-                var eps = predictsXStart ? diffusion.PredictEpsFromXStart(xT, t, output) : output;
+                var eps = diffusion.MeanType == ModelMeanType.Epsilon ? output
+                    : diffusion.PredictEpsFromXStart(xT, t, diffusion.PredXStartFromOutput(xT, t, output));
                 sum += (eps - noise).pow(2).sum().item<float>();
             }
             result[k] = sum / x0.numel();
@@ -51,7 +52,7 @@ public static class DenoisingError
     /// <summary>The error of a content-frame DiT on the pairs' content frames (class-conditional).</summary>
     public static double[] Content(DiT model, LatentPairs pairs, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0) =>
         ByTimestep((x, t, idx) => model.call(x, t, pairs.Labels.index_select(0, idx)), pairs.Content, timesteps, batchSize, seed,
-            model.Config.PredictXStart);
+            DiffusionTraining.ContentDiffusion(model.Config));
 
     /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their content frames.</summary>
     public static double[] Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0)

@@ -35,9 +35,10 @@ public static class DiffusionTraining
         });
     }
 
-    /// <summary>The content model's diffusion: DiT's create_diffusion(respacing), predicting x_0 where the config says so.</summary>
+    /// <summary>The content model's diffusion: DiT's create_diffusion(respacing), predicting what the config says.</summary>
     public static GaussianDiffusion ContentDiffusion(DiTConfig cfg, string timestepRespacing = "") =>
-        GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.PredictXStart, learnSigma: cfg.LearnSigma);
+        GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.Validate().Prediction == "x0", learnSigma: cfg.LearnSigma,
+            predictV: cfg.Prediction == "v");
 
     public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {

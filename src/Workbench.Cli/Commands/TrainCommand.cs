@@ -54,13 +54,13 @@ public sealed class TrainCommand : ICommandGroup
         var patch = new Option<int?>("--patch") { Description = "Patch size of the content DiT (default: the preset's; small: 8)" };
         var predict = new Option<string>("--predict")
         {
-            Description = "What the network predicts: eps (DiT, the paper) or x0 (the official code's predict_xstart)",
-            DefaultValueFactory = _ => "eps", HelpName = "eps|x0",
+            Description = "What the network predicts: eps (DiT, the paper), x0 (the official code's predict_xstart) or v",
+            DefaultValueFactory = _ => "eps", HelpName = "eps|x0|v",
         };
         predict.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string>() is not ("eps" or "x0"))
-                r.AddError($"--predict must be eps or x0 (got '{r.GetValueOrDefault<string>()}')");
+            if (!DiTConfig.Predictions.Contains(r.GetValueOrDefault<string>()))
+                r.AddError($"--predict must be one of {string.Join(", ", DiTConfig.Predictions)} (got '{r.GetValueOrDefault<string>()}')");
         });
         var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames")
             { preset, classes, patch, predict };
@@ -72,7 +72,7 @@ public sealed class TrainCommand : ICommandGroup
             var cfg = pairs.FitContent(RunPresets.ContentDiT(r.GetValue(preset)!));
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
             if (r.GetValue(patch) is int p) cfg = cfg with { PatchSize = p };
-            cfg = cfg with { PredictXStart = r.GetValue(predict) == "x0" };
+            cfg = cfg with { Prediction = r.GetValue(predict)! };
             var res = PipelineTraining.Content(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);
