@@ -72,8 +72,9 @@ public class DiffusionCliTests
         Assert.Contains("initialised from", tuned.StdOut);
         var eval = CliRunner.Run("train", "eval", "--run", Path.Combine(dir, "motion"), "--pairs", pairsPath, "--timesteps", "10", "999");
         Assert.True(eval.ExitCode == 0, eval.StdErr);
-        Assert.Contains("| t | trained | EMA |", eval.StdOut);
-        Assert.Matches(@"\| 999 \| \d+\.\d{4} \| \d+\.\d{4} \|", eval.StdOut);
+        Assert.Contains("| t | eps, trained | eps, EMA | x_0, trained | x_0, EMA |", eval.StdOut);
+        Assert.Matches(@"\| 999 \| \d+\.\d{4} \| \d+\.\d{4} \| \d+\.\d{4} \| \d+\.\d{4} \|", eval.StdOut);
+        Assert.Matches(@"one constant x_0 for every sample \(their mean\) would score \d+\.\d{4}", eval.StdOut);
 
         var missing = CliRunner.Run("train", "motion", "--pairs", Path.Combine(dir, "nope.safetensors"), "--out", Path.Combine(dir, "x"));
         Assert.NotEqual(0, missing.ExitCode);

@@ -122,12 +122,19 @@ public sealed class TrainCommand : ICommandGroup
         {
             using var all = LatentPairs.Load(r.GetValue(pairs)!);
             var ts = r.GetValue(steps)!;
-            var (kind, columns) = DenoisingError.ForRun(r.GetValue(run)!, all, r.GetValue(count), ts);
-            Console.WriteLine($"noise-prediction MSE of {r.GetValue(run)} ({kind}) on {Math.Min(r.GetValue(count), all.Count)} pairs of {r.GetValue(pairs)}");
-            Console.WriteLine("| t | " + string.Join(" | ", columns.Select(col => col.Weights)) + " |");
-            Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+            var res = DenoisingError.ForRun(r.GetValue(run)!, all, r.GetValue(count), ts);
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            Console.WriteLine($"denoising error of {r.GetValue(run)} ({res.Kind}) on {Math.Min(r.GetValue(count), all.Count)} pairs of " +
+                $"{r.GetValue(pairs)}: MSE of the predicted noise (eps) and of the x_0 it implies" +
+                (res.Kind == ModelMetadata.Content ? " (clipped to [-1, 1] as sampled)" : ""));
+            Console.WriteLine("| t | " + string.Join(" | ", res.Columns.Select(col => $"eps, {col.Weights}")) + " | " +
+                string.Join(" | ", res.Columns.Select(col => $"x_0, {col.Weights}")) + " |");
+            Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", 2 * res.Columns.Count)));
             for (int i = 0; i < ts.Length; i++)
-                Console.WriteLine($"| {ts[i]} | " + string.Join(" | ", columns.Select(col => col.Errors[i].ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + " |");
+                Console.WriteLine($"| {ts[i]} | " + string.Join(" | ", res.Columns.Select(col => col.Errors.Eps[i].ToString("F4", inv))) + " | " +
+                    string.Join(" | ", res.Columns.Select(col => col.Errors.XStart[i].ToString("F4", inv))) + " |");
+            Console.WriteLine($"one constant x_0 for every sample (their mean) would score {res.ConstantXStart.ToString("F4", inv)}: " +
+                "an x_0 error above it at high t is worse than knowing nothing");
             return 0;
         });
         return c;
