@@ -43,6 +43,12 @@ public class DiffusionCliTests
         Assert.Contains(" 64 tokens", patched.StdOut);
         Assert.Contains("predicts v", patched.StdOut);
         Assert.Contains("predicts eps", content.StdOut);
+        // --resume continues the run's model: switching what it predicts is refused, the run left as it was
+        var switched = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "v", "--steps", "4",
+            "--batch", "2", "--resume", "--out", Path.Combine(dir, "content"));
+        Assert.NotEqual(0, switched.ExitCode);
+        Assert.Contains("--resume continues it", switched.StdErr);
+        Assert.Contains("\"Prediction\":\"v\"", switched.StdErr);
         var badPredict = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "u", "--steps", "1",
             "--out", Path.Combine(dir, "content-u"));
         Assert.NotEqual(0, badPredict.ExitCode);
