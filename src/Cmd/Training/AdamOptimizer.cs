@@ -15,6 +15,14 @@ public sealed class AdamOptimizer : IDisposable
         public Tensor ExpAvg { get; } = zeros_like(param).DetachFromDisposeScope();
         public Tensor ExpAvgSq { get; } = zeros_like(param).DetachFromDisposeScope();
         public long Step { get; set; }
+
+        Tensor? oneMinusBeta1;
+
+        /// <summary>1 - beta1 as a scalar tensor beside the parameter (TorchSharp's lerp_ takes a tensor weight).</summary>
+        internal Tensor OneMinusBeta1(double beta1) => oneMinusBeta1 ??=
+            full(Array.Empty<long>(), 1 - beta1, dtype: Param.dtype, device: Param.device).DetachFromDisposeScope();
+
+        internal void Dispose() { ExpAvg.Dispose(); ExpAvgSq.Dispose(); oneMinusBeta1?.Dispose(); }
     }
 
     readonly List<ParamState> states;
@@ -55,11 +63,13 @@ public sealed class AdamOptimizer : IDisposable
                 if (Decoupled) s.Param.mul_(1 - LearningRate * WeightDecay);        // AdamW
                 else grad = grad.add(s.Param, alpha: WeightDecay);                  // Adam: L2 term in the gradient
             }
-            s.ExpAvg.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
+            // six passes over the parameter's memory, not eight: m by lerp (PyTorch 2's form of b1 m + (1 - b1) g), and v's
+            // bias correction folded into scalars: lr/c1 m / (sqrt(v)/sqrt(c2) + eps) = lr sqrt(c2)/c1 m / (sqrt(v) + eps sqrt(c2))
+            s.ExpAvg.lerp_(grad, s.OneMinusBeta1(Beta1));
             s.ExpAvgSq.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-            double bias1 = 1 - Math.Pow(Beta1, s.Step), bias2 = 1 - Math.Pow(Beta2, s.Step);
-            var denom = s.ExpAvgSq.sqrt().div_(Math.Sqrt(bias2)).add_(Eps);
-            s.Param.addcdiv_(s.ExpAvg, denom, value: -LearningRate / bias1);
+            double bias1 = 1 - Math.Pow(Beta1, s.Step), bias2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, s.Step));
+            var denom = s.ExpAvgSq.sqrt().add_(Eps * bias2Sqrt);
+            s.Param.addcdiv_(s.ExpAvg, denom, value: -LearningRate * bias2Sqrt / bias1);
         }
     }
 
@@ -132,6 +142,6 @@ public sealed class AdamOptimizer : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in states) { s.ExpAvg.Dispose(); s.ExpAvgSq.Dispose(); }
+        foreach (var s in states) s.Dispose();
     }
 }
