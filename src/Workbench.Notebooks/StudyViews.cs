@@ -55,7 +55,7 @@ public static class StudyViews
         Console.WriteLine($"study {Path.GetRelativePath(RepoData.Root, file)}: {s.Name} ({s.Kind}), {plan.Cells.Count} cells = " +
             $"{variants} variant{(variants == 1 ? "" : "s")} x seeds {string.Join(",", s.Seeds)}, preset {s.Preset}; " +
             $"cells in {plan.ResultsDirectory}");
-        Console.WriteLine(runs ? $"runs its unfinished cells here: {view.Command.RelativeTo(plan.BaseDirectory).RunLine("local")}"
+        Console.WriteLine(runs ? "runs its unfinished cells here (-p jobs at a time), as `workbench sweep run` does"
             : "shows the cells collected so far (-p run=true runs the unfinished ones here)");
         return view;
     }
@@ -66,6 +66,7 @@ public static class StudyViews
     /// </summary>
     public static LocalBackend.Summary RunHere(View view, int jobs = 1)
     {
+        Console.WriteLine($"as `{view.Command.RelativeTo(view.Plan.BaseDirectory).RunLine("local", jobs, Environment.ProcessorCount)}`");
         var summary = LocalBackend.Run(view.Plan, view.Command, jobs, Environment.ProcessorCount, Console.WriteLine);
         if (summary.Done == view.Plan.Cells.Count)
         {
@@ -85,7 +86,10 @@ public static class StudyViews
         var t = new ResultTable($"{p?.Source ?? r.Study.Title}: the paper beside ours ({r.Study.Name}, {r.Summary})",
             "row", p is { Value.Length: > 0 } ? $"paper {p.Value}" : "paper", "ours: mean", "± std", "n", "metric");
         foreach (var row in r.PaperRows)
-            t.Add(row.Label, row.Paper, Rounded(row.Ours.Mean), Rounded(row.Ours.Std), row.Ours.N, row.Metric.Label);
+        {
+            var (mean, std) = SpreadFormat.Rounded(row.Ours.Mean, row.Ours.Std, row.Ours.N); // as the page rounds them
+            t.Add(row.Label, row.Paper, mean, std, row.Ours.N, row.Metric.Label);
+        }
         return t;
     }
 
@@ -94,7 +98,7 @@ public static class StudyViews
     {
         var t = new ResultTable($"The paper's orderings in {r.Study.Name}", "ordering", "ours (means)", "per seed", "test", "verdict");
         foreach (var o in r.Orderings)
-            t.Add(o.Text, $"{SeedStatistics.Format(o.Less.Mean)} vs {SeedStatistics.Format(o.Greater.Mean)}", o.SeedAgreement,
+            t.Add(o.Text, $"{SpreadFormat.Value(o.Less.Mean)} vs {SpreadFormat.Value(o.Greater.Mean)}", o.SeedAgreement,
                 o.Test, o.Verdict);
         return t;
     }
@@ -108,11 +112,6 @@ public static class StudyViews
             t.Add([v, .. r.Study.Metrics.Select(m => (object)r.Spread(v, m).ToString())]);
         return t;
     }
-
-    /// <summary>Four significant digits as the page writes them (whole numbers from 1,000 on); null for none.</summary>
-    static double? Rounded(double v) => double.IsNaN(v) ? null
-        : v == 0 || Math.Abs(v) >= 1000 ? Math.Round(v)
-        : Math.Round(v, Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 15));
 
     /// <summary>The workbench apphost of the build this assembly was loaded from (else dotnet with workbench.dll).</summary>
     static IReadOnlyList<string> Program()

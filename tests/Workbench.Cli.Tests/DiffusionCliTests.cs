@@ -37,14 +37,20 @@ public class DiffusionCliTests
         Assert.True(content.ExitCode == 0, content.StdErr);
         Assert.Contains("trained steps 0..2", content.StdOut);
         // the content DiT's patch size is the lever of issue 14: 32x32 frames at patch 4 are 8 x 8 = 64 tokens
-        var patched = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "4", "--predict", "x0",
+        var patched = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "4", "--predict", "v",
             "--steps", "1", "--batch", "2", "--out", Path.Combine(dir, "content-p4"));
         Assert.True(patched.ExitCode == 0, patched.StdErr);
         Assert.Contains(" 64 tokens", patched.StdOut);
-        Assert.Contains("predicts x_0", patched.StdOut);
+        Assert.Contains("predicts v", patched.StdOut);
         Assert.Contains("predicts eps", content.StdOut);
-        var badPredict = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "v", "--steps", "1",
-            "--out", Path.Combine(dir, "content-v"));
+        // --resume continues the run's model: switching what it predicts is refused, the run left as it was
+        var switched = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "v", "--steps", "4",
+            "--batch", "2", "--resume", "--out", Path.Combine(dir, "content"));
+        Assert.NotEqual(0, switched.ExitCode);
+        Assert.Contains("--resume continues it", switched.StdErr);
+        Assert.Contains("\"Prediction\":\"v\"", switched.StdErr);
+        var badPredict = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "u", "--steps", "1",
+            "--out", Path.Combine(dir, "content-u"));
         Assert.NotEqual(0, badPredict.ExitCode);
         Assert.Contains("--predict", badPredict.StdErr);
         var badPatch = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "5", "--steps", "1",
@@ -72,8 +78,9 @@ public class DiffusionCliTests
         Assert.Contains("initialised from", tuned.StdOut);
         var eval = CliRunner.Run("train", "eval", "--run", Path.Combine(dir, "motion"), "--pairs", pairsPath, "--timesteps", "10", "999");
         Assert.True(eval.ExitCode == 0, eval.StdErr);
-        Assert.Contains("| t | trained | EMA |", eval.StdOut);
-        Assert.Matches(@"\| 999 \| \d+\.\d{4} \| \d+\.\d{4} \|", eval.StdOut);
+        Assert.Contains("| t | eps, trained | eps, EMA | x_0, trained | x_0, EMA |", eval.StdOut);
+        Assert.Matches(@"\| 999 \| \d+\.\d{4} \| \d+\.\d{4} \| \d+\.\d{4} \| \d+\.\d{4} \|", eval.StdOut);
+        Assert.Matches(@"one constant x_0 for every sample \(their mean\) would score \d+\.\d{4}", eval.StdOut);
 
         var missing = CliRunner.Run("train", "motion", "--pairs", Path.Combine(dir, "nope.safetensors"), "--out", Path.Combine(dir, "x"));
         Assert.NotEqual(0, missing.ExitCode);

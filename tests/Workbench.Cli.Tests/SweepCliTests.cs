@@ -30,7 +30,15 @@ public class SweepCliTests
         Assert.True(File.Exists(Path.Combine(dir, "results", "charts.html")));
         Assert.True(new FileInfo(Path.Combine(dir, "results", "chart-paper-rows.png")).Length > 5_000); // drawn by headless Chromium
 
-        var again = CliRunner.Run(Into(dir, "sweep", "run", TinyStudy));
+        // the page's own run command (typed from the checkout's root; here with this test's run folder): no --runs of
+        // the machine that wrote it, --jobs and --threads spelled out, and the CLI takes it
+        var line = readme.Split('\n').Single(l => l.StartsWith("workbench sweep run ", StringComparison.Ordinal)).Trim();
+        Assert.DoesNotContain("--runs", line);
+        Assert.EndsWith("--backend local --jobs 1 --threads 2", line);
+        var words = line.Split(' ')[1..];
+        Assert.Equal("studies/sweep-tiny.json", words[2]);
+        words[2] = Path.Combine(RepoData.Root, words[2]);
+        var again = CliRunner.Run([.. words, "--runs", Path.Combine(dir, "runs")]);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("6 of 6 cells done (0 now)", again.StdOut);
         var status = CliRunner.Run(Into(dir, "sweep", "status", TinyStudy));

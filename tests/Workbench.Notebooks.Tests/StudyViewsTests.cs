@@ -54,6 +54,18 @@ public class StudyViewsTests
     }
 
     [Fact]
+    public void With_no_finished_cells_it_prints_the_command_a_two_core_laptop_runs()
+    {
+        var local = Path.Combine(Path.GetTempPath(), "wb-views-" + Guid.NewGuid().ToString("N")[..8]);
+        var view = StudyViews.Open("studies/table4b.json", "", "0", run: false, publish: false, local);
+        var say = view.Results().Say(view.Command);
+        var folders = $"--seeds 0 --results {local}/table4b--seeds1 --runs {local}/table4b--seeds1/runs";
+        Assert.Equal($"table4b--seeds1 has no finished cells yet (4 cells: 4 pending) in {local}/table4b--seeds1: run it with " +
+            $"`workbench sweep run studies/table4b.json {folders} --backend local --jobs 1 --threads 2` (on a Slurm cluster " +
+            $"`--backend slurm`), then `workbench sweep collect studies/table4b.json {folders}`", say);
+    }
+
+    [Fact]
     public void Bad_seeds_are_a_one_line_error_naming_the_parameter()
     {
         var tmp = Path.GetTempPath();
@@ -80,14 +92,14 @@ public class StudyViewsTests
         var results = view.Results();
         var paper = StudyViews.PaperTable(results);
         Assert.Equal(["row", "paper R-FVD", "ours: mean", "± std", "n", "metric"], paper.Columns);
-        Assert.Equal(new object?[] { "D=16, L=16, weighted sum", 56.8, 22116.0, 2.542, 2, "R-FVD (reconstructions vs real)" },
+        Assert.Equal(new object?[] { "D=16, L=16, weighted sum", 56.8, 22116.1, 2.5, 2, "R-FVD (reconstructions vs real)" },
             paper.Rows[0]);
-        Assert.Equal(0.01235, (double)paper.Rows[1][2]!, 12);
+        Assert.Equal(0.0123455, (double)paper.Rows[1][2]!, 12); // spread 1.4e-7: the mean to 6 significant digits
         Assert.Equal(99.99, (double)paper.Rows[2][2]!, 12);
         Assert.Equal(3, StudyViews.OrderingsTable(results).Rows.Count);
         var metrics = StudyViews.MetricsTable(results);
         Assert.Equal(4, metrics.Rows.Count);
         Assert.Equal("R-FVD (reconstructions vs real), lower is better", metrics.Columns[1]);
-        Assert.Equal("22,116 ± 2.542 (n=2)", metrics.Rows[0][1]);
+        Assert.Equal("22,116.1 ± 2.5 (n=2)", metrics.Rows[0][1]);
     }
 }

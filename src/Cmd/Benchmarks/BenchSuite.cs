@@ -46,20 +46,15 @@ public sealed record SamplingComparison(int Videos, EfficiencyMeasurement.Result
 public sealed record BenchReport(
     BenchOptions Options, DateTime Utc, string Machine, string Flags, int Threads, string LibTorch, string? PyTorch, string? PyTorchSkipped,
     MatmulRate.Result Matmul, double? PyTorchMatmulGflops, StepComparison DiT, StepComparison Autoencoder,
-    StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load)
+    StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load, double? OtherCpuShare)
 {
     public double MatmulGflops => Matmul.GflopsPerSecond;
 
-    /// <summary>Why the run does not count as a benchmark (a 1-minute load average above half the cores at its start or end), or null.</summary>
-    public string? Busy
-    {
-        get
-        {
-            var loads = Load.Split(", ").Select(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0).ToArray();
-            int cores = MachineInfo.Cores();
-            return loads.Any(l => l > 0.5 * cores) ? $"load average {Load} at start and end on {cores} cores" : null;
-        }
-    }
+    /// <summary>Why the run does not count as a benchmark (other processes took more than
+    /// <see cref="OtherCpu.BusyShare"/> of the machine while it ran), or null.</summary>
+    public string? Busy => OtherCpuShare > OtherCpu.BusyShare
+        ? $"other processes used {F(100 * OtherCpuShare.Value, "F0")}% of the machine's CPU time while it ran" : null;
+
     public double LoaderShare => Loader.Median / (Loader.Median + Autoencoder.Workbench.Median);
 
     static string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
@@ -92,7 +87,8 @@ public sealed record BenchReport(
         md.AppendLine($"| CPU | {Machine} |");
         md.AppendLine($"| instruction sets | {Flags} |");
         md.AppendLine($"| threads (both sides) | {Threads} |");
-        md.AppendLine($"| load average (1 min) at start, at end | {Load} (an idle machine is near 0; other jobs slow both sides) |");
+        md.AppendLine($"| CPU time other processes used during the run | {(OtherCpuShare is double o2 ? F(100 * o2, "F1") + "% of the machine (over " + F(100 * OtherCpu.BusyShare, "F0") + "%: not a benchmark)" : "? (no /proc)")} |");
+        md.AppendLine($"| load average (1 min) at start, at end | {Load} (counts the benchmark's own threads) |");
         md.AppendLine($"| workbench | {LibTorch} |");
         md.AppendLine($"| PyTorch reference | {PyTorch ?? "not measured: " + PyTorchSkipped} |");
         md.AppendLine($"| fp32 matmul {o.MatmulSize}^3, in this run | workbench {F(MatmulGflops, "F0")} GFLOP/s{(PyTorchMatmulGflops is double p ? $"; PyTorch {F(p, "F0")} GFLOP/s" : "")} |");
@@ -158,6 +154,7 @@ public static class BenchSuite
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string loadAtStart = LoadAverage();
+        var others = OtherCpu.Start();
         void Log(string m) => log?.Invoke($"[{clock.Elapsed.TotalSeconds,6:F0} s] {m}");
         int threads = get_num_threads();
         var (py, skipped) = Reference(o, threads);
@@ -228,7 +225,7 @@ public static class BenchSuite
             : py.Describe(torchVersion ?? "?", torchCore) + " (Debian python3-torch)" + (ownCore is null ? "" : $"; OpenBLAS by itself would load {ownCore}");
         return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),
             threads, libtorch, pytorch, skipped, matmul, torchMatmul, new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck), ae,
-            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}");
+            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}", others?.Share());
     }
 
     /// <summary>The 1-minute load average (/proc/loadavg), or "?".</summary>

@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 
 namespace Cmd.Diffusion;
 
-/// <summary>What the model's first C output channels predict.</summary>
-public enum ModelMeanType { Epsilon, StartX }
+/// <summary>What the model's first C output channels predict: eps and x_0 as in the official code; Velocity is
+/// v = sqrt(alpha_bar) eps - sqrt(1 - alpha_bar) x_0 (Salimans &amp; Ho 2022), a workbench switch the official code lacks.</summary>
+public enum ModelMeanType { Epsilon, StartX, Velocity }
 
 /// <summary>How the reverse-process variance is chosen; LearnedRange interpolates log-variance between the posterior and beta (IDDPM).</summary>
 public enum ModelVarType { LearnedRange, FixedSmall, FixedLarge }
@@ -82,12 +83,14 @@ public sealed class GaussianDiffusion
 
     /// <summary>DiT's `create_diffusion`: linear schedule over 1000 steps, eps prediction, learned-range variance, hybrid loss.</summary>
     public static GaussianDiffusion Create(string timestepRespacing = "", string noiseSchedule = "linear", bool useKl = false, bool sigmaSmall = false,
-        bool predictXStart = false, bool learnSigma = true, bool rescaleLearnedSigmas = false, int diffusionSteps = 1000)
+        bool predictXStart = false, bool learnSigma = true, bool rescaleLearnedSigmas = false, int diffusionSteps = 1000,
+        bool predictV = false)
     {
         var betas = BetaSchedule.Named(noiseSchedule, diffusionSteps);
         var loss = useKl ? LossType.RescaledKl : rescaleLearnedSigmas ? LossType.RescaledMse : LossType.Mse;
         var varType = learnSigma ? ModelVarType.LearnedRange : sigmaSmall ? ModelVarType.FixedSmall : ModelVarType.FixedLarge;
-        return new GaussianDiffusion(betas, predictXStart ? ModelMeanType.StartX : ModelMeanType.Epsilon, varType, loss,
+        var meanType = predictV ? ModelMeanType.Velocity : predictXStart ? ModelMeanType.StartX : ModelMeanType.Epsilon;
+        return new GaussianDiffusion(betas, meanType, varType, loss,
             Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing));
     }
 
@@ -160,6 +163,22 @@ public sealed class GaussianDiffusion
     public Tensor PredictXStartFromEps(Tensor xT, Tensor t, Tensor eps) =>
         Extract(sqrtRecipAlphasCumprod, t, xT) * xT - Extract(sqrtRecipm1AlphasCumprod, t, xT) * eps;
 
+    /// <summary>x_0 = sqrt(alpha_bar) x_t - sqrt(1 - alpha_bar) v.</summary>
+    public Tensor PredictXStartFromV(Tensor xT, Tensor t, Tensor v) =>
+        Extract(sqrtAlphasCumprod, t, xT) * xT - Extract(sqrtOneMinusAlphasCumprod, t, xT) * v;
+
+    /// <summary>The velocity target v = sqrt(alpha_bar) eps - sqrt(1 - alpha_bar) x_0.</summary>
+    public Tensor Velocity(Tensor xStart, Tensor t, Tensor noise) =>
+        Extract(sqrtAlphasCumprod, t, xStart) * noise - Extract(sqrtOneMinusAlphasCumprod, t, xStart) * xStart;
+
+    /// <summary>x_0 from the model's mean channels, whatever they predict.</summary>
+    public Tensor PredXStartFromOutput(Tensor xT, Tensor t, Tensor modelOut) => MeanType switch
+    {
+        ModelMeanType.StartX => modelOut,
+        ModelMeanType.Velocity => PredictXStartFromV(xT, t, modelOut),
+        _ => PredictXStartFromEps(xT, t, modelOut),
+    };
+
     public Tensor PredictEpsFromXStart(Tensor xT, Tensor t, Tensor predXStart) =>
         (Extract(sqrtRecipAlphasCumprod, t, xT) * xT - predXStart) / Extract(sqrtRecipm1AlphasCumprod, t, xT);
 
@@ -185,7 +204,7 @@ public sealed class GaussianDiffusion
             logVar = VarType == ModelVarType.FixedLarge ? Extract(logFixedLargeVariance, t, x) : Extract(posteriorLogVarianceClipped, t, x);
         }
         var variance = exp(logVar);
-        var predXStart = MeanType == ModelMeanType.StartX ? modelOut : PredictXStartFromEps(x, t, modelOut);
+        var predXStart = PredXStartFromOutput(x, t, modelOut);
         if (clipDenoised) predXStart = predXStart.clamp(-1, 1);
         var (mean, _, _) = QPosteriorMeanVariance(predXStart, x, t);
         return new PMeanVariance(mean, variance, logVar, predXStart);
@@ -283,7 +302,12 @@ public sealed class GaussianDiffusion
             vb = VbTermsBpd(cat([parts[0].detach(), parts[1]], 1), xStart, xT, t);
             if (LossType == LossType.RescaledMse) vb = vb * (NumTimesteps / 1000.0);
         }
-        var target = MeanType == ModelMeanType.Epsilon ? noise : xStart;
+        var target = MeanType switch
+        {
+            ModelMeanType.StartX => xStart,
+            ModelMeanType.Velocity => Velocity(xStart, t, noise),
+            _ => noise,
+        };
         if (!modelOut.shape.SequenceEqual(target.shape)) throw new ArgumentException($"model output [{string.Join(", ", modelOut.shape)}] does not match the input [{string.Join(", ", target.shape)}]");
         var mse = DiffusionMath.MeanFlat((target - modelOut).pow(2));
         return new LossTerms(vb is null ? mse : mse + vb, mse, vb);

@@ -7,30 +7,35 @@ using static TorchSharp.torch;
 namespace Cmd.Evaluation;
 
 /// <summary>
-/// Mean squared error of the predicted noise, E||eps - eps_theta(x_t, t)||^2 (the simple term of the hybrid loss), at fixed
-/// timesteps over given clean samples: the per-timestep view of the training loss, to compare checkpoints (trained vs EMA
-/// weights) or to see which noise levels a model has not learned yet. The same noise is drawn for every model (seeded).
+/// Mean squared error of the predicted noise, E||eps - eps_theta(x_t, t)||^2 (the simple term of the hybrid loss), and of
+/// the x_0 it implies, E||x_0 - x̂_0||^2 (clipped to [-1, 1] where the sampler clips), at fixed timesteps over given clean
+/// samples: the per-timestep view of the training loss, to compare checkpoints (trained vs EMA weights) or prediction
+/// types (eps, x0, v), or to see which noise levels a model has not learned yet. The same noise is drawn for every model.
 /// </summary>
 public static class DenoisingError
 {
     public static readonly int[] DefaultTimesteps = [10, 100, 300, 500, 700, 900, 999];
 
-    /// <param name="model">eps_theta on a batch: (x_t, t, index of the batch's samples) -> output with the eps channels first
-    /// (x_0 channels first when <paramref name="predictsXStart"/>: their eps is compared).</param>
+    /// <summary>Per timestep: the eps error and the x_0 error.</summary>
+    public sealed record Errors(double[] Eps, double[] XStart);
+
+    /// <param name="model">The denoiser on a batch: (x_t, t, index of the batch's samples) -> output whose first channels
+    /// are what <paramref name="diffusion"/> says they predict (default: eps).</param>
     /// <param name="x0">Clean samples [N, ...] as the model was trained on them.</param>
-    public static double[] ByTimestep(Func<Tensor, Tensor, Tensor, Tensor> model, Tensor x0, IReadOnlyList<int> timesteps, int batchSize = 32,
-        long seed = 0, bool predictsXStart = false)
+    /// <param name="clipDenoised">Clip x̂_0 to [-1, 1] before scoring it, as the content sampler does.</param>
+    public static Errors ByTimestep(Func<Tensor, Tensor, Tensor, Tensor> model, Tensor x0, IReadOnlyList<int> timesteps, int batchSize = 32,
+        long seed = 0, GaussianDiffusion? diffusion = null, bool clipDenoised = false)
     {
-        var diffusion = GaussianDiffusion.Create(predictXStart: predictsXStart);
+        diffusion ??= GaussianDiffusion.Create();
         var bad = timesteps.Where(t => t < 0 || t >= diffusion.NumTimesteps).ToList();
         if (bad.Count > 0) throw new ArgumentException($"timesteps must be in [0, {diffusion.NumTimesteps - 1}] (got {string.Join(", ", bad)})");
-        var result = new double[timesteps.Count];
+        var eps = new double[timesteps.Count];
+        var xStart = new double[timesteps.Count];
         long n = x0.shape[0], channels = x0.shape[1];
         using var _ = no_grad();
         manual_seed(seed);
         for (int k = 0; k < timesteps.Count; k++)
         {
-            double sum = 0;
             for (long start = 0; start < n; start += batchSize)
             {
                 using var scope = NewDisposeScope();
@@ -40,21 +45,25 @@ public static class DenoisingError
                 var noise = randn_like(x);
                 var xT = diffusion.QSample(x, t, noise);
                 var output = model(xT, t, idx).narrow(1, 0, channels);
-                var eps = predictsXStart ? diffusion.PredictEpsFromXStart(xT, t, output) : output;
-                sum += (eps - noise).pow(2).sum().item<float>();
+                var predX0 = diffusion.PredXStartFromOutput(xT, t, output);
+                var predEps = diffusion.MeanType == ModelMeanType.Epsilon ? output : diffusion.PredictEpsFromXStart(xT, t, predX0);
+                if (clipDenoised) predX0 = predX0.clamp(-1, 1);
+                eps[k] += (predEps - noise).pow(2).sum().item<float>();
+                xStart[k] += (predX0 - x).pow(2).sum().item<float>();
             }
-            result[k] = sum / x0.numel();
+            eps[k] /= x0.numel();
+            xStart[k] /= x0.numel();
         }
-        return result;
+        return new Errors(eps, xStart);
     }
 
-    /// <summary>The error of a content-frame DiT on the pairs' content frames (class-conditional).</summary>
-    public static double[] Content(DiT model, LatentPairs pairs, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0) =>
+    /// <summary>The error of a content-frame DiT on the pairs' content frames (class-conditional; x̂_0 clipped as sampled).</summary>
+    public static Errors Content(DiT model, LatentPairs pairs, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0) =>
         ByTimestep((x, t, idx) => model.call(x, t, pairs.Labels.index_select(0, idx)), pairs.Content, timesteps, batchSize, seed,
-            model.Config.PredictXStart);
+            DiffusionTraining.ContentDiffusion(model.Config), clipDenoised: true);
 
     /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their content frames.</summary>
-    public static double[] Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0)
+    public static Errors Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0)
     {
         bool byClass = model.Config.Condition == MotionCondition.Class;
         using var z = pairs.Z / zScale;
@@ -62,14 +71,25 @@ public static class DenoisingError
             z, timesteps, batchSize, seed);
     }
 
+    /// <summary>What predicting one constant x_0 for every sample scores (the samples' variance): the bar an x_0 error at
+    /// high noise should stay under, where only the layout's mean can be known.</summary>
+    public static double ConstantXStart(Tensor x0)
+    {
+        using var _ = no_grad();
+        return x0.var(0, unbiased: false).mean().item<float>();
+    }
+
     /// <summary>One column of <see cref="ForRun"/>: which weights, and their error at each timestep.</summary>
-    public sealed record Column(string Weights, double[] Errors);
+    public sealed record Column(string Weights, Errors Errors);
+
+    /// <summary>A run's errors: one column per set of weights, and the constant-x_0 bar on the same samples.</summary>
+    public sealed record RunErrors(string Kind, List<Column> Columns, double ConstantXStart);
 
     /// <summary>
     /// The error of a content or motion run (folder: its trained and its EMA weights side by side; file: those weights)
-    /// on the first <paramref name="count"/> pairs. Returns the model kind and one column per set of weights.
+    /// on the first <paramref name="count"/> pairs.
     /// </summary>
-    public static (string Kind, List<Column> Columns) ForRun(string path, LatentPairs pairs, int count, IReadOnlyList<int> timesteps)
+    public static RunErrors ForRun(string path, LatentPairs pairs, int count, IReadOnlyList<int> timesteps)
     {
         using var sub = pairs.Take(Math.Min(count, pairs.Count));
         string file = ModelStore.Resolve(path, preferEma: false);
@@ -77,17 +97,26 @@ public static class DenoisingError
         string kind = ModelMetadata.KindOf(file);
         bool hasEma = Directory.Exists(path) && File.Exists(Path.Combine(path, ModelMetadata.EmaFileName));
         var columns = new List<Column>();
+        double constant = double.NaN;
         foreach (bool ema in hasEma ? new[] { false, true } : [false])
             columns.Add(new Column(ema ? "EMA" : "trained", kind switch
             {
-                ModelMetadata.Content => Scored(ModelStore.LoadContent(path, preferEma: ema), m => Content(m.Model, sub, timesteps)),
-                ModelMetadata.Motion => Scored(ModelStore.LoadMotion(path, preferEma: ema), m => Motion(m.Model, sub, m.ZScale, timesteps)),
+                ModelMetadata.Content => Scored(ModelStore.LoadContent(path, preferEma: ema), m =>
+                {
+                    constant = ConstantXStart(sub.Content);
+                    return Content(m.Model, sub, timesteps);
+                }),
+                ModelMetadata.Motion => Scored(ModelStore.LoadMotion(path, preferEma: ema), m =>
+                {
+                    using (var z = sub.Z / m.ZScale) constant = ConstantXStart(z);
+                    return Motion(m.Model, sub, m.ZScale, timesteps);
+                }),
                 _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
             }));
-        return (kind, columns);
+        return new RunErrors(kind, columns, constant);
     }
 
-    static double[] Scored<T>(LoadedDiffusionModel<T> loaded, Func<LoadedDiffusionModel<T>, double[]> score) where T : nn.Module
+    static Errors Scored<T>(LoadedDiffusionModel<T> loaded, Func<LoadedDiffusionModel<T>, Errors> score) where T : nn.Module
     {
         try { return score(loaded); }
         finally { loaded.Model.Dispose(); }

@@ -39,17 +39,20 @@ public static class ModelZoo
     public static long ParameterCount(this nn.Module module, bool trainableOnly = false) =>
         module.parameters().Where(p => !trainableOnly || p.requires_grad).Sum(p => p.numel());
 
-    /// <summary>Builds the named model and counts its parameters (<see cref="ParameterCount"/>, frozen ones included). It is built on the
-    /// "meta" device (shapes only, no memory or init), so paper-sized presets count in milliseconds.</summary>
-    public static long CountParameters(string name)
+    /// <summary>Builds the named model and counts its parameters (<see cref="ParameterCount"/>, frozen ones included unless
+    /// <paramref name="trainableOnly"/>). It is built on the "meta" device (shapes only, no memory or init), so paper-sized
+    /// presets count in milliseconds.</summary>
+    public static long CountParameters(string name, bool trainableOnly = false) => CountOnMeta(Get(name).Build, trainableOnly);
+
+    /// <summary>Counts the parameters of the model <paramref name="build"/> makes, built on the "meta" device.</summary>
+    public static long CountOnMeta(Func<nn.Module> build, bool trainableOnly = false)
     {
-        var entry = Get(name);
         var previous = get_default_device();
         set_default_device(META);
         try
         {
-            using var model = entry.Build();
-            return model.ParameterCount();
+            using var model = build();
+            return model.ParameterCount(trainableOnly);
         }
         finally { set_default_device(previous); }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 
 namespace Cmd.Studies;
@@ -11,6 +12,16 @@ namespace Cmd.Studies;
 public static class LocalBackend
 {
     public sealed record Summary(int Done, int Ran, int Failed, int Elsewhere);
+
+    /// <summary>
+    /// What the pages and notebooks tell a reader to run (`--jobs 1 --threads 2`): one cell at a time on both cores of a
+    /// 2-core laptop, which are `workbench sweep run`'s defaults there (--jobs 1, --threads = the machine's cores).
+    /// </summary>
+    public const int LaptopJobs = 1, LaptopThreads = 2;
+
+    /// <summary>`--jobs J --threads T` as `workbench sweep run` takes them.</summary>
+    public static IReadOnlyList<string> Arguments(int jobs, int threads) =>
+        ["--jobs", jobs.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture)];
 
     public static Summary Run(StudyPlan plan, CellCommand command, int jobs, int threads, Action<string> log)
     {
@@ -52,7 +63,7 @@ public static class LocalBackend
                     {
                         ran++;
                         log($"cell {r.Cell.Index} ({r.Cell.Label}): done in {r.Clock.Elapsed.TotalSeconds:F0} s: " +
-                            string.Join(", ", result.Metrics.Select(m => $"{m.Key} {SeedStatistics.Format(m.Value)}")));
+                            string.Join(", ", result.Metrics.Select(m => $"{m.Key} {SpreadFormat.Value(m.Value)}")));
                     }
                     else
                     {

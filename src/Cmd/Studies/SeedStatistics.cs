@@ -10,7 +10,8 @@ public static class SeedStatistics
     /// <summary>Mean and sample standard deviation (n - 1; NaN for one value) of a cell's metric over seeds.</summary>
     public sealed record Spread(double Mean, double Std, int N)
     {
-        public override string ToString() => N == 0 ? "—" : N == 1 ? $"{Format(Mean)} (n=1)" : $"{Format(Mean)} ± {Format(Std)} (n={N})";
+        /// <summary>"22.10 ± 0.31 (n=3)", as <see cref="SpreadFormat.MeanStd"/> writes it.</summary>
+        public override string ToString() => SpreadFormat.MeanStd(Mean, Std, N);
     }
 
     public static Spread Of(IEnumerable<double> values)
@@ -55,9 +56,4 @@ public static class SeedStatistics
         }
         return new Ordering(text, Of(less.Values), Of(greater.Values), d.Count(x => x > 0), d.Length, t, p);
     }
-
-    /// <summary>Four significant digits, invariant culture; large values without exponent.</summary>
-    public static string Format(double v) => double.IsNaN(v) ? "—"
-        : Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture)
-        : v.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -45,7 +45,7 @@ public static class StudyReport
     {
         var plan = results.Plan;
         var s = plan.Study;
-        command = command.RelativeTo(plan.BaseDirectory);
+        command = command.ForPage(plan.BaseDirectory);
         var rows = results.Cells;
         var done = results.Done;
         var md = new StringBuilder();
@@ -60,14 +60,14 @@ public static class StudyReport
         {
             md.AppendLine($"| {p.Source.Split(',')[0]} | paper {p.Value} | ours | metric |").AppendLine("|---|---|---|---|");
             foreach (var r in results.PaperRows)
-                md.AppendLine($"| {r.Label} | {(r.Paper is double v ? SeedStatistics.Format(v) : "")} | {r.Ours} | {r.Metric.Label} |");
+                md.AppendLine($"| {r.Label} | {(r.Paper is double v ? SpreadFormat.Value(v) : "")} | {r.Ours} | {r.Metric.Label} |");
             md.AppendLine();
             if (p.Orderings.Length > 0)
             {
                 md.AppendLine("## The paper's orderings, here").AppendLine();
                 md.AppendLine("| ordering | ours (means) | per seed | test | verdict |").AppendLine("|---|---|---|---|---|");
                 foreach (var o in results.Orderings)
-                    md.AppendLine($"| {o.Text} | {SeedStatistics.Format(o.Less.Mean)} vs {SeedStatistics.Format(o.Greater.Mean)} | {o.SeedAgreement} | " +
+                    md.AppendLine($"| {o.Text} | {SpreadFormat.Value(o.Less.Mean)} vs {SpreadFormat.Value(o.Greater.Mean)} | {o.SeedAgreement} | " +
                         $"{o.Test} | **{o.Verdict}** |");
                 md.AppendLine();
             }
@@ -104,6 +104,10 @@ public static class StudyReport
         md.AppendLine("Regenerate (from the checkout root; finished cells are kept, so this runs only what is missing):").AppendLine();
         md.AppendLine("```").AppendLine(command.RunLine("local")).AppendLine(command.CollectLine()).AppendLine("```").AppendLine();
         md.AppendLine($"or on a Slurm cluster `{command.RunLine("slurm")}` (it collects by itself when every cell has succeeded).").AppendLine();
+        md.AppendLine($"`--jobs {LocalBackend.LaptopJobs} --threads {LocalBackend.LaptopThreads}` runs one cell at a time on both cores " +
+            "of a 2-core machine (the defaults there); with more cores raise `--threads` (threads in all), or `--jobs` to run " +
+            "cells side by side with the threads split between them. The cells' run folders (weights, checkpoints) go to the " +
+            "study's runs folder (`runs/studies/<study>` by default) or to `--runs <dir>`; collecting needs only the done markers.").AppendLine();
         var first = plan.Cells[0].Config;
         md.AppendLine($"- study: `{command.Study}` ({s.Kind}), {plan.Cells.Count} cells = {StudyPlan.VariantNames(s).Count} variants x seeds {string.Join(", ", s.Seeds)}");
         md.AppendLine($"- dataset: {DatasetText(s.Dataset)}; preset `{s.Preset}`; clips {first.Autoencoder.Frames} x {first.Autoencoder.Channels} x " +

@@ -22,6 +22,7 @@ public static class DiffusionTraining
         if (pairs.Content.shape[1] != cfg.InChannels || pairs.Content.shape[2] != cfg.InputSize || pairs.Content.shape[3] != cfg.InputSize)
             throw new ArgumentException($"content frames [{string.Join(", ", pairs.Content.shape.Skip(1))}] do not fit the content DiT input [{cfg.InChannels}, {cfg.InputSize}, {cfg.InputSize}]");
         CheckLabels(pairs.Labels, cfg.NumClasses);
+        if (options.Resume && File.Exists(options.CheckpointPath)) CheckResumedContent(options.CheckpointPath, cfg);
         var meta = ModelMetadata.For(ModelMetadata.Content, System.Text.Json.JsonSerializer.Serialize(cfg));
         var diffusion = ContentDiffusion(cfg);
         return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
@@ -35,9 +36,10 @@ public static class DiffusionTraining
         });
     }
 
-    /// <summary>The content model's diffusion: DiT's create_diffusion(respacing), predicting x_0 where the config says so.</summary>
+    /// <summary>The content model's diffusion: DiT's create_diffusion(respacing), predicting what the config says.</summary>
     public static GaussianDiffusion ContentDiffusion(DiTConfig cfg, string timestepRespacing = "") =>
-        GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.PredictXStart, learnSigma: cfg.LearnSigma);
+        GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.Validate().Prediction == "x0", learnSigma: cfg.LearnSigma,
+            predictV: cfg.Prediction == "v");
 
     public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
@@ -95,6 +97,16 @@ public static class DiffusionTraining
                 ModuleState.Save(ema.Model, emaPath, meta);
             onStep?.Invoke(done, loss);
         }, label);
+    }
+
+    /// <summary>--resume continues the model in the checkpoint: a different config (e.g. --predict v on an eps run) would
+    /// train its weights towards another target under the old name, so it is refused.</summary>
+    static void CheckResumedContent(string checkpoint, DiTConfig cfg)
+    {
+        var saved = System.Text.Json.JsonSerializer.Deserialize<DiTConfig>(ModelMetadata.ReadConfig(checkpoint, ModelMetadata.Content));
+        if (saved is not null && saved != cfg)
+            throw new ArgumentException($"{checkpoint} holds a content DiT {System.Text.Json.JsonSerializer.Serialize(saved)}; --resume " +
+                $"continues it, so it cannot become {System.Text.Json.JsonSerializer.Serialize(cfg)} (a new --out, or --init to start from its weights)");
     }
 
     static void CheckLabels(Tensor labels, int numClasses)

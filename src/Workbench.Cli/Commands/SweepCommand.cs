@@ -110,7 +110,7 @@ public sealed class SweepCommand : ICommandGroup
             foreach (var row in rows)
             {
                 var job = last?.ArrayJob is string a && slurm.TryGetValue($"{a}_{row.Cell.Index}", out var st) ? $"  slurm {a}_{row.Cell.Index} {st}" : "";
-                var metrics = row.Result is { } d ? "  " + string.Join(", ", d.Metrics.Select(m => $"{m.Key} {SeedStatistics.Format(m.Value)}")) + $"  ({d.Seconds:F0} s)"
+                var metrics = row.Result is { } d ? "  " + string.Join(", ", d.Metrics.Select(m => $"{m.Key} {SpreadFormat.Value(m.Value)}")) + $"  ({d.Seconds:F0} s)"
                     : row.Detail is { } why ? $"  {why}" : "";
                 Console.WriteLine($"  {row.Cell.Index,3}  {row.Cell.Key}  {row.State,-8} {row.Cell.Label}{metrics}{job}");
             }

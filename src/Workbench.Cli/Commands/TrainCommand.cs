@@ -54,13 +54,13 @@ public sealed class TrainCommand : ICommandGroup
         var patch = new Option<int?>("--patch") { Description = "Patch size of the content DiT (default: the preset's; small: 8)" };
         var predict = new Option<string>("--predict")
         {
-            Description = "What the network predicts: eps (DiT, the paper) or x0 (the official code's predict_xstart)",
-            DefaultValueFactory = _ => "eps", HelpName = "eps|x0",
+            Description = "What the network predicts: eps (DiT, the paper), x0 (the official code's predict_xstart) or v",
+            DefaultValueFactory = _ => "eps", HelpName = "eps|x0|v",
         };
         predict.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string>() is not ("eps" or "x0"))
-                r.AddError($"--predict must be eps or x0 (got '{r.GetValueOrDefault<string>()}')");
+            if (!DiTConfig.Predictions.Contains(r.GetValueOrDefault<string>()))
+                r.AddError($"--predict must be one of {string.Join(", ", DiTConfig.Predictions)} (got '{r.GetValueOrDefault<string>()}')");
         });
         var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames")
             { preset, classes, patch, predict };
@@ -72,7 +72,7 @@ public sealed class TrainCommand : ICommandGroup
             var cfg = pairs.FitContent(RunPresets.ContentDiT(r.GetValue(preset)!));
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
             if (r.GetValue(patch) is int p) cfg = cfg with { PatchSize = p };
-            cfg = cfg with { PredictXStart = r.GetValue(predict) == "x0" };
+            cfg = cfg with { Prediction = r.GetValue(predict)! };
             var res = PipelineTraining.Content(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);
@@ -122,12 +122,19 @@ public sealed class TrainCommand : ICommandGroup
         {
             using var all = LatentPairs.Load(r.GetValue(pairs)!);
             var ts = r.GetValue(steps)!;
-            var (kind, columns) = DenoisingError.ForRun(r.GetValue(run)!, all, r.GetValue(count), ts);
-            Console.WriteLine($"noise-prediction MSE of {r.GetValue(run)} ({kind}) on {Math.Min(r.GetValue(count), all.Count)} pairs of {r.GetValue(pairs)}");
-            Console.WriteLine("| t | " + string.Join(" | ", columns.Select(col => col.Weights)) + " |");
-            Console.WriteLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+            var res = DenoisingError.ForRun(r.GetValue(run)!, all, r.GetValue(count), ts);
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            Console.WriteLine($"denoising error of {r.GetValue(run)} ({res.Kind}) on {Math.Min(r.GetValue(count), all.Count)} pairs of " +
+                $"{r.GetValue(pairs)}: MSE of the predicted noise (eps) and of the x_0 it implies" +
+                (res.Kind == ModelMetadata.Content ? " (clipped to [-1, 1] as sampled)" : ""));
+            Console.WriteLine("| t | " + string.Join(" | ", res.Columns.Select(col => $"eps, {col.Weights}")) + " | " +
+                string.Join(" | ", res.Columns.Select(col => $"x_0, {col.Weights}")) + " |");
+            Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", 2 * res.Columns.Count)));
             for (int i = 0; i < ts.Length; i++)
-                Console.WriteLine($"| {ts[i]} | " + string.Join(" | ", columns.Select(col => col.Errors[i].ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + " |");
+                Console.WriteLine($"| {ts[i]} | " + string.Join(" | ", res.Columns.Select(col => col.Errors.Eps[i].ToString("F4", inv))) + " | " +
+                    string.Join(" | ", res.Columns.Select(col => col.Errors.XStart[i].ToString("F4", inv))) + " |");
+            Console.WriteLine($"one constant x_0 for every sample (their mean) would score {res.ConstantXStart.ToString("F4", inv)}: " +
+                "an x_0 error above it at high t is worse than knowing nothing");
             return 0;
         });
         return c;

@@ -44,7 +44,7 @@ public class SeedStatisticsTests
         var s = SeedStatistics.Of([1.0, 2.0, 4.0]);
         Assert.Equal(7.0 / 3, s.Mean, 12);
         Assert.Equal(Math.Sqrt(((1 - 7.0 / 3) * (1 - 7.0 / 3) + (2 - 7.0 / 3) * (2 - 7.0 / 3) + (4 - 7.0 / 3) * (4 - 7.0 / 3)) / 2), s.Std, 12);
-        Assert.Equal("2.333 ± 1.528 (n=3)", s.ToString());
+        Assert.Equal("2.3 ± 1.5 (n=3)", s.ToString()); // the spread to 2 significant digits, the mean to its place
         Assert.Equal("5 (n=1)", SeedStatistics.Of([5.0]).ToString());
         Assert.Equal("—", SeedStatistics.Of([]).ToString());
     }

@@ -45,7 +45,8 @@ public class StudyResultsTests
         Assert.Equal(["not measured"], r.Orderings.Select(o => o.Verdict));
         var say = r.Say(command);
         Assert.StartsWith("sweep-tiny has no finished cells yet (6 cells: 6 pending)", say);
-        Assert.Contains($"`workbench sweep run studies/sweep-tiny.json --results {dir}/results --runs {dir}/runs --backend local`", say);
+        // outside the checkout the folders stay as given; locally what a 2-core laptop runs, spelled out
+        Assert.Contains($"`workbench sweep run studies/sweep-tiny.json --results {dir}/results --runs {dir}/runs --backend local --jobs 1 --threads 2`", say);
         Assert.Contains($"`workbench sweep collect studies/sweep-tiny.json --results {dir}/results --runs {dir}/runs`", say);
     }
 

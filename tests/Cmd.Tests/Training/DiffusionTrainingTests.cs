@@ -36,27 +36,43 @@ public class DiffusionTrainingTests
     }
 
     [Fact]
-    public void A_content_DiT_set_to_predict_x0_trains_on_x0_and_keeps_the_switch_in_its_weights()
+    public void A_content_DiT_set_to_predict_x0_or_v_trains_on_that_target_and_keeps_the_switch_in_its_weights()
     {
         var eps = RunPresets.Tiny.ContentDiT with { NumClasses = 4 };
-        var x0Cfg = eps with { PredictXStart = true };
         Assert.Equal(ModelMeanType.Epsilon, DiffusionTraining.ContentDiffusion(eps).MeanType);
-        Assert.Equal(ModelMeanType.StartX, DiffusionTraining.ContentDiffusion(x0Cfg, "10").MeanType);
-        // the simple loss term is zero for an oracle that outputs x_0 (and not for eps prediction of the same output)
+        Assert.Equal(ModelMeanType.StartX, DiffusionTraining.ContentDiffusion(eps with { Prediction = "x0" }, "10").MeanType);
+        Assert.Equal(ModelMeanType.Velocity, DiffusionTraining.ContentDiffusion(eps with { Prediction = "v" }).MeanType);
+        Assert.Contains("'u' is not one of eps, x0, v", Assert.Throws<ArgumentException>(
+            () => DiffusionTraining.ContentDiffusion(eps with { Prediction = "u" })).Message);
         manual_seed(0);
-        using var x0 = rand(3, x0Cfg.InChannels, x0Cfg.InputSize, x0Cfg.InputSize) * 2 - 1;
+        using var x0 = rand(3, eps.InChannels, eps.InputSize, eps.InputSize) * 2 - 1;
+        using var noise = randn_like(x0);
         using var t = tensor(new long[] { 5, 400, 999 });
-        DenoiseFn oracle = (x, _) => cat([x0, zeros_like(x0)], 1);
-        Assert.Equal(0f, DiffusionTraining.ContentDiffusion(x0Cfg).TrainingLosses(oracle, x0, t).Mse.max().item<float>());
-        Assert.True(DiffusionTraining.ContentDiffusion(eps).TrainingLosses(oracle, x0, t).Mse.min().item<float>() > 0.1f);
+        foreach (var (prediction, target) in new (string, Func<GaussianDiffusion, Tensor>)[]
+                 { ("eps", _ => noise), ("x0", _ => x0), ("v", d => d.Velocity(x0, t, noise)) })
+        {
+            var d = DiffusionTraining.ContentDiffusion(eps with { Prediction = prediction });
+            // the simple loss term is zero for an oracle of the target, and x_0 comes back from it exactly
+            DenoiseFn oracle = (x, _) => cat([target(d), zeros_like(x0)], 1);
+            Assert.True(d.TrainingLosses(oracle, x0, t, noise).Mse.max().item<float>() < 1e-10f, prediction);
+            var xT = d.QSample(x0, t, noise);
+            Assert.True(d.PredXStartFromOutput(xT, t, target(d)).allclose(x0, 1e-4, 1e-4), prediction);
+            DenoiseFn wrong = (x, _) => cat([x0 * 0.5 + noise * 0.5, zeros_like(x0)], 1);
+            Assert.True(d.TrainingLosses(wrong, x0, t, noise).Mse.min().item<float>() > 0.05f, prediction);
+        }
+        // v at the two ends: eps where there is no noise, -x_0 where there is only noise
+        var dv = DiffusionTraining.ContentDiffusion(eps with { Prediction = "v" });
+        using var v = dv.Velocity(x0, t, noise);
+        Assert.True(v[0].allclose(noise[0], 0.05, 0.05) && v[2].allclose(-x0[2], 0.05, 0.05));
         // the switch travels with the weights; weights saved before it existed load as eps models
-        var dir = Fixtures.TempDir("content-x0");
+        var dir = Fixtures.TempDir("content-v");
         using var pairs = PipelineFixtures.TinyPairs();
-        using (var model = new DiT(x0Cfg)) DiffusionTraining.TrainContent(model, pairs, PipelineFixtures.Options(dir, 2), batchSize: 4);
-        Assert.True(ModelStore.LoadContent(dir, preferEma: true).Model.Config.PredictXStart);
-        var old = System.Text.Json.JsonSerializer.Serialize(eps).Replace(",\"PredictXStart\":false", "");
-        Assert.DoesNotContain("PredictXStart", old);
-        Assert.False(System.Text.Json.JsonSerializer.Deserialize<DiTConfig>(old)!.PredictXStart);
+        using (var model = new DiT(eps with { Prediction = "v" }))
+            DiffusionTraining.TrainContent(model, pairs, PipelineFixtures.Options(dir, 2), batchSize: 4);
+        Assert.Equal("v", ModelStore.LoadContent(dir, preferEma: true).Model.Config.Prediction);
+        var old = System.Text.Json.JsonSerializer.Serialize(eps).Replace(",\"Prediction\":\"eps\"", "");
+        Assert.DoesNotContain("Prediction", old);
+        Assert.Equal("eps", System.Text.Json.JsonSerializer.Deserialize<DiTConfig>(old)!.Prediction);
     }
 
     static MotionDiT Seeded(MotionDiTConfig cfg) { manual_seed(0); return new MotionDiT(cfg); }

@@ -14,11 +14,12 @@ public sealed record DiTConfig(
     double ClassDropoutProb = 0.1,
     int NumClasses = 1000,
     bool LearnSigma = true,
-    bool PredictXStart = false)
+    string Prediction = "eps")
 {
-    // PredictXStart: the official create_diffusion's predict_xstart (ModelMeanType.START_X): the network's first
-    // InChannels outputs are x_0, not eps. DiT and the paper predict eps (false); an explicit switch of the workbench,
-    // since a pixel-space DiT whose patch tokens must reproduce the noise learns where things go slowly.
+    // Prediction: what the first InChannels outputs are: "eps" (DiT, the paper), "x0" (the official create_diffusion's
+    // predict_xstart) or "v" (Salimans & Ho 2022). A workbench switch: a pixel-space DiT must copy its input through the
+    // patch tokens where its target is nearly x_t (eps at high noise, x_0 at low noise), which it learns slowly.
+    public static IReadOnlyList<string> Predictions { get; } = ["eps", "x0", "v"];
 
     public int OutChannels => LearnSigma ? InChannels * 2 : InChannels;
     public int GridSize => InputSize / PatchSize;
@@ -49,6 +50,8 @@ public sealed record DiTConfig(
     /// <summary>Checks the shapes fit together; throws a clear error otherwise.</summary>
     public DiTConfig Validate()
     {
+        if (!Predictions.Contains(Prediction))
+            throw new ArgumentException($"DiT prediction '{Prediction}' is not one of {string.Join(", ", Predictions)}");
         if (PatchSize <= 0 || InputSize % PatchSize != 0) throw new ArgumentException($"DiT input size {InputSize} is not a multiple of patch size {PatchSize}");
         if (HiddenSize % NumHeads != 0) throw new ArgumentException($"DiT hidden size {HiddenSize} is not divisible by {NumHeads} heads");
         if (HiddenSize % 4 != 0) throw new ArgumentException($"DiT hidden size {HiddenSize} must be a multiple of 4 (2D sin-cos position embedding)");
