@@ -54,7 +54,34 @@ public sealed class AdamOptimizer : IDisposable
         foreach (var s in states) s.Param.grad = null;
     }
 
+    /// <summary>
+    /// One update of every parameter that has a gradient. libtorch's fused CPU kernel (_fused_adam_ / _fused_adamw_,
+    /// PyTorch 2's Adam(fused=True), reached through TorchScript since TorchSharp does not bind it) makes one pass over
+    /// each parameter's param, grad, m and v instead of six; <see cref="StepUnfused"/> where TorchScript is missing.
+    /// </summary>
     public void Step()
+    {
+        if (FusedAdam.Kernel is { } kernel) StepFused(kernel);
+        else StepUnfused();
+    }
+
+    void StepFused(TorchSharp.torch.jit.CompilationUnit kernel)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        // the kernel reads each parameter's step count from a float32 scalar; parameters at the same count share one
+        foreach (var group in states.Where(s => s.Param.grad is not null).GroupBy(s => ++s.Step))
+        {
+            var g = group.ToList();
+            var step = full(Array.Empty<long>(), (float)group.Key, dtype: float32);
+            kernel.invoke(Decoupled ? "adamw" : "adam", g.Select(s => s.Param).ToArray(), g.Select(s => s.Param.grad!).ToArray(),
+                g.Select(s => s.ExpAvg).ToArray(), g.Select(s => s.ExpAvgSq).ToArray(), g.Select(_ => step).ToArray(),
+                LearningRate, Beta1, Beta2, WeightDecay, Eps);
+        }
+    }
+
+    /// <summary>The same update as separate tensor ops (six passes over each parameter's memory).</summary>
+    public void StepUnfused()
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
