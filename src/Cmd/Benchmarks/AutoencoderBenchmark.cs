@@ -66,30 +66,8 @@ public static class AutoencoderBenchmark
 
     /// <summary>Where a step's time goes: medians over <paramref name="steps"/> steps of zeroing the gradients, the forward
     /// (loss), the backward and the optimizer step, each timed alone (after <paramref name="warmup"/> whole steps).</summary>
-    public static IReadOnlyList<StepTiming> Phases(Setup s, int warmup, int steps)
-    {
-        s.Model.train();
-        for (int i = 0; i < warmup; i++) Trainer.Step(s.Model, s.Optimizer, () => s.Model.Loss(s.Batch));
-        string[] names = ["zero grad", "forward (loss)", "backward", "Adam step"];
-        var times = names.Select(_ => new double[steps]).ToArray();
-        for (int i = 0; i < steps; i++)
-            Cmd.Runtime.NoGcRegion.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                double Lap() { double t = clock.Elapsed.TotalSeconds; clock.Restart(); return t; }
-                s.Optimizer.ZeroGrad();
-                times[0][i] = Lap();
-                var loss = s.Model.Loss(s.Batch);
-                loss.item<float>();
-                times[1][i] = Lap();
-                loss.backward();
-                times[2][i] = Lap();
-                s.Optimizer.Step();
-                times[3][i] = Lap();
-            });
-        return names.Select((n, k) => new StepTiming(n, times[k])).ToList();
-    }
+    public static IReadOnlyList<StepTiming> Phases(Setup s, int warmup, int steps) =>
+        StepPhases.Run(s.Model, s.Optimizer, () => s.Model.Loss(s.Batch), warmup, steps);
 
     /// <summary>Writes the twin's input: the weights under "w.{name}", the batch as "io.video", the config and Adam settings as metadata.</summary>
     public static void WriteTwinInput(Setup s, string path)

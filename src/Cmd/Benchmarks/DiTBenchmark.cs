@@ -14,26 +14,52 @@ public static class DiTBenchmark
     /// <summary>Step times, the parameter count and the profiled FLOPs of a training step (3 x the forward).</summary>
     public sealed record Result(StepTiming Timing, long Parameters, double StepFlops, double[] Losses);
 
-    public static Result Workbench(string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2)
+    /// <summary>A seeded DiT in training mode, its Adam (lr 1e-4) and one fixed batch: x, t, y and a random target.</summary>
+    public sealed class Setup : IDisposable
+    {
+        public required DiT Model { get; init; }
+        public required AdamOptimizer Optimizer { get; init; }
+        public required Tensor X, T, Y, Target;
+
+        /// <summary>The step's loss: MSE of the model's output against the random target.</summary>
+        public Tensor Loss() => (Model.call(X, T, Y) - Target).pow(2).mean();
+
+        public void Dispose() { Optimizer.Dispose(); Model.Dispose(); X.Dispose(); T.Dispose(); Y.Dispose(); Target.Dispose(); }
+    }
+
+    public static Setup Create(string model = "DiT-S/2", int batch = 8)
     {
         var cfg = DiTConfig.Named(model);
         manual_seed(0);
-        using var dit = new DiT(cfg);
+        var dit = new DiT(cfg);
         dit.train();
-        using var opt = AdamOptimizer.For(dit, DiffusionTraining.PaperOptions);
-        using var x = randn(batch, cfg.InChannels, cfg.InputSize, cfg.InputSize);
-        using var t = randint(0, 1000, [batch], dtype: int64);
-        using var y = randint(0, cfg.NumClasses, [batch], dtype: int64);
-        using var target = randn(batch, cfg.OutChannels, cfg.InputSize, cfg.InputSize);
-        double flops;
-        using (var profiler = new FlopProfiler(dit))
+        return new Setup
         {
-            using (no_grad()) { using var scope = NewDisposeScope(); dit.call(x, t, y); }
+            Model = dit, Optimizer = AdamOptimizer.For(dit, DiffusionTraining.PaperOptions),
+            X = randn(batch, cfg.InChannels, cfg.InputSize, cfg.InputSize), T = randint(0, 1000, [batch], dtype: int64),
+            Y = randint(0, cfg.NumClasses, [batch], dtype: int64), Target = randn(batch, cfg.OutChannels, cfg.InputSize, cfg.InputSize),
+        };
+    }
+
+    public static Result Workbench(string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2)
+    {
+        using var s = Create(model, batch);
+        double flops;
+        using (var profiler = new FlopProfiler(s.Model))
+        {
+            using (no_grad()) { using var scope = NewDisposeScope(); s.Model.call(s.X, s.T, s.Y); }
             flops = ModelFlops.TrainingStep(profiler.Total);
         }
         var losses = new List<double>();
-        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(dit, opt, () => (dit.call(x, t, y) - target).pow(2).mean())), warmup, steps);
-        return new Result(timing, dit.ParameterCount(), flops, losses.ToArray());
+        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(s.Model, s.Optimizer, s.Loss)), warmup, steps);
+        return new Result(timing, s.Model.ParameterCount(), flops, losses.ToArray());
+    }
+
+    /// <summary>Zero grad, forward (loss), backward and Adam of the same step, each timed alone (<see cref="StepPhases"/>).</summary>
+    public static IReadOnlyList<StepTiming> Phases(string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2)
+    {
+        using var s = Create(model, batch);
+        return StepPhases.Run(s.Model, s.Optimizer, s.Loss, warmup, steps);
     }
 
     /// <summary>The same step in PyTorch (bench/dit_step.py); also that process's fp32 matmul rate.</summary>

@@ -6,10 +6,16 @@ namespace Cmd.Benchmarks;
 /// <summary>
 /// Wall times of repeated steps (after warm-up): median and spread (min..max), as the bench tables print them; and the
 /// process's CPU seconds per step over the timed steps (all threads: on a busy machine it shows what the step cost
-/// when wall time also counts waiting for a core). NaN where not measured.
+/// when wall time also counts waiting for a core). NaN where not measured. <see cref="CpuSeconds"/>, where recorded, holds
+/// each step's CPU seconds: on a shared core its median compares two builds better than wall time does.
 /// </summary>
-public sealed record StepTiming(string Name, double[] Seconds, double CpuSecondsPerStep = double.NaN)
+public sealed record StepTiming(string Name, double[] Seconds, double CpuSecondsPerStep = double.NaN, double[]? CpuSeconds = null)
 {
+    public double CpuMedian => CpuSeconds is not { Length: > 0 } c ? double.NaN : c.Order().ElementAt(c.Length / 2);
+
+    /// <summary>The process's CPU seconds so far (all threads).</summary>
+    public static double CpuNow() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
     public double Median => Seconds.Length == 0 ? double.NaN : Seconds.Order().ElementAt(Seconds.Length / 2);
     public double Min => Seconds.Length == 0 ? double.NaN : Seconds.Min();
     public double Max => Seconds.Length == 0 ? double.NaN : Seconds.Max();
@@ -18,7 +24,9 @@ public sealed record StepTiming(string Name, double[] Seconds, double CpuSeconds
     public string Describe(string format = "F3")
     {
         string F(double v) => v.ToString(format, CultureInfo.InvariantCulture);
-        return $"{F(Median)} s ({F(Min)}..{F(Max)}, n={Seconds.Length}" + (double.IsNaN(CpuSecondsPerStep) ? ")" : $"; CPU {F(CpuSecondsPerStep)} s/step)");
+        string cpu = double.IsNaN(CpuSecondsPerStep) ? "" : $"; CPU {F(CpuSecondsPerStep)} s/step";
+        if (CpuSeconds is { Length: > 0 }) cpu += $", median {F(CpuMedian)}";
+        return $"{F(Median)} s ({F(Min)}..{F(Max)}, n={Seconds.Length}{cpu})";
     }
 
     /// <summary>Runs <paramref name="step"/> <paramref name="warmup"/> times untimed, then <paramref name="steps"/> times timed.</summary>
@@ -27,14 +35,15 @@ public sealed record StepTiming(string Name, double[] Seconds, double CpuSeconds
         if (steps < 1) throw new ArgumentException($"{name}: timed steps must be >= 1 (got {steps})");
         for (int i = 0; i < warmup; i++) step();
         var times = new double[steps];
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuTimes = new double[steps];
         for (int i = 0; i < steps; i++)
         {
+            double cpu = CpuNow();
             var clock = Stopwatch.StartNew();
             step();
             times[i] = clock.Elapsed.TotalSeconds;
+            cpuTimes[i] = CpuNow() - cpu;
         }
-        double cpuPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / steps;
-        return new StepTiming(name, times, cpuPerStep);
+        return new StepTiming(name, times, cpuTimes.Average(), cpuTimes);
     }
 }

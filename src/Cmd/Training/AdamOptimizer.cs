@@ -15,6 +15,14 @@ public sealed class AdamOptimizer : IDisposable
         public Tensor ExpAvg { get; } = zeros_like(param).DetachFromDisposeScope();
         public Tensor ExpAvgSq { get; } = zeros_like(param).DetachFromDisposeScope();
         public long Step { get; set; }
+
+        Tensor? oneMinusBeta1;
+
+        /// <summary>1 - beta1 as a scalar tensor beside the parameter (TorchSharp's lerp_ takes a tensor weight).</summary>
+        internal Tensor OneMinusBeta1(double beta1) => oneMinusBeta1 ??=
+            full(Array.Empty<long>(), 1 - beta1, dtype: Param.dtype, device: Param.device).DetachFromDisposeScope();
+
+        internal void Dispose() { ExpAvg.Dispose(); ExpAvgSq.Dispose(); oneMinusBeta1?.Dispose(); }
     }
 
     readonly List<ParamState> states;
@@ -36,12 +44,44 @@ public sealed class AdamOptimizer : IDisposable
     public static AdamOptimizer For(nn.Module model, TrainingOptions o) =>
         new(model.named_parameters(), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.DecoupledWeightDecay);
 
+    /// <summary>
+    /// Drops the gradients (PyTorch 2's zero_grad(set_to_none=True)): the next backward hands each parameter its
+    /// gradient tensor instead of adding it into a zeroed one, one pass over all gradients fewer and no zeroing pass.
+    /// A parameter that gets no gradient in a step is then skipped by <see cref="Step"/>, as in PyTorch.
+    /// </summary>
     public void ZeroGrad()
     {
-        foreach (var s in states) s.Param.grad?.zero_();
+        foreach (var s in states) s.Param.grad = null;
     }
 
+    /// <summary>
+    /// One update of every parameter that has a gradient. libtorch's fused CPU kernel (_fused_adam_ / _fused_adamw_,
+    /// PyTorch 2's Adam(fused=True), reached through TorchScript since TorchSharp does not bind it) makes one pass over
+    /// each parameter's param, grad, m and v instead of six; <see cref="StepUnfused"/> where TorchScript is missing.
+    /// </summary>
     public void Step()
+    {
+        if (FusedAdam.Kernel is { } kernel) StepFused(kernel);
+        else StepUnfused();
+    }
+
+    void StepFused(TorchSharp.torch.jit.CompilationUnit kernel)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        // the kernel reads each parameter's step count from a float32 scalar; parameters at the same count share one
+        foreach (var group in states.Where(s => s.Param.grad is not null).GroupBy(s => ++s.Step))
+        {
+            var g = group.ToList();
+            var step = full(Array.Empty<long>(), (float)group.Key, dtype: float32);
+            kernel.invoke(Decoupled ? "adamw" : "adam", g.Select(s => s.Param).ToArray(), g.Select(s => s.Param.grad!).ToArray(),
+                g.Select(s => s.ExpAvg).ToArray(), g.Select(s => s.ExpAvgSq).ToArray(), g.Select(_ => step).ToArray(),
+                LearningRate, Beta1, Beta2, WeightDecay, Eps);
+        }
+    }
+
+    /// <summary>The same update as separate tensor ops (six passes over each parameter's memory).</summary>
+    public void StepUnfused()
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -55,11 +95,13 @@ public sealed class AdamOptimizer : IDisposable
                 if (Decoupled) s.Param.mul_(1 - LearningRate * WeightDecay);        // AdamW
                 else grad = grad.add(s.Param, alpha: WeightDecay);                  // Adam: L2 term in the gradient
             }
-            s.ExpAvg.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
+            // six passes over the parameter's memory, not eight: m by lerp (PyTorch 2's form of b1 m + (1 - b1) g), and v's
+            // bias correction folded into scalars: lr/c1 m / (sqrt(v)/sqrt(c2) + eps) = lr sqrt(c2)/c1 m / (sqrt(v) + eps sqrt(c2))
+            s.ExpAvg.lerp_(grad, s.OneMinusBeta1(Beta1));
             s.ExpAvgSq.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-            double bias1 = 1 - Math.Pow(Beta1, s.Step), bias2 = 1 - Math.Pow(Beta2, s.Step);
-            var denom = s.ExpAvgSq.sqrt().div_(Math.Sqrt(bias2)).add_(Eps);
-            s.Param.addcdiv_(s.ExpAvg, denom, value: -LearningRate / bias1);
+            double bias1 = 1 - Math.Pow(Beta1, s.Step), bias2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, s.Step));
+            var denom = s.ExpAvgSq.sqrt().add_(Eps * bias2Sqrt);
+            s.Param.addcdiv_(s.ExpAvg, denom, value: -LearningRate * bias2Sqrt / bias1);
         }
     }
 
@@ -132,6 +174,6 @@ public sealed class AdamOptimizer : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in states) { s.ExpAvg.Dispose(); s.ExpAvgSq.Dispose(); }
+        foreach (var s in states) s.Dispose();
     }
 }

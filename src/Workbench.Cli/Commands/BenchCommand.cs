@@ -36,14 +36,17 @@ public sealed class BenchCommand : ICommandGroup
         var batch = new Option<int>("--batch") { Description = "Batch size (latents 32x32x4)", DefaultValueFactory = _ => 8 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps); the median is compared", DefaultValueFactory = _ => 5 };
         var script = new Option<string>("--script") { Description = "PyTorch side", DefaultValueFactory = _ => "bench/dit_step.py" };
+        var phases = new Option<bool>("--phases") { Description = "Also time zero-grad, forward, backward and Adam separately (a second model, same seed)" };
         var dit = new Command("dit", "Time one DiT training step (forward, backward, Adam) in the workbench and in PyTorch; print the ratio")
-            { model, batch, steps, script, openblas, core, noTorch };
+            { model, batch, steps, script, phases, openblas, core, noTorch };
         dit.SetAction(r =>
         {
             string m = r.GetValue(model)!; int b = r.GetValue(batch), s = r.GetValue(steps);
             Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 warm-up; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
             var ours = DiTBenchmark.Workbench(m, b, s);
             Console.WriteLine($"workbench: {ours.Parameters:N0} params, {ours.Timing.Describe()}, {ours.StepFlops / ours.Timing.Median / 1e9:F1} GFLOP/s");
+            if (r.GetValue(phases))
+                foreach (var p in DiTBenchmark.Phases(m, b, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
             if (Reference(r) is not { } py) return 0;
             var (theirs, matmul, version, blas) = DiTBenchmark.PyTorch(py, r.GetValue(script)!, m, b, s);
             Console.WriteLine($"{py.Describe(version, blas)}: {theirs.Parameters:N0} params, {theirs.Timing.Describe()} (its matmul {matmul:F0} GFLOP/s)");

@@ -30,4 +30,55 @@ public class AdamOptimizerTests
             Assert.True(p.sub(b.get_parameter(name)!).abs().max().item<float>() < 1e-6f, name);
         Assert.Equal(5, ours.States[0].Step);
     }
+
+    [Fact]
+    public void ZeroGradDropsGradientsSoAParameterWithoutOneStaysPut()
+    {
+        manual_seed(4);
+        var a = nn.Linear(3, 2);
+        var b = nn.Linear(3, 2);
+        var opt = new AdamOptimizer(a.named_parameters().Select(p => ("a." + p.name, p.parameter))
+            .Concat(b.named_parameters().Select(p => ("b." + p.name, p.parameter))), 1e-2);
+        var x = randn(8, 3);
+        opt.ZeroGrad(); (a.call(x) + b.call(x)).pow(2).mean().backward(); opt.Step();
+        opt.ZeroGrad();
+        Assert.All(opt.States, s => Assert.Null(s.Param.grad));
+        var bBefore = b.weight!.clone();
+        a.call(x).pow(2).mean().backward(); opt.Step(); // b gets no gradient: skipped, as PyTorch 2's Adam skips it
+        Assert.Equal(0f, b.weight!.sub(bBefore).abs().max().item<float>());
+        Assert.Equal(2, opt.States.First(s => s.Name == "a.weight").Step);
+        Assert.Equal(1, opt.States.First(s => s.Name == "b.weight").Step);
+    }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.1, false)]
+    [InlineData(0.1, true)]
+    public void FusedKernelGivesTheUpdateOfTheSeparateOpsAlsoAtDifferentStepCounts(double weightDecay, bool decoupled)
+    {
+        Assert.True(FusedAdam.Kernel is not null, FusedAdam.Problem);
+        manual_seed(5);
+        var nets = Enumerable.Range(0, 2).Select(_ => (a: nn.Linear(6, 4), b: nn.Linear(6, 3))).ToArray();
+        nets[1].a.load_state_dict(nets[0].a.state_dict()); nets[1].b.load_state_dict(nets[0].b.state_dict());
+        var opts = nets.Select(n => new AdamOptimizer(n.a.named_parameters().Select(p => ("a." + p.name, p.parameter))
+            .Concat(n.b.named_parameters().Select(p => ("b." + p.name, p.parameter))), 1e-2, 0.8, 0.95, 1e-8, weightDecay, decoupled)).ToArray();
+        var x = randn(8, 6);
+        for (int i = 0; i < 4; i++)
+            for (int k = 0; k < 2; k++)
+            {
+                opts[k].ZeroGrad();
+                var loss = nets[k].a.call(x).pow(2).mean();
+                if (i % 2 == 0) loss = loss + nets[k].b.call(x).pow(2).mean(); // b skips every other step: two step counts
+                loss.backward();
+                if (k == 0) opts[k].Step(); else opts[k].StepUnfused();
+            }
+        for (int j = 0; j < opts[0].States.Count; j++)
+        {
+            var (f, u) = (opts[0].States[j], opts[1].States[j]);
+            Assert.Equal(u.Step, f.Step);
+            Assert.True(f.Param.sub(u.Param).abs().max().item<float>() < 1e-6f, f.Name);
+            Assert.True(f.ExpAvgSq.sub(u.ExpAvgSq).abs().max().item<float>() < 1e-7f, f.Name);
+        }
+        Assert.Equal(2, opts[0].States.First(s => s.Name == "b.weight").Step);
+    }
 }

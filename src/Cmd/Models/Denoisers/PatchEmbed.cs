@@ -22,6 +22,8 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
     {
         if (x.shape[^1] % PatchSize != 0 || x.shape[^2] % PatchSize != 0)
             throw new ArgumentException($"input {x.shape[^2]}x{x.shape[^1]} is not a multiple of patch size {PatchSize}");
-        return proj.call(x).flatten(2).transpose(1, 2);
+        // contiguous [N, T, D]: a transposed view here would give `tokens + pos_embed` and every residual sum after it the
+        // [N, D, T] memory order, so each LayerNorm (forward and backward) would copy its input and each add mix two orders
+        return proj.call(x).flatten(2).transpose(1, 2).contiguous();
     }
 }
