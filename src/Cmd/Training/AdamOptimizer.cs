@@ -44,14 +44,9 @@ public sealed class AdamOptimizer : IDisposable
     public static AdamOptimizer For(nn.Module model, TrainingOptions o) =>
         new(model.named_parameters(), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.DecoupledWeightDecay);
 
-    /// <summary>
-    /// Drops the gradients (PyTorch 2's zero_grad(set_to_none=True)): the next backward hands each parameter its
-    /// gradient tensor instead of adding it into a zeroed one, one pass over all gradients fewer and no zeroing pass.
-    /// A parameter that gets no gradient in a step is then skipped by <see cref="Step"/>, as in PyTorch.
-    /// </summary>
     public void ZeroGrad()
     {
-        foreach (var s in states) s.Param.grad = null;
+        foreach (var s in states) s.Param.grad?.zero_();
     }
 
     /// <summary>
