@@ -56,14 +56,16 @@ public class MeasurementTests
     }
 
     /// <summary>PeakRss reads bytes: the current RSS agrees with .NET's own working set (read from /proc/self/stat pages)
-    /// within a factor of 2, and the peak is never below it.</summary>
+    /// within a factor of 2, and the peak is not below it. Not to the byte: another test's Measurement.Run may reset the
+    /// peak (clear_refs) between the two reads, after memory was freed (seen: VmHWM 4 KiB below the VmRSS read before it).</summary>
     [Fact]
     public void PeakRssReadsBytesThatAgreeWithTheWorkingSet()
     {
         long current = PeakRss.Current();
         long workingSet = Process.GetCurrentProcess().WorkingSet64;
         Assert.InRange(current, workingSet / 2, workingSet * 2);
-        Assert.True(PeakRss.Read() >= current, $"VmHWM {PeakRss.Read():N0} B below VmRSS {current:N0} B");
+        long peak = PeakRss.Read();
+        Assert.True(peak >= current - 4 * MiB, $"VmHWM {peak:N0} B below VmRSS {current:N0} B");
     }
 
     const int ProtReadWrite = 0x1 | 0x2, MapPrivateAnonymous = 0x02 | 0x20;
