@@ -64,11 +64,12 @@ public sealed class AdamOptimizer : IDisposable
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        // the kernel reads each parameter's step count from a float32 scalar; parameters at the same count share one
-        foreach (var group in states.Where(s => s.Param.grad is not null).GroupBy(s => ++s.Step))
+        // the kernel reads each parameter's step count from a float32 scalar on the parameter's device (CUDA's fused
+        // kernel wants it there too); parameters at the same count and device share one
+        foreach (var group in states.Where(s => s.Param.grad is not null).GroupBy(s => (Step: ++s.Step, s.Param.device.ToString())))
         {
             var g = group.ToList();
-            var step = full(Array.Empty<long>(), (float)group.Key, dtype: float32);
+            var step = full(Array.Empty<long>(), (float)group.Key.Step, dtype: float32, device: g[0].Param.device);
             kernel.invoke(Decoupled ? "adamw" : "adam", g.Select(s => s.Param).ToArray(), g.Select(s => s.Param.grad!).ToArray(),
                 g.Select(s => s.ExpAvg).ToArray(), g.Select(s => s.ExpAvgSq).ToArray(), g.Select(_ => step).ToArray(),
                 LearningRate, Beta1, Beta2, WeightDecay, Eps);
