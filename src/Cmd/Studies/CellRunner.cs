@@ -42,6 +42,16 @@ public static class CellRunner
     /// <summary>Written in the run folder when a cell throws (its first line), removed when it succeeds.</summary>
     public const string FailureFileName = "failed.txt";
 
+    /// <summary>
+    /// A libtorch error as one line that names the cell and says what is kept. Seen once in Table 4b: "Expected false to
+    /// be true" from c10::Scalar::toFloat, a Scalar whose tag is garbage: TorchSharp's temporary Scalars (the alpha of
+    /// every tensor +) are freed by the finalizer thread, and a GC during the native call can free one libtorch is
+    /// reading (dotnet/TorchSharp#1434). It does not repeat, so running the cell again (sweep run does once) finishes it.
+    /// </summary>
+    static StudyException NativeFailure(int index, StudyCell cell, string run, Exception e) =>
+        new($"cell {index} ({cell.Label}): libtorch failed: {e.Message.Split('\n')[0].Trim()} (its checkpoints in {run} are " +
+            "kept; run the cell again to resume)", e);
+
     public static CellResult Run(StudyPlan plan, int index, Device device, Action<string> log, string? expectKey = null)
     {
         var cell = plan.Cell(index);
@@ -75,6 +85,12 @@ public static class CellRunner
                 StudyKind.ContentFrames => AutoencoderCell.Run(context, contentFrames: true),
                 _ => throw new StudyException($"unknown study kind {cell.Config.Kind}"),
             };
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            var error = NativeFailure(index, cell, run, e);
+            File.WriteAllText(failure, $"{DateTimeOffset.Now:u} {error.Message}\n");
+            throw error;
         }
         catch (Exception e)
         {

@@ -7,7 +7,9 @@ namespace Cmd.Studies;
 /// Runs a study's unfinished cells on this machine: one after another, or <c>jobs</c> at a time with the threads split
 /// between them. Every cell is its own `workbench sweep cell` process (its log in runs/&lt;study&gt;/logs/), so a native
 /// crash loses one cell, not the sweep. Killed and started again, it skips done cells, leaves cells another process is
-/// running, and resumes the others from their checkpoints. Ctrl-C stops the children it started.
+/// running, and resumes the others from their checkpoints. A cell that fails is started once more (it resumes from its
+/// checkpoints, so a failure after training costs only the scoring again): libtorch errors that do not repeat, such as
+/// TorchSharp freeing a temporary Scalar while libtorch reads it, lose no cell. Ctrl-C stops the children it started.
 /// </summary>
 public static class LocalBackend
 {
@@ -18,6 +20,9 @@ public static class LocalBackend
     /// 2-core laptop, which are `workbench sweep run`'s defaults there (--jobs 1, --threads = the machine's cores).
     /// </summary>
     public const int LaptopJobs = 1, LaptopThreads = 2;
+
+    /// <summary>How often one `sweep run` starts a cell that keeps failing (a second `sweep run` tries it again).</summary>
+    public const int Attempts = 2;
 
     /// <summary>`--jobs J --threads T` as `workbench sweep run` takes them.</summary>
     public static IReadOnlyList<string> Arguments(int jobs, int threads) =>
@@ -35,6 +40,7 @@ public static class LocalBackend
         Directory.CreateDirectory(plan.LogFolder);
         var running = new List<(StudyCell Cell, Process Process, StreamWriter Writer, Stopwatch Clock, string Log)>();
         int ran = 0, failed = 0;
+        var tries = new Dictionary<int, int>();
         ConsoleCancelEventHandler stop = (_, e) =>
         {
             lock (running) foreach (var r in running) try { r.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
@@ -47,6 +53,7 @@ public static class LocalBackend
                 while (running.Count < jobs && queue.Count > 0)
                 {
                     var cell = queue.Dequeue();
+                    tries[cell.Index] = tries.GetValueOrDefault(cell.Index) + 1;
                     var path = Path.Combine(plan.LogFolder, $"cell-{cell.Index}.log");
                     var (process, writer) = Start(command, cell, perCell, path);
                     lock (running) running.Add((cell, process, writer, Stopwatch.StartNew(), path));
@@ -65,10 +72,17 @@ public static class LocalBackend
                         log($"cell {r.Cell.Index} ({r.Cell.Label}): done in {r.Clock.Elapsed.TotalSeconds:F0} s: " +
                             string.Join(", ", result.Metrics.Select(m => $"{m.Key} {SpreadFormat.Value(m.Value)}")));
                     }
+                    else if (tries[r.Cell.Index] < Attempts)
+                    {
+                        queue.Enqueue(r.Cell);
+                        log($"cell {r.Cell.Index} ({r.Cell.Label}): failed (exit {r.Process.ExitCode}): {LastLine(r.Log)}; starting it " +
+                            $"again, from its checkpoints (attempt {tries[r.Cell.Index] + 1} of {Attempts}; log {r.Log})");
+                    }
                     else
                     {
                         failed++;
-                        log($"cell {r.Cell.Index} ({r.Cell.Label}): FAILED (exit {r.Process.ExitCode}): {LastLine(r.Log)} (log {r.Log})");
+                        log($"cell {r.Cell.Index} ({r.Cell.Label}): FAILED (exit {r.Process.ExitCode}, {Attempts} attempts): {LastLine(r.Log)} " +
+                            $"(log {r.Log})");
                     }
                     r.Process.Dispose();
                 }

@@ -8,7 +8,7 @@ using Cmd.Presets;
 namespace Cmd.Studies;
 
 /// <summary>A study file that cannot be used: the message names the file and what is wrong, on one line.</summary>
-public sealed class StudyException(string message) : Exception(message);
+public sealed class StudyException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Reads studies/*.json (comments and trailing commas allowed; unknown fields are errors) and checks them.</summary>
 public static partial class StudyFile

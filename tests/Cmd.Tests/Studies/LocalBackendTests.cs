@@ -1,0 +1,30 @@
+using Cmd.Data;
+using Cmd.Studies;
+
+namespace Cmd.Tests.Studies;
+
+/// <summary>How `sweep run --backend local` treats a failing cell (the real runs are in Workbench.Cli.Tests/SweepCliTests).</summary>
+public class LocalBackendTests
+{
+    [Fact]
+    public void AFailingCellIsStartedOnceMoreThenCountedAsFailed()
+    {
+        var dir = Fixtures.TempDir("local-retry");
+        var plan = StudyPlan.Load(Path.Combine(RepoData.Root, "studies", "sweep-tiny.json"),
+            new StudyOverrides { Results = Path.Combine(dir, "results"), Runs = Path.Combine(dir, "runs") });
+        var starts = Path.Combine(dir, "starts.txt");
+        var script = Path.Combine(dir, "cell.sh"); // stands in for `workbench sweep cell`: records its cell, then fails
+        File.WriteAllText(script, $"echo \"$4\" >> '{starts}'\necho \"error: cell $4 failed\" >&2\nexit 3\n");
+        var log = new List<string>();
+        var summary = LocalBackend.Run(plan, new CellCommand(["sh", script], "studies/sweep-tiny.json", []), 1, 1, log.Add);
+
+        Assert.Equal(plan.Cells.Count, summary.Failed);
+        Assert.Equal(0, summary.Ran);
+        var attempts = File.ReadAllLines(starts).GroupBy(l => l).ToDictionary(g => int.Parse(g.Key), g => g.Count());
+        Assert.Equal(plan.Cells.Select(c => c.Index).Order(), attempts.Keys.Order());
+        Assert.All(attempts.Values, n => Assert.Equal(LocalBackend.Attempts, n));
+        Assert.Contains(log, l => l.Contains("cell 0 (") && l.Contains("starting it again, from its checkpoints"));
+        Assert.Contains(log, l => l.Contains("cell 0 (") && l.Contains($"FAILED (exit 3, {LocalBackend.Attempts} attempts): " +
+            "error: cell 0 failed"));
+    }
+}
