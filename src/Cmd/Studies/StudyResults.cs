@@ -106,9 +106,12 @@ public sealed class StudyResults
         {
             var metrics = p.Rows.Select(r => r.Metric).Distinct().ToList();
             covered.UnionWith(metrics);
-            var caption = $"{Study.Name}: {p.Source.Split(',')[0]} rows, ours ({string.Join(", ", metrics.Select(Label))})";
-            charts.Add(new("paper-rows", Bars(p.Rows.Select(r => (r.Label, Values(r.Variant, r.Metric))).ToList(), caption,
-                metrics.Count == 1 ? Axis(metrics[0]) : "value"), caption));
+            foreach (var m in metrics) // one chart per metric: one axis, one unit
+            {
+                var caption = $"{Study.Name}: {p.Source.Split(',')[0]} rows, ours ({Label(m)})";
+                var rows = p.Rows.Where(r => r.Metric == m).Select(r => (r.Label, Values(r.Variant, r.Metric))).ToList();
+                charts.Add(new(m == metrics[0] ? "paper-rows" : $"paper-rows-{m.Replace('_', '-')}", Bars(rows, caption, Axis(m)), caption));
+            }
         }
         foreach (var m in Study.Metrics.Where(m => !covered.Contains(m)))
         {

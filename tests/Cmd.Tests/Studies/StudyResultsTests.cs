@@ -51,6 +51,23 @@ public class StudyResultsTests
     }
 
     [Fact]
+    public void PaperRowsOfTwoMetricsAreTwoChartsEachWithItsOwnAxis()
+    {
+        var dir = Fixtures.TempDir("study-results-two");
+        var study = Path.Combine(dir, "two-metrics.json"); // sweep-tiny with PSNR rows beside the R-FVD rows
+        File.WriteAllText(study, File.ReadAllText(TinyStudy).Replace(
+            "{ \"label\": \"D=2\", \"variant\": \"D=2\", \"metric\": \"r_fvd\" }",
+            "{ \"label\": \"D=2\", \"variant\": \"D=2\", \"metric\": \"r_fvd\" }, " +
+            "{ \"label\": \"PSNR D=4\", \"variant\": \"D=4\", \"metric\": \"psnr\" }"));
+        var plan = StudyPlan.Load(study, new StudyOverrides { Results = Path.Combine(dir, "results"), Runs = Path.Combine(dir, "runs") });
+        for (int i = 0; i < plan.Cells.Count; i++) Finish(plan, i, 10 + i);
+        var charts = StudyResults.Of(plan).Charts();
+        Assert.Equal(["paper-rows", "paper-rows-psnr", "floor", "ssim", "train-loss"], charts.Select(c => c.Name));
+        Assert.EndsWith("rows, ours (PSNR dB)", charts[1].Caption);
+        Assert.DoesNotContain("PSNR", charts[0].Caption);
+    }
+
+    [Fact]
     public void DoneCellsGiveMeanStdOverSeedsAndTheOrderingSeedBySeed()
     {
         var dir = Fixtures.TempDir("study-results");
