@@ -36,9 +36,14 @@ public sealed class GaussianDiffusion
     /// <summary>Original timestep of each (respaced) step.</summary>
     public IReadOnlyList<int> TimestepMap { get; }
     public int OriginalNumSteps { get; }
+    /// <summary>
+    /// Min-SNR-gamma loss weighting (Hang et al. 2023), a workbench switch the official code lacks: each sample's
+    /// MSE is weighted so that the x_0 error counts min(SNR_t, gamma). 0 = off (DiT, the paper).
+    /// </summary>
+    public double MinSnrGamma { get; }
 
     readonly double[] betas, alphasCumprod, alphasCumprodPrev, alphasCumprodNext, sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod,
-        logOneMinusAlphasCumprod, sqrtRecipAlphasCumprod, sqrtRecipm1AlphasCumprod, posteriorVariance,
+        logOneMinusAlphasCumprod, sqrtRecipAlphasCumprod, minSnrWeight, sqrtRecipm1AlphasCumprod, posteriorVariance,
         posteriorLogVarianceClipped, posteriorMeanCoef1, posteriorMeanCoef2, logBetas, fixedLargeVariance, logFixedLargeVariance;
 
     /// <summary>The float64 coefficient tables and the timestep map as tensors, made once per device (see <see cref="On"/>).</summary>
@@ -46,10 +51,11 @@ public sealed class GaussianDiffusion
     readonly Dictionary<(DeviceType Type, int Index), DeviceTables> tables = new();
 
     public GaussianDiffusion(double[] baseBetas, ModelMeanType meanType = ModelMeanType.Epsilon, ModelVarType varType = ModelVarType.LearnedRange,
-        LossType lossType = LossType.Mse, IEnumerable<int>? useTimesteps = null)
+        LossType lossType = LossType.Mse, IEnumerable<int>? useTimesteps = null, double minSnrGamma = 0)
     {
         if (baseBetas.Length == 0 || baseBetas.Any(b => b <= 0 || b > 1)) throw new ArgumentException("betas must be non-empty and lie in (0, 1]");
-        MeanType = meanType; VarType = varType; LossType = lossType;
+        if (!(minSnrGamma >= 0) || double.IsInfinity(minSnrGamma)) throw new ArgumentException($"min-SNR gamma must be >= 0 (0 = off; got {minSnrGamma})");
+        MeanType = meanType; VarType = varType; LossType = lossType; MinSnrGamma = minSnrGamma;
         OriginalNumSteps = baseBetas.Length;
         (betas, var map) = Respace(baseBetas, useTimesteps);
         TimestepMap = map;
@@ -79,19 +85,31 @@ public sealed class GaussianDiffusion
         logBetas = Map(betas, Math.Log);
         fixedLargeVariance = n > 1 ? [posteriorVariance[1], .. betas[1..]] : [.. betas];
         logFixedLargeVariance = Map(fixedLargeVariance, Math.Log);
+        minSnrWeight = Map(alphasCumprod, a => MinSnrWeight(a / (1.0 - a), minSnrGamma, meanType));
     }
+
+    /// <summary>
+    /// The weight of a sample's MSE at signal-to-noise ratio <paramref name="snr"/> = abar / (1 - abar) that makes it
+    /// min(snr, gamma) times its x_0 error (Hang et al. 2023): the eps error is snr times the x_0 error, v's is snr + 1.
+    /// </summary>
+    public static double MinSnrWeight(double snr, double gamma, ModelMeanType meanType) => gamma <= 0 ? 1.0 : meanType switch
+    {
+        ModelMeanType.StartX => Math.Min(snr, gamma),
+        ModelMeanType.Velocity => Math.Min(snr, gamma) / (snr + 1),
+        _ => Math.Min(snr, gamma) / snr,
+    };
 
     /// <summary>DiT's `create_diffusion`: linear schedule over 1000 steps, eps prediction, learned-range variance, hybrid loss.</summary>
     public static GaussianDiffusion Create(string timestepRespacing = "", string noiseSchedule = "linear", bool useKl = false, bool sigmaSmall = false,
         bool predictXStart = false, bool learnSigma = true, bool rescaleLearnedSigmas = false, int diffusionSteps = 1000,
-        bool predictV = false)
+        bool predictV = false, double minSnrGamma = 0)
     {
         var betas = BetaSchedule.Named(noiseSchedule, diffusionSteps);
         var loss = useKl ? LossType.RescaledKl : rescaleLearnedSigmas ? LossType.RescaledMse : LossType.Mse;
         var varType = learnSigma ? ModelVarType.LearnedRange : sigmaSmall ? ModelVarType.FixedSmall : ModelVarType.FixedLarge;
         var meanType = predictV ? ModelMeanType.Velocity : predictXStart ? ModelMeanType.StartX : ModelMeanType.Epsilon;
         return new GaussianDiffusion(betas, meanType, varType, loss,
-            Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing));
+            Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing), minSnrGamma);
     }
 
     static (double[] Betas, int[] Map) Respace(double[] baseBetas, IEnumerable<int>? use)
@@ -125,7 +143,7 @@ public sealed class GaussianDiffusion
             var coefficients = new Dictionary<double[], Tensor>(ReferenceEqualityComparer.Instance);
             foreach (var arr in new[] { alphasCumprod, alphasCumprodPrev, sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod, sqrtRecipAlphasCumprod,
                          sqrtRecipm1AlphasCumprod, posteriorVariance, posteriorLogVarianceClipped, posteriorMeanCoef1, posteriorMeanCoef2, logBetas,
-                         logFixedLargeVariance })
+                         logFixedLargeVariance, minSnrWeight })
                 coefficients[arr] = tensor(arr, dtype: float64, device: device).DetachFromDisposeScope();
             var map = tensor(TimestepMap.Select(i => (long)i).ToArray(), dtype: int64, device: device).DetachFromDisposeScope();
             return tables[key] = new DeviceTables(coefficients, map);
@@ -302,16 +320,20 @@ public sealed class GaussianDiffusion
             vb = VbTermsBpd(cat([parts[0].detach(), parts[1]], 1), xStart, xT, t);
             if (LossType == LossType.RescaledMse) vb = vb * (NumTimesteps / 1000.0);
         }
-        var target = MeanType switch
-        {
-            ModelMeanType.StartX => xStart,
-            ModelMeanType.Velocity => Velocity(xStart, t, noise),
-            _ => noise,
-        };
+        var target = TrainingTarget(xStart, t, noise);
         if (!modelOut.shape.SequenceEqual(target.shape)) throw new ArgumentException($"model output [{string.Join(", ", modelOut.shape)}] does not match the input [{string.Join(", ", target.shape)}]");
         var mse = DiffusionMath.MeanFlat((target - modelOut).pow(2));
+        if (MinSnrGamma > 0) mse = mse * Extract(minSnrWeight, t, mse); // min-SNR-gamma weighting (Hang et al. 2023)
         return new LossTerms(vb is null ? mse : mse + vb, mse, vb);
     }
+
+    /// <summary>What the model's mean channels are trained to output: x_0, v or eps.</summary>
+    public Tensor TrainingTarget(Tensor xStart, Tensor t, Tensor noise) => MeanType switch
+    {
+        ModelMeanType.StartX => xStart,
+        ModelMeanType.Velocity => Velocity(xStart, t, noise),
+        _ => noise,
+    };
 
     /// <summary>Uniform timestep sampling (DiT `train.py`: torch.randint(0, T, (N,))).</summary>
     public Tensor SampleTimesteps(long batch, Device? device = null, Generator? generator = null) =>

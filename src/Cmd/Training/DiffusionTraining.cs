@@ -24,7 +24,7 @@ public static class DiffusionTraining
         CheckLabels(pairs.Labels, cfg.NumClasses);
         if (options.Resume && File.Exists(options.CheckpointPath)) CheckResumedContent(options.CheckpointPath, cfg);
         var meta = ModelMetadata.For(ModelMetadata.Content, System.Text.Json.JsonSerializer.Serialize(cfg));
-        var diffusion = ContentDiffusion(cfg);
+        var diffusion = ContentDiffusion(cfg, minSnrGamma: options.MinSnrGamma);
         return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
         {
             var device = model.parameters().First().device;
@@ -37,9 +37,9 @@ public static class DiffusionTraining
     }
 
     /// <summary>The content model's diffusion: DiT's create_diffusion(respacing), predicting what the config says.</summary>
-    public static GaussianDiffusion ContentDiffusion(DiTConfig cfg, string timestepRespacing = "") =>
+    public static GaussianDiffusion ContentDiffusion(DiTConfig cfg, string timestepRespacing = "", double minSnrGamma = 0) =>
         GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.Validate().Prediction == "x0", learnSigma: cfg.LearnSigma,
-            predictV: cfg.Prediction == "v");
+            predictV: cfg.Prediction == "v", minSnrGamma: minSnrGamma);
 
     public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
@@ -51,7 +51,7 @@ public static class DiffusionTraining
         var zScale = pairs.Z.std().item<float>();
         var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
         meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
-        var diffusion = GaussianDiffusion.Create();
+        var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma);
         return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
         {
             var device = model.parameters().First().device;
@@ -69,7 +69,7 @@ public static class DiffusionTraining
     {
         var cfg = model.Config;
         var meta = ModelMetadata.For(ModelMetadata.Cubic, cfg.ToJson());
-        var diffusion = GaussianDiffusion.Create();
+        var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma);
         return Run(model, () => new CubicVideoDiT(cfg), options, meta, emaDecay, onStep, "cubic", step =>
         {
             var device = model.parameters().First().device;

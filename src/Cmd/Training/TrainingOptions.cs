@@ -33,6 +33,8 @@ public sealed record TrainingOptions
     public string OutDir { get; init; } = "runs/train";
     /// <summary>Continue from OutDir/checkpoint.safetensors if it exists.</summary>
     public bool Resume { get; init; }
+    /// <summary>Diffusion models: min-SNR-gamma loss weighting (<see cref="Diffusion.GaussianDiffusion.MinSnrGamma"/>); 0 = off, the paper.</summary>
+    public double MinSnrGamma { get; init; }
     /// <summary>Show the progress bar on stderr.</summary>
     public bool Progress { get; init; } = true;
 
@@ -48,6 +50,7 @@ public sealed record TrainingOptions
             : $"--lr must be positive (got {LearningRate})");
         Need(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"betas must be in [0, 1) (got {Beta1}, {Beta2})");
         Need(Eps > 0 && WeightDecay >= 0 && WarmupSteps >= 0 && MaxGradNorm >= 0 && MaxMinutes >= 0 && CheckpointEvery >= 0 && LogEvery > 0, "eps > 0 and weight decay, warm-up, clipping, checkpoint interval >= 0, log interval > 0");
+        Need(MinSnrGamma >= 0 && double.IsFinite(MinSnrGamma), $"--min-snr must be >= 0 (0 = off; got {MinSnrGamma})");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
         return this;
     }

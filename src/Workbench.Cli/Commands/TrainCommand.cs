@@ -33,12 +33,21 @@ public sealed class TrainCommand : ICommandGroup
         public readonly Option<long> CheckpointEvery = new("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 500 };
         public readonly Option<double> MaxMinutes = new("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit; --resume continues", DefaultValueFactory = _ => 0 };
 
-        public void AddTo(Command c) { foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init }) c.Options.Add(o); }
+        public readonly Option<double> MinSnr = new("--min-snr")
+        {
+            Description = "Min-SNR-gamma loss weighting (Hang et al. 2023; 5 is theirs); 0 = off, the paper", DefaultValueFactory = _ => 0,
+        };
+
+        public void AddTo(Command c)
+        {
+            foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init, MinSnr }) c.Options.Add(o);
+        }
 
         public TrainingOptions Options(ParseResult r) => DiffusionTraining.PaperOptions with
         {
             Steps = r.GetValue(Steps), LearningRate = r.GetValue(Lr), OutDir = r.GetValue(Out)!, Resume = r.GetValue(Resume),
             Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery), MaxMinutes = r.GetValue(MaxMinutes),
+            MinSnrGamma = r.GetValue(MinSnr),
         };
 
         public static void Report(TrainingResult res, string outDir) =>

@@ -173,6 +173,52 @@ public class GaussianDiffusionTests(ITestOutputHelper output)
         return worst;
     }
 
+    /// <summary>
+    /// Min-SNR-gamma (Hang et al. 2023): whatever the network predicts, a sample's weighted loss is min(SNR_t, gamma)
+    /// times the squared error of the x_0 its output implies; gamma 0 leaves the official loss untouched.
+    /// </summary>
+    [Theory]
+    [InlineData(ModelMeanType.Epsilon)]
+    [InlineData(ModelMeanType.StartX)]
+    [InlineData(ModelMeanType.Velocity)]
+    public void MinSnrWeightingMakesEveryPredictionsLossMinSnrTimesItsX0Error(ModelMeanType meanType)
+    {
+        const double gamma = 5;
+        using var scope = NewDisposeScope();
+        var weighted = GaussianDiffusion.Create(learnSigma: false, predictXStart: meanType == ModelMeanType.StartX,
+            predictV: meanType == ModelMeanType.Velocity, minSnrGamma: gamma);
+        var plain = GaussianDiffusion.Create(learnSigma: false, predictXStart: meanType == ModelMeanType.StartX,
+            predictV: meanType == ModelMeanType.Velocity);
+        var gen = new Generator(7);
+        var x0 = randn([4, 2, 8, 8], generator: gen);
+        var noise = randn([4, 2, 8, 8], generator: gen);
+        var x0Guess = x0 + 0.3 * randn([4, 2, 8, 8], generator: gen);
+        var t = tensor(new long[] { 0, 100, 400, 999 });
+        var xT = weighted.QSample(x0, t, noise);
+        var ab = tensor(new[] { 0, 100, 400, 999 }.Select(i => AlphaBar(i)).ToArray(), dtype: float32).reshape(4, 1, 1, 1);
+        var output = meanType switch // the output that implies x0Guess
+        {
+            ModelMeanType.StartX => x0Guess,
+            ModelMeanType.Velocity => (ab.sqrt() * xT - x0Guess) / (1 - ab).sqrt(),
+            _ => (xT - ab.sqrt() * x0Guess) / (1 - ab).sqrt(),
+        };
+        var loss = weighted.TrainingLosses((_, _) => output, x0, t, noise).Loss;
+        var snr = ab.flatten() / (1 - ab.flatten());
+        var expected = snr.clamp_max(gamma) * (x0Guess - x0).pow(2).flatten(1).mean([1]);
+        Check($"{meanType}: weighted loss vs min(SNR, 5) x x_0 error", loss, expected, 1e-3);
+        var unweighted = plain.TrainingLosses((_, _) => output, x0, t, noise).Loss;
+        Check($"{meanType}: gamma 0 is the official MSE", unweighted, (output - plain.TrainingTarget(x0, t, noise)).pow(2).flatten(1).mean([1]), 1e-6);
+        Assert.Throws<ArgumentException>(() => GaussianDiffusion.Create(minSnrGamma: -1));
+    }
+
+    static double AlphaBar(int t)
+    {
+        var betas = BetaSchedule.Named("linear", 1000);
+        double a = 1;
+        for (int i = 0; i <= t; i++) a *= 1 - betas[i];
+        return a;
+    }
+
     [Fact]
     public void LinearScheduleAndForwardProcess()
     {
