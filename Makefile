@@ -7,6 +7,8 @@ RESULTS_TRX := .test-results
 # glibc hands large activations back to the kernel every step; keep them (see ../shared/ENVIRONMENT.md).
 export MALLOC_MMAP_MAX_ := 0
 export MALLOC_TRIM_THRESHOLD_ := 100000000000
+# unoptimised managed code keeps TorchSharp's temporary Scalars alive through libtorch calls (src/Cmd/Runtime/ScalarLifetimeGuard.cs)
+export DOTNET_JITMinOpts := 1
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 

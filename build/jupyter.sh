@@ -41,7 +41,7 @@ spec = {
     "language": "C#",
     # No telemetry from the kernel (it would try the network); glibc keeps freed activations (../shared/ENVIRONMENT.md).
     "env": {"DOTNET_CLI_TELEMETRY_OPTOUT": "1", "DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT": "1",
-            "MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": "100000000000"},
+            "MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": "100000000000", "DOTNET_JITMinOpts": "1"},
     "metadata": {"cmd_workbench": {"dotnet_interactive": version}},
 }
 with open(path, "w") as f:

@@ -23,6 +23,7 @@ namespace Workbench.Cli
         /// <summary>Runs the CLI; any failure is one line on stderr (WORKBENCH_DEBUG=1 shows the stack trace) and exit code 1.</summary>
         public static int Run(string[] args)
         {
+            if (Cmd.Runtime.ScalarLifetimeGuard.ShouldRelaunch()) return Cmd.Runtime.ScalarLifetimeGuard.Relaunch(args);
             Cmd.Runtime.MklDispatch.Apply();          // before libtorch loads: MKL's fast matmul paths on non-Intel CPUs too
             Cmd.Runtime.NativeMemory.KeepFreedMemory(); // no page-fault storm re-mapping each step's activations
             var parse = BuildRoot().Parse(args);

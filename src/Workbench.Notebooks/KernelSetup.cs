@@ -84,6 +84,8 @@ public static class KernelSetup
         Cmd.Runtime.NativeMemory.KeepFreedMemory();
         TorchSharp.torch.manual_seed(0);
         Console.WriteLine(Describe(repository));
+        if (!Cmd.Runtime.ScalarLifetimeGuard.Active) // a kernel not started by `make jupyter` (e.g. VS Code's own)
+            Console.WriteLine($"warning: scalar guard {Cmd.Runtime.ScalarLifetimeGuard.Describe()}; start the kernel with DOTNET_JITMinOpts=1");
         KernelInvocationContext.Current?.Display(new HtmlString(PlotlyOffline.PageScript()), "text/html");
     }
 

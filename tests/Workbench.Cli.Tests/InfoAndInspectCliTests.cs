@@ -17,6 +17,31 @@ public class InfoAndInspectCliTests
         Assert.Contains("sum = 8355840.0 (expected 8355840.0)", r.StdOut);
     }
 
+    /// <summary>
+    /// Started without DOTNET_JITMinOpts, the CLI runs itself again with it (ScalarLifetimeGuard: TorchSharp's temporary
+    /// Scalars stay alive through libtorch calls) and passes on its exit code; CMD_SCALAR_GUARD=0 keeps the first process.
+    /// </summary>
+    [Fact]
+    public void WithoutTheScalarGuardTheCliStartsItselfAgainWithIt()
+    {
+        static CliRunner.Result Run(Dictionary<string, string> env, params string[] args)
+        {
+            var info = CliRunner.Start(env, args);
+            info.Environment.Remove("DOTNET_JITMinOpts");
+            using var p = System.Diagnostics.Process.Start(info)!;
+            var (o, e) = (p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(10)), "workbench info hung");
+            return new CliRunner.Result(p.ExitCode, o.Result, e.Result);
+        }
+        static string Guard(CliRunner.Result r) => r.StdOut.Split('\n').Single(l => l.StartsWith("scalar guard ", StringComparison.Ordinal));
+        var relaunched = Run([], "info");
+        Assert.Equal(0, relaunched.ExitCode);
+        Assert.Contains("DOTNET_JITMinOpts=1: unoptimised managed code keeps", Guard(relaunched));
+        Assert.Equal(1, Run([], "ae", "info", "--preset", "huge").ExitCode); // the child's exit code
+        var optedOut = Run(new() { ["CMD_SCALAR_GUARD"] = "0" }, "info");
+        Assert.StartsWith("scalar guard     off (DOTNET_JITMinOpts is not 1)", Guard(optedOut));
+    }
+
     [Fact]
     public void InfoNamesTheCpuAndTheCodePathMklTakes()
     {

@@ -43,10 +43,9 @@ public static class CellRunner
     public const string FailureFileName = "failed.txt";
 
     /// <summary>
-    /// A libtorch error as one line that names the cell and says what is kept. Seen once in Table 4b: "Expected false to
-    /// be true" from c10::Scalar::toFloat, a Scalar whose tag is garbage: TorchSharp's temporary Scalars (the alpha of
-    /// every tensor +) are freed by the finalizer thread, and a GC during the native call can free one libtorch is
-    /// reading (dotnet/TorchSharp#1434). It does not repeat, so running the cell again (sweep run does once) finishes it.
+    /// A libtorch error as one line that names the cell and says what is kept. Seen in Table 4b and 4c: "Expected false
+    /// to be true" from c10::Scalar::toFloat, a TorchSharp temporary Scalar freed by its finalizer during the call
+    /// (Runtime.ScalarLifetimeGuard, which now prevents it); running the cell again (sweep run does once) resumes it.
     /// </summary>
     static StudyException NativeFailure(int index, StudyCell cell, string run, Exception e) =>
         new($"cell {index} ({cell.Label}): libtorch failed: {e.Message.Split('\n')[0].Trim()} (its checkpoints in {run} are " +

@@ -8,8 +8,8 @@ namespace Cmd.Studies;
 /// between them. Every cell is its own `workbench sweep cell` process (its log in runs/&lt;study&gt;/logs/), so a native
 /// crash loses one cell, not the sweep. Killed and started again, it skips done cells, leaves cells another process is
 /// running, and resumes the others from their checkpoints. A cell that fails is started once more (it resumes from its
-/// checkpoints, so a failure after training costs only the scoring again): libtorch errors that do not repeat, such as
-/// TorchSharp freeing a temporary Scalar while libtorch reads it, lose no cell. Ctrl-C stops the children it started.
+/// checkpoints, so a failure after training costs only the scoring again): errors that do not repeat (a killed
+/// process, a libtorch error such as the one Runtime.ScalarLifetimeGuard prevents) lose no cell. Ctrl-C stops the children it started.
 /// </summary>
 public static class LocalBackend
 {

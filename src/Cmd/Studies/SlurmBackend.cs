@@ -101,7 +101,7 @@ public static class SlurmBackend
         sb.AppendLine($"cd {CellCommand.Quote(Directory.GetCurrentDirectory())}");
         sb.AppendLine("threads=${SLURM_CPUS_PER_TASK:-1}");
         sb.AppendLine("export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads");
-        sb.AppendLine("export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000");
+        sb.AppendLine("export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 DOTNET_JITMinOpts=1"); // ScalarLifetimeGuard
         var cell = command.Cell("$SLURM_ARRAY_TASK_ID", "--expect-key", "${key[$SLURM_ARRAY_TASK_ID]}", "--threads", "$threads");
         sb.AppendLine("exec " + string.Join(" ", cell.Select(a => a.StartsWith('$') ? $"\"{a}\"" : CellCommand.Quote(a))));
         return sb.ToString();
