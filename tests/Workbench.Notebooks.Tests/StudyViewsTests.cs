@@ -96,7 +96,8 @@ public class StudyViewsTests
             paper.Rows[0]);
         Assert.Equal(0.0123455, (double)paper.Rows[1][2]!, 12); // spread 1.4e-7: the mean to 6 significant digits
         Assert.Equal(99.99, (double)paper.Rows[2][2]!, 12);
-        Assert.Equal(3, StudyViews.OrderingsTable(results).Rows.Count);
+        Assert.Equal(["PSNR: D=16, L=16, weighted sum", null], paper.Rows[4][..2]); // a row of ours with no paper number
+        Assert.Equal(6, StudyViews.OrderingsTable(results).Rows.Count); // three on R-FVD, three on PSNR
         var metrics = StudyViews.MetricsTable(results);
         Assert.Equal(4, metrics.Rows.Count);
         Assert.Equal("R-FVD (reconstructions vs real), lower is better", metrics.Columns[1]);

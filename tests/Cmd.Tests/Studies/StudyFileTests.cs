@@ -23,7 +23,9 @@ public class StudyFileTests
         Assert.Equal(Path.Combine(RepoData.Root, "results", name), plan.ResultsDirectory);
         Assert.Equal("small", plan.Study.Preset);
         Assert.All(plan.Cells, c => Assert.True(c.Config.AutoencoderSteps + c.Config.MotionSteps + c.Config.ContentSteps >= 3000));
-        if (plan.Study.Paper is { Rows.Length: > 0 } paper) Assert.All(paper.Rows, r => Assert.NotNull(r.Paper));
+        // the rows of the paper's metric carry its numbers; rows of other metrics beside them (table4b's PSNR) have none
+        if (plan.Study.Paper is { Rows.Length: > 0 } paper)
+            Assert.All(paper.Rows.Where(r => r.Metric == paper.Rows[0].Metric), r => Assert.NotNull(r.Paper));
     }
 
     [Fact]
