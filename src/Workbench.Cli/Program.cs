@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Reflection;
 using Workbench.Cli;
 
-return WorkbenchCli.Run(args);
+// The process's entry only (tests call WorkbenchCli.Run in their own process): start again with the Scalar guard if missing.
+return Cmd.Runtime.ScalarLifetimeGuard.ShouldRelaunch() ? Cmd.Runtime.ScalarLifetimeGuard.Relaunch(args) : WorkbenchCli.Run(args);
 
 namespace Workbench.Cli
 {
@@ -23,7 +24,6 @@ namespace Workbench.Cli
         /// <summary>Runs the CLI; any failure is one line on stderr (WORKBENCH_DEBUG=1 shows the stack trace) and exit code 1.</summary>
         public static int Run(string[] args)
         {
-            if (Cmd.Runtime.ScalarLifetimeGuard.ShouldRelaunch()) return Cmd.Runtime.ScalarLifetimeGuard.Relaunch(args);
             Cmd.Runtime.MklDispatch.Apply();          // before libtorch loads: MKL's fast matmul paths on non-Intel CPUs too
             Cmd.Runtime.NativeMemory.KeepFreedMemory(); // no page-fault storm re-mapping each step's activations
             var parse = BuildRoot().Parse(args);
