@@ -1,3 +1,5 @@
+using System.Globalization;
+using Cmd.Models.Denoisers;
 using Cmd.Models.Autoencoder;
 using Cmd.Presets;
 using Cmd.Tests;
@@ -57,6 +59,24 @@ public class DiffusionCliTests
             "--out", Path.Combine(dir, "content-p5"));
         Assert.NotEqual(0, badPatch.ExitCode);
         Assert.Contains("not a multiple of patch size 5", badPatch.StdErr);
+        // the preset's size is a starting point: width, depth and heads from the command line, stored in the run's config;
+        // --warmup ramps the learning rate linearly (step 1 of 4 at a quarter of --lr)
+        var narrow = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--hidden", "32", "--depth", "1",
+            "--heads", "2", "--warmup", "4", "--lr", "1e-3", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "content-narrow"));
+        Assert.True(narrow.ExitCode == 0, narrow.StdErr);
+        var narrowCfg = System.Text.Json.JsonSerializer.Deserialize<DiTConfig>(
+            ModelMetadata.ReadConfig(Path.Combine(dir, "content-narrow", "checkpoint.safetensors"), ModelMetadata.Content))!;
+        Assert.Equal((32, 1, 2), (narrowCfg.HiddenSize, narrowCfg.Depth, narrowCfg.NumHeads));
+        var lrs = File.ReadAllLines(Path.Combine(dir, "content-narrow", "loss.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture));
+        Assert.Equal([2.5e-4, 5e-4], lrs);
+        var badHeads = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--hidden", "32", "--heads", "3",
+            "--steps", "1", "--out", Path.Combine(dir, "content-h3"));
+        Assert.NotEqual(0, badHeads.ExitCode);
+        Assert.Contains("not divisible by 3 heads", badHeads.StdErr);
+        var noBlocks = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--depth", "0", "--steps", "1",
+            "--out", Path.Combine(dir, "motion-d0"));
+        Assert.NotEqual(0, noBlocks.ExitCode);
+        Assert.Contains("depth and heads must be >= 1", noBlocks.StdErr);
         var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
         Assert.True(motion.ExitCode == 0, motion.StdErr);
         Assert.Contains("16 z tokens + 4 content tokens", motion.StdOut);

@@ -33,6 +33,11 @@ public sealed class TrainCommand : ICommandGroup
         public readonly Option<long> CheckpointEvery = new("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 500 };
         public readonly Option<double> MaxMinutes = new("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit; --resume continues", DefaultValueFactory = _ => 0 };
 
+        public readonly Option<long> Warmup = new("--warmup") { Description = "Linear learning-rate warm-up steps (0 = none, the paper)", DefaultValueFactory = _ => 0 };
+        public readonly Option<int?> Hidden = new("--hidden") { Description = "Width of the DiT (default: the preset's; small: 256)" };
+        public readonly Option<int?> Depth = new("--depth") { Description = "DiT blocks (default: the preset's; small: 6)" };
+        public readonly Option<int?> Heads = new("--heads") { Description = "Attention heads (default: the preset's; small: 4)" };
+
         public readonly Option<double> MinSnr = new("--min-snr")
         {
             Description = "Min-SNR-gamma loss weighting (Hang et al. 2023; 5 is theirs); 0 = off, the paper", DefaultValueFactory = _ => 0,
@@ -40,15 +45,20 @@ public sealed class TrainCommand : ICommandGroup
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init, MinSnr }) c.Options.Add(o);
+            foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init, MinSnr, Warmup, Hidden, Depth, Heads })
+                c.Options.Add(o);
         }
 
         public TrainingOptions Options(ParseResult r) => DiffusionTraining.PaperOptions with
         {
             Steps = r.GetValue(Steps), LearningRate = r.GetValue(Lr), OutDir = r.GetValue(Out)!, Resume = r.GetValue(Resume),
             Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery), MaxMinutes = r.GetValue(MaxMinutes),
-            MinSnrGamma = r.GetValue(MinSnr),
+            MinSnrGamma = r.GetValue(MinSnr), WarmupSteps = r.GetValue(Warmup),
         };
+
+        /// <summary>The width, depth and heads given on the command line, else the preset's.</summary>
+        public (int Hidden, int Depth, int Heads) Size(ParseResult r, int hidden, int depth, int heads) =>
+            (r.GetValue(Hidden) ?? hidden, r.GetValue(Depth) ?? depth, r.GetValue(Heads) ?? heads);
 
         public static void Report(TrainingResult res, string outDir) =>
             Console.WriteLine(res.NothingToDo ? res.Describe(Path.Combine(outDir, TrainingCheckpoint.FileName))
@@ -81,7 +91,8 @@ public sealed class TrainCommand : ICommandGroup
             var cfg = pairs.FitContent(RunPresets.ContentDiT(r.GetValue(preset)!));
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
             if (r.GetValue(patch) is int p) cfg = cfg with { PatchSize = p };
-            cfg = cfg with { Prediction = r.GetValue(predict)! };
+            var (width, blocks, heads) = common.Size(r, cfg.HiddenSize, cfg.Depth, cfg.NumHeads);
+            cfg = cfg with { Prediction = r.GetValue(predict)!, HiddenSize = width, Depth = blocks, NumHeads = heads };
             var res = PipelineTraining.Content(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);
@@ -111,7 +122,12 @@ public sealed class TrainCommand : ICommandGroup
                 var other => throw new ArgumentException($"--condition must be class or none (got '{other}')"),
             };
             var p = pairs.FitMotion(RunPresets.Motion(r.GetValue(preset)!));
-            var cfg = p with { KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond };
+            var (width, blocks, heads) = common.Size(r, p.HiddenSize, p.Depth, p.NumHeads);
+            var cfg = p with
+            {
+                KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond,
+                HiddenSize = width, Depth = blocks, NumHeads = heads,
+            };
             var res = PipelineTraining.Motion(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);

@@ -53,6 +53,8 @@ public sealed record DiTConfig(
         if (!Predictions.Contains(Prediction))
             throw new ArgumentException($"DiT prediction '{Prediction}' is not one of {string.Join(", ", Predictions)}");
         if (PatchSize <= 0 || InputSize % PatchSize != 0) throw new ArgumentException($"DiT input size {InputSize} is not a multiple of patch size {PatchSize}");
+        if (HiddenSize < 1 || Depth < 1 || NumHeads < 1)
+            throw new ArgumentException($"DiT hidden size, depth and heads must be >= 1 (got {HiddenSize}, {Depth}, {NumHeads})");
         if (HiddenSize % NumHeads != 0) throw new ArgumentException($"DiT hidden size {HiddenSize} is not divisible by {NumHeads} heads");
         if (HiddenSize % 4 != 0) throw new ArgumentException($"DiT hidden size {HiddenSize} must be a multiple of 4 (2D sin-cos position embedding)");
         return this;

@@ -47,6 +47,7 @@ public sealed record MotionDiTConfig
             $"L={Frames}, H'={GridHeight}, W'={GridWidth} must be multiples of the patch size {PatchSize} (so no patch straddles z_x and z_y)");
         Need(KeyPatchSize > 0 && ContentHeight % KeyPatchSize == 0 && ContentWidth % KeyPatchSize == 0,
             $"content frame {ContentHeight}x{ContentWidth} must be a multiple of the key patch size {KeyPatchSize}");
+        Need(HiddenSize >= 1 && Depth >= 1 && NumHeads >= 1, $"hidden size, depth and heads must be >= 1 (got {HiddenSize}, {Depth}, {NumHeads})");
         Need(HiddenSize % NumHeads == 0 && HiddenSize % 4 == 0, $"hidden size {HiddenSize} must be divisible by 4 and by {NumHeads} heads");
         Need(Condition != MotionCondition.Class || NumClasses > 0, "class conditioning needs NumClasses > 0");
         return this;
