@@ -62,11 +62,12 @@ public class DiffusionCliTests
         // the preset's size is a starting point: width, depth and heads from the command line, stored in the run's config;
         // --warmup ramps the learning rate linearly (step 1 of 4 at a quarter of --lr)
         var narrow = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--hidden", "32", "--depth", "1",
-            "--heads", "2", "--warmup", "4", "--lr", "1e-3", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "content-narrow"));
+            "--heads", "2", "--warmup", "4", "--long-skips", "--lr", "1e-3", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "content-narrow"));
         Assert.True(narrow.ExitCode == 0, narrow.StdErr);
         var narrowCfg = System.Text.Json.JsonSerializer.Deserialize<DiTConfig>(
             ModelMetadata.ReadConfig(Path.Combine(dir, "content-narrow", "checkpoint.safetensors"), ModelMetadata.Content))!;
-        Assert.Equal((32, 1, 2), (narrowCfg.HiddenSize, narrowCfg.Depth, narrowCfg.NumHeads));
+        Assert.Equal((32, 1, 2, true), (narrowCfg.HiddenSize, narrowCfg.Depth, narrowCfg.NumHeads, narrowCfg.LongSkips));
+        Assert.Contains("long skips", narrow.StdOut);
         var lrs = File.ReadAllLines(Path.Combine(dir, "content-narrow", "loss.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture));
         Assert.Equal([2.5e-4, 5e-4], lrs);
         var badHeads = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--hidden", "32", "--heads", "3",

@@ -74,7 +74,7 @@ public static class PipelineTraining
         string? init = null, double emaDecay = Ema.PaperDecay, Action<string>? log = null) =>
         Train(() => new DiT(pairs.FitContent(config)), options, device, init, log,
             m => $"content DiT: {m.ParameterCount():N0} parameters, {m.Config.NumPatches} tokens, {pairs.Count} pairs, " +
-                $"predicts {m.Config.Prediction}",
+                $"predicts {m.Config.Prediction}" + (m.Config.LongSkips ? ", long skips" : ""),
             m => DiffusionTraining.TrainContent(m, pairs, options, batchSize, emaDecay));
 
     /// <summary>Trains a motion DiT of <paramref name="config"/>'s size on the pairs' z, conditioned on their content frames.</summary>

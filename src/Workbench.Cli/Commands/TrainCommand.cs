@@ -81,8 +81,12 @@ public sealed class TrainCommand : ICommandGroup
             if (!DiTConfig.Predictions.Contains(r.GetValueOrDefault<string>()))
                 r.AddError($"--predict must be one of {string.Join(", ", DiTConfig.Predictions)} (got '{r.GetValueOrDefault<string>()}')");
         });
+        var longSkips = new Option<bool>("--long-skips")
+        {
+            Description = "U-ViT's long skip connections between mirrored blocks (Bao et al. 2023; not the paper's DiT)",
+        };
         var c = new Command("content", "Train the content-frame diffusion model (Eq. 7): class-conditional DiT over content frames")
-            { preset, classes, patch, predict };
+            { preset, classes, patch, predict, longSkips };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -92,7 +96,11 @@ public sealed class TrainCommand : ICommandGroup
             if (r.GetValue(classes) is int k) cfg = cfg with { NumClasses = k };
             if (r.GetValue(patch) is int p) cfg = cfg with { PatchSize = p };
             var (width, blocks, heads) = common.Size(r, cfg.HiddenSize, cfg.Depth, cfg.NumHeads);
-            cfg = cfg with { Prediction = r.GetValue(predict)!, HiddenSize = width, Depth = blocks, NumHeads = heads };
+            cfg = cfg with
+            {
+                Prediction = r.GetValue(predict)!, HiddenSize = width, Depth = blocks, NumHeads = heads,
+                LongSkips = cfg.LongSkips || r.GetValue(longSkips),
+            };
             var res = PipelineTraining.Content(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);

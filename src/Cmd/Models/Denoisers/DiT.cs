@@ -13,6 +13,7 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>
     readonly Parameter pos_embed;
     readonly ModuleList<DiTBlock> blocks;
     readonly FinalLayer final_layer;
+    readonly ModuleList<Linear> skip_linears;                     // U-ViT long skips (Config.LongSkips), else empty
 
     public DiT(DiTConfig config) : base(nameof(DiT))
     {
@@ -25,8 +26,11 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>
         blocks = new ModuleList<DiTBlock>();
         for (int i = 0; i < config.Depth; i++) blocks.Add(new DiTBlock(config.HiddenSize, config.NumHeads, config.MlpRatio));
         final_layer = new FinalLayer(config.HiddenSize, config.PatchSize, config.OutChannels);
+        skip_linears = new ModuleList<Linear>();
+        for (int i = 0; i < SkipCount; i++) skip_linears.Add(nn.Linear(2 * config.HiddenSize, config.HiddenSize));
         RegisterComponents();
         DiTInit.Initialize(this, x_embedder, t_embedder, y_embedder, blocks, final_layer);
+        foreach (var skip in skip_linears) DiTInit.PassFirstHalf(skip);
     }
 
     public int InChannels => Config.InChannels;
@@ -40,9 +44,26 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>
         CheckInput(x);
         var h = x_embedder.call(x) + pos_embed;                       // (N, T, D)
         var c = t_embedder.call(t) + y_embedder.Forward(y, training); // (N, D)
-        foreach (var block in blocks) h = block.call(h, c);
+        h = Blocks(h, c);
         h = final_layer.call(h, c);                                  // (N, T, p*p*out)
         return Patches.Unpatchify(h, Config.GridSize, Config.GridSize, Config.PatchSize, Config.OutChannels);
+    }
+
+    int SkipCount => Config.LongSkips ? Config.Depth / 2 : 0;
+
+    /// <summary>The blocks in order; with long skips, the tokens entering each of the first SkipCount blocks are kept
+    /// and the last SkipCount blocks read them in reverse, through Linear([tokens, kept]) (U-ViT).</summary>
+    Tensor Blocks(Tensor h, Tensor c)
+    {
+        var kept = new Stack<Tensor>();
+        for (int i = 0; i < blocks.Count; i++)
+        {
+            int mirror = i - (blocks.Count - SkipCount);
+            if (i < SkipCount) kept.Push(h);
+            else if (mirror >= 0) h = skip_linears[mirror].call(cat([h, kept.Pop()], -1));
+            h = blocks[i].call(h, c);
+        }
+        return h;
     }
 
     /// <summary>Classifier-free guidance (official `forward_with_cfg`): the batch is [cond; uncond] over the same x;
@@ -104,6 +125,17 @@ static class DiTInit
         foreach (var block in blocks) ZeroLinear((Linear)block.Modulation[1]);
         ZeroLinear((Linear)final.Modulation[1]);
         ZeroLinear(final.Linear);
+    }
+
+    /// <summary>A long-skip Linear([tokens, kept]) that starts as the identity on the tokens and ignores what was kept, so
+    /// an untrained DiT with long skips computes what the official one does.</summary>
+    public static void PassFirstHalf(Linear skip)
+    {
+        using var _ = no_grad();
+        long d = skip.weight!.shape[0];
+        skip.weight!.zero_();
+        skip.weight![.., ..(int)d].copy_(eye(d));
+        if (skip.bias is not null) nn.init.zeros_(skip.bias);
     }
 
     /// <summary>Xavier-uniform on a conv weight viewed as [out, in*k*k] (patch embedding initialised like nn.Linear).</summary>

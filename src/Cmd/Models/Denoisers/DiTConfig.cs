@@ -14,8 +14,12 @@ public sealed record DiTConfig(
     double ClassDropoutProb = 0.1,
     int NumClasses = 1000,
     bool LearnSigma = true,
-    string Prediction = "eps")
+    string Prediction = "eps",
+    bool LongSkips = false)
 {
+    // LongSkips: U-ViT's long skip connections (Bao et al. 2023), a workbench switch, not the paper's DiT: each block of the
+    // second half also reads the tokens that entered its mirror block of the first half (the patch embedding for the
+    // last block), so a pixel-space model need not carry x_t through every block. Off reproduces the official DiT.
     // Prediction: what the first InChannels outputs are: "eps" (DiT, the paper), "x0" (the official create_diffusion's
     // predict_xstart) or "v" (Salimans & Ho 2022). A workbench switch: a pixel-space DiT must copy its input through the
     // patch tokens where its target is nearly x_t (eps at high noise, x_0 at low noise), which it learns slowly.

@@ -52,6 +52,36 @@ public class DiTTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void LongSkipsStartAsTheOfficialDiTThenReadTheKeptTokens()
+    {
+        using var official = LoadTiny();
+        var cfg = DiTConfig.Tiny with { Depth = 4, LongSkips = true };
+        using var skipped = new DiT(cfg);
+        using var plain = new DiT(cfg with { LongSkips = false });
+        var skipKeys = skipped.state_dict().Keys.Where(k => k.StartsWith("skip_linears.")).Order().ToArray();
+        Assert.Equal(["skip_linears.0.bias", "skip_linears.0.weight", "skip_linears.1.bias", "skip_linears.1.weight"], skipKeys);
+        Assert.Empty(plain.state_dict().Keys.Where(k => k.StartsWith("skip_")));
+        using var _ = no_grad();
+        // every shared weight non-zero (the tiny fixture's blocks 0-1 twice), so a skip that changed the sum would show
+        var from = official.state_dict();
+        foreach (var (name, p) in plain.state_dict().Concat(skipped.state_dict()).Where(kv => !kv.Key.StartsWith("skip_")))
+            p.copy_(from[System.Text.RegularExpressions.Regex.Replace(name, @"^blocks\.(\d+)", m => $"blocks.{int.Parse(m.Groups[1].Value) % 2}")]);
+        plain.eval(); skipped.eval();
+        var io = TensorFixtures.Load("dit/dit_tiny_io.safetensors");
+        var expected = plain.call(io["x"], io["t"], io["y"]);
+        Assert.True(TensorFixtures.Diff(skipped.call(io["x"], io["t"], io["y"]), expected).Abs <= 1e-6, "untrained long skips must pass the tokens unchanged");
+        // the last block reads the patch embedding through skip 1's second half, block 2 reads block 1's input through skip 0's
+        foreach (var key in new[] { "skip_linears.1.weight", "skip_linears.0.weight" })
+        {
+            var w = skipped.state_dict()[key];
+            var saved = w.clone();
+            w[.., 64..].add_(randn(64, 64) * 0.1);
+            Assert.True(TensorFixtures.Diff(skipped.call(io["x"], io["t"], io["y"]), expected).Abs > 1e-3, $"{key} does not reach the output");
+            w.copy_(saved);
+        }
+    }
+
+    [Fact]
     public void OfficialParameterNamesAndFrozenPosEmbed()
     {
         using var model = new DiT(DiTConfig.Tiny);
