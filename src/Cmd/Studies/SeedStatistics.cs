@@ -25,12 +25,14 @@ public static class SeedStatistics
     /// The claim "less &lt; greater" checked on the seeds both sides have: means, seeds that agree, and a one-sided paired
     /// t-test of d = greater - less &gt; 0 (n &gt;= 3 pairs and differences that vary; MathNet's Student t).
     /// </summary>
-    public sealed record Ordering(string Text, Spread Less, Spread Greater, int Agree, int Pairs, double? T, double? P)
+    /// <param name="MeanDifference">Mean of greater - less over the seeds both sides have (NaN without such a seed).</param>
+    public sealed record Ordering(string Text, Spread Less, Spread Greater, int Agree, int Pairs, double MeanDifference, double? T, double? P)
     {
-        /// <summary>The claim holds on the means over seeds.</summary>
-        public bool Holds => Less.N > 0 && Greater.N > 0 && Less.Mean < Greater.Mean;
+        /// <summary>The claim holds on the means over the seeds both sides have, so a study with cells still to run is
+        /// not judged on one side's extra seeds (complete, these are the means over all seeds).</summary>
+        public bool Holds => Pairs > 0 && MeanDifference > 0;
 
-        public string Verdict => Less.N == 0 || Greater.N == 0 ? "not measured" : Holds ? "holds" : "does not hold";
+        public string Verdict => Pairs == 0 ? "not measured" : Holds ? "holds" : "does not hold";
 
         /// <summary>e.g. "D=16 &lt; D=8 in 3 of 3 seeds".</summary>
         public string SeedAgreement => Pairs == 0 ? "no seed has both" : $"{Text} in {Agree} of {Pairs} seeds";
@@ -54,6 +56,7 @@ public static class SeedStatistics
                 p = 1 - StudentT.CDF(0, 1, d.Length - 1, t.Value);
             }
         }
-        return new Ordering(text, Of(less.Values), Of(greater.Values), d.Count(x => x > 0), d.Length, t, p);
+        return new Ordering(text, Of(less.Values), Of(greater.Values), d.Count(x => x > 0), d.Length,
+            d.Length > 0 ? d.Mean() : double.NaN, t, p);
     }
 }

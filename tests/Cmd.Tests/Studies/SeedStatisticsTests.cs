@@ -25,14 +25,18 @@ public class SeedStatisticsTests
     [Fact]
     public void OrderingsCountOnlySeedsBothSidesHaveAndSayWhenNoTestIsPossible()
     {
-        var less = new Dictionary<int, double> { [0] = 5, [1] = 1, [2] = 9 };
-        var greater = new Dictionary<int, double> { [0] = 4, [1] = 2 };
+        var less = new Dictionary<int, double> { [0] = 5, [1] = 1, [2] = 30 };
+        var greater = new Dictionary<int, double> { [0] = 4, [1] = 3 };
         var o = SeedStatistics.Compare("x < y", less, greater);
         Assert.Equal((1, 2), (o.Agree, o.Pairs));
         Assert.Null(o.P);
         Assert.Equal("n=2: too few pairs for a test", o.Test);
-        Assert.False(o.Holds); // means 5 vs 3
-        Assert.Equal("does not hold", o.Verdict);
+        // seed 2 has no greater cell yet: judged on seeds 0 and 1 (means 3 < 3.5), not on 12 against 3.5
+        Assert.Equal(0.5, o.MeanDifference, 12);
+        Assert.True(o.Holds);
+        Assert.Equal("holds", o.Verdict);
+        var worse = SeedStatistics.Compare("x < y", less, new Dictionary<int, double> { [0] = 4, [1] = 1.5 });
+        Assert.Equal("does not hold", worse.Verdict); // paired means 3 vs 2.75
         var same = SeedStatistics.Compare("x < y", new Dictionary<int, double> { [0] = 1, [1] = 2, [2] = 3 }, new Dictionary<int, double> { [0] = 2, [1] = 3, [2] = 4 });
         Assert.Equal("differences identical in every seed: no test", same.Test);
         Assert.Equal("not measured", SeedStatistics.Compare("x < y", new Dictionary<int, double>(), greater).Verdict);
