@@ -51,14 +51,16 @@ public class DiffusionCliTests
         Assert.NotEqual(0, switched.ExitCode);
         Assert.Contains("--resume continues it", switched.StdErr);
         Assert.Contains("\"Prediction\":\"v\"", switched.StdErr);
-        var badPredict = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--predict", "u", "--steps", "1",
-            "--out", Path.Combine(dir, "content-u"));
-        Assert.NotEqual(0, badPredict.ExitCode);
-        Assert.Contains("--predict", badPredict.StdErr);
-        var badPatch = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--patch", "5", "--steps", "1",
-            "--out", Path.Combine(dir, "content-p5"));
-        Assert.NotEqual(0, badPatch.ExitCode);
-        Assert.Contains("not a multiple of patch size 5", badPatch.StdErr);
+        // a bad option is one line on stderr and a failed exit, before any training
+        void Refused(string model, string expected, params string[] options)
+        {
+            var r = CliRunner.Run(["train", model, "--pairs", pairsPath, "--preset", "tiny", "--steps", "1", .. options,
+                "--out", Path.Combine(dir, "refused-" + string.Join("", options))]);
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Contains(expected, r.StdErr);
+        }
+        Refused("content", "--predict", "--predict", "u");
+        Refused("content", "not a multiple of patch size 5", "--patch", "5");
         // the preset's size is a starting point: width, depth and heads from the command line, stored in the run's config;
         // --warmup ramps the learning rate linearly (step 1 of 4 at a quarter of --lr)
         var narrow = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--hidden", "32", "--depth", "1",
@@ -70,14 +72,8 @@ public class DiffusionCliTests
         Assert.Contains("long skips", narrow.StdOut);
         var lrs = File.ReadAllLines(Path.Combine(dir, "content-narrow", "loss.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture));
         Assert.Equal([2.5e-4, 5e-4], lrs);
-        var badHeads = CliRunner.Run("train", "content", "--pairs", pairsPath, "--preset", "tiny", "--hidden", "32", "--heads", "3",
-            "--steps", "1", "--out", Path.Combine(dir, "content-h3"));
-        Assert.NotEqual(0, badHeads.ExitCode);
-        Assert.Contains("not divisible by 3 heads", badHeads.StdErr);
-        var noBlocks = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--depth", "0", "--steps", "1",
-            "--out", Path.Combine(dir, "motion-d0"));
-        Assert.NotEqual(0, noBlocks.ExitCode);
-        Assert.Contains("depth and heads must be >= 1", noBlocks.StdErr);
+        Refused("content", "not divisible by 3 heads", "--hidden", "32", "--heads", "3");
+        Refused("motion", "depth and heads must be >= 1", "--depth", "0");
         var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
         Assert.True(motion.ExitCode == 0, motion.StdErr);
         Assert.Contains("16 z tokens + 4 content tokens", motion.StdOut);
