@@ -1,4 +1,5 @@
 using Cmd.Models.Autoencoder;
+using Cmd.Models.Backbones;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
@@ -45,6 +46,14 @@ public sealed class FlopProfiler : IDisposable
                             long length = input.shape[^2];
                             calls.Add(new LayerCall(name, "attention", LayerFlops.Attention(rows / length, length, length, outF / 3)));
                         }
+                    }));
+                    break;
+                case TimeSformerFeedForward ff: // computes fc1 as two products on its weight's halves, not through fc1.call
+                    handles.Add(Hook(ff, (input, output) =>
+                    {
+                        var w = ff.get_parameter("fc1.weight")!; // [2 hidden, dim]
+                        double rows = input.numel() / w.shape[1];
+                        calls.Add(new LayerCall(name + ".fc1", "linear", LayerFlops.Linear(rows, w.shape[1], w.shape[0])));
                     }));
                     break;
                 case TorchSharp.Modules.Conv1d or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d or PatchConv2d:

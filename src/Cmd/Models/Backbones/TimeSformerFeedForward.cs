@@ -18,7 +18,11 @@ public sealed class TimeSformerFeedForward : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var halves = fc1.call(x).chunk(2, -1);
-        return fc2.call(halves[0] * nn.functional.gelu(halves[1]));
+        // [a, g] = fc1(x) as two products on halves of fc1's weight: a and g come out contiguous and the backward
+        // needs no concatenation of their gradients (one chunk of fc1's output cost a full-size copy per block).
+        long half = fc1.weight!.shape[0] / 2;
+        var a = nn.functional.linear(x, fc1.weight.narrow(0, 0, half), fc1.bias!.narrow(0, 0, half));
+        var g = nn.functional.linear(x, fc1.weight.narrow(0, half, half), fc1.bias.narrow(0, half, half));
+        return fc2.call(a * nn.functional.gelu(g));
     }
 }
