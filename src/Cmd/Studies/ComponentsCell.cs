@@ -7,7 +7,7 @@ namespace Cmd.Studies;
 
 /// <summary>
 /// Table 4a cells, as notebook 06 computes them: on the shared autoencoder and pairs, a content-frame DiT (Eq. 7) and
-/// a motion DiT (Eq. 8) trained at the cell's seed, then FVD of (1) reconstructions (real content frame, real z),
+/// a motion DiT (Eq. 8, SharedModels.Motion) trained at the cell's seed, then FVD of (1) reconstructions (real content frame, real z),
 /// (2) motion prediction (real content frame, generated z: CmdSampler.PredictMotion), (3) content generation, the full
 /// CMD (generated content frame, then generated z: CmdSampler.Sample), and the real-vs-real floor.
 /// </summary>
@@ -18,15 +18,13 @@ public static class ComponentsCell
         var c = x.Config;
         using var ae = SharedModels.Autoencoder(x);
         var contentFolder = Path.Combine(x.RunFolder, "content");
-        var motionFolder = Path.Combine(x.RunFolder, "motion");
+        string motionFolder;
         using (var pairs = SharedModels.TrainPairs(x, ae))
         {
             var rc = PipelineTraining.Content(pairs.FitContent(c.Content!), pairs, c.ContentSteps, c.DiffusionBatch,
                 new PipelineTraining.Run(contentFolder, x.Device, Seed: c.Seed, CheckpointEvery: 250));
             x.Log($"content DiT: steps {rc.StartStep}..{rc.EndStep} in {rc.Seconds:F0} s");
-            var rm = PipelineTraining.Motion(pairs.FitMotion(c.Motion!), pairs, c.MotionSteps, c.DiffusionBatch,
-                new PipelineTraining.Run(motionFolder, x.Device, Seed: c.Seed, CheckpointEvery: 250));
-            x.Log($"motion DiT: steps {rm.StartStep}..{rm.EndStep} in {rm.Seconds:F0} s");
+            motionFolder = SharedModels.Motion(x, pairs); // Table 4c's key-patch-8 cell of this seed trains the same one
         }
         var content = ModelStore.LoadContent(contentFolder, x.Device);
         var motion = ModelStore.LoadMotion(motionFolder, x.Device);

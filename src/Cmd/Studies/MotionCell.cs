@@ -8,7 +8,7 @@ namespace Cmd.Studies;
 
 /// <summary>
 /// Table 4c cells, as notebook 05 computes them: on the study's shared autoencoder and training pairs, one motion DiT
-/// with the cell's key patch size (PipelineTraining.Motion, resumable), then for held-out clips motion latents sampled
+/// with the cell's key patch size (SharedModels.Motion: resumable, and trained once for every study that needs it), then for held-out clips motion latents sampled
 /// from their real content frames (CmdSampler.PredictMotion), decoded and scored with FVD; GFLOPs per forward
 /// (VideoDenoiserFlops) and trainable parameters beside it, and the references: reconstruction with the real z, the
 /// static content frame, real vs real.
@@ -21,10 +21,7 @@ public static class MotionCell
         using var ae = SharedModels.Autoencoder(x);
         using var trainPairs = SharedModels.TrainPairs(x, ae);
         var config = trainPairs.FitMotion(c.Motion!).Validate();
-        var folder = Path.Combine(x.RunFolder, "motion");
-        var r = PipelineTraining.Motion(config, trainPairs, c.MotionSteps, c.DiffusionBatch,
-            new PipelineTraining.Run(folder, x.Device, Seed: c.Seed, CheckpointEvery: 250));
-        x.Log($"motion DiT key patch {config.KeyPatchSize}: steps {r.StartStep}..{r.EndStep} in {r.Seconds:F0} s");
+        var folder = SharedModels.Motion(x, trainPairs);
         var metrics = new Dictionary<string, double>
         {
             ["train_loss"] = StudyData.FinalLoss(folder),

@@ -6,9 +6,11 @@ using Cmd.Training;
 namespace Cmd.Studies;
 
 /// <summary>
-/// What the cells of a Motion or Components study share: one autoencoder (given weights, or trained once at seed 0 in
-/// runs/&lt;study&gt;/shared/) and the (content frame, z) pairs of its training clips. The first cell to need one makes
-/// it under a file lock; cells started meanwhile (parallel local jobs, Slurm array tasks) wait and then load it.
+/// What the cells of Motion and Components studies share, in the shared folder beside the studies' run folders
+/// (runs/studies/shared/): one autoencoder (given weights, or trained once at seed 0), the (content frame, z) pairs of its
+/// training clips, and each motion DiT, keyed by everything its training depends on: Table 4a's CMD cells and Table 4c's
+/// key-patch-8 cells train the same model at the same seed, so whichever study runs second loads the first's. The first
+/// cell to need one makes it under a file lock; cells started meanwhile (parallel local jobs, Slurm array tasks) wait.
 /// </summary>
 public static class SharedModels
 {
@@ -36,7 +38,7 @@ public static class SharedModels
     public static LatentPairs TrainPairs(CellContext x, CmdAutoencoder ae)
     {
         var c = x.Config;
-        var file = Path.Combine(x.Plan.SharedFolder, $"pairs-{ConfigKey.Of(new { c.AutoencoderSource, c.Dataset, c.Pairs, Seed = 2 })}.safetensors");
+        var file = Path.Combine(x.Plan.SharedFolder, $"pairs-{PairsKey(c)}.safetensors");
         using var held = FileLock.Acquire(file + ".lock", Wait, x.Log);
         if (File.Exists(file)) return LatentPairs.Load(file);
         var pairs = LatentEncoder.Encode(ae, StudyData.Train(c.Dataset, ae.Config, seed: 2, x.Plan.BaseDirectory), c.Pairs);
@@ -46,4 +48,23 @@ public static class SharedModels
         x.Log($"{pairs.Count} training pairs encoded to {file}");
         return pairs;
     }
+
+    /// <summary>
+    /// The run folder of the cell's motion DiT, trained (or resumed) there unless a cell of any study already trained
+    /// the same one: same pairs, fitted config, steps, batch and seed.
+    /// </summary>
+    public static string Motion(CellContext x, LatentPairs pairs)
+    {
+        var c = x.Config;
+        var config = pairs.FitMotion(c.Motion!).Validate();
+        var key = ConfigKey.Of(new { Pairs = PairsKey(c), Motion = config, c.MotionSteps, c.DiffusionBatch, c.Seed });
+        var folder = Path.Combine(x.Plan.SharedFolder, $"motion-{key}");
+        using var held = FileLock.Acquire(folder + ".lock", Wait, x.Log);
+        var r = PipelineTraining.Motion(config, pairs, c.MotionSteps, c.DiffusionBatch,
+            new PipelineTraining.Run(folder, x.Device, Seed: c.Seed, CheckpointEvery: 250));
+        x.Log($"motion DiT key patch {config.KeyPatchSize} ({folder}): steps {r.StartStep}..{r.EndStep} in {r.Seconds:F0} s");
+        return folder;
+    }
+
+    static string PairsKey(CellConfig c) => ConfigKey.Of(new { c.AutoencoderSource, c.Dataset, c.Pairs, Seed = 2 });
 }

@@ -93,7 +93,8 @@ public sealed class StudyPlan
 
     public string RunFolder(StudyCell cell) => Path.Combine(RunsDirectory, cell.Key);
     public string CellFolder(StudyCell cell) => Path.Combine(ResultsDirectory, "cells", cell.Key);
-    public string SharedFolder => Path.Combine(RunsDirectory, "shared");
+    /// <summary>Beside the run folders of the studies (runs/studies/shared): what cells of several studies share.</summary>
+    public string SharedFolder => Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(RunsDirectory)) ?? RunsDirectory, "shared");
     public string LogFolder => Path.Combine(RunsDirectory, "logs", Study.Name);
 
     /// <summary>The cell's done marker, or null while it is unfinished.</summary>

@@ -16,7 +16,7 @@ public class CellRunnerTests
         Name = $"test-{kind}".ToLowerInvariant(), Kind = kind, Preset = "tiny", Seeds = [0], Dataset = new StudyDataset { Clips = 32 },
         Steps = new StudySteps { Autoencoder = 3, Content = 2, Motion = 2 }, EvaluationClips = 4, Pairs = 16,
         ContentSamplingSteps = 2, MotionSamplingSteps = 2, Metrics = metrics, Variants = variants,
-        Results = Path.Combine(dir, "results"), Runs = Path.Combine(dir, "runs"),
+        Results = Path.Combine(dir, "results"), Runs = Path.Combine(dir, "runs", $"test-{kind}".ToLowerInvariant()),
     }, Where);
 
     static readonly List<string> Log = [];
@@ -73,7 +73,26 @@ public class CellRunnerTests
         Assert.Equal(["floor", "generation_fvd", "motion_prediction_fvd", "reconstruction_fvd"], r.Metrics.Keys.Order());
         Assert.All(r.Metrics.Values, v => Assert.True(double.IsFinite(v) && v > 0));
         Assert.True(File.Exists(Path.Combine(plan.RunFolder(plan.Cells[0]), "content", "checkpoint.safetensors")));
-        Assert.True(File.Exists(Path.Combine(plan.RunFolder(plan.Cells[0]), "motion", "checkpoint.safetensors")));
+        Assert.Single(Directory.GetDirectories(plan.SharedFolder, "motion-*"));
+    }
+
+    [Fact]
+    public void AComponentsCellLoadsTheMotionDiTAMotionStudyTrainedAtItsSeed()
+    {
+        var dir = Fixtures.TempDir("cell-shared-motion");
+        var motion = Plan(StudyKind.Motion, ["train_loss"], [new StudyVariant { Name = "default" }], dir);
+        var components = Plan(StudyKind.Components, ["reconstruction_fvd", "motion_prediction_fvd", "floor"],
+            [new StudyVariant { Name = "CMD" }], dir);
+        Assert.Equal(motion.SharedFolder, components.SharedFolder);
+        CellRunner.Run(motion, 0, CPU, Log.Add);
+        var trained = Assert.Single(Directory.GetDirectories(motion.SharedFolder, "motion-*"));
+        var checkpoint = Path.Combine(trained, "checkpoint.safetensors");
+        var written = File.GetLastWriteTimeUtc(checkpoint);
+        Log.Clear();
+        CellRunner.Run(components, 0, CPU, Log.Add);
+        Assert.Equal(trained, Assert.Single(Directory.GetDirectories(components.SharedFolder, "motion-*")));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(checkpoint));
+        Assert.Contains(Log, l => l.Contains(trained) && l.Contains("steps 2..2"));
     }
 
     [Fact]
