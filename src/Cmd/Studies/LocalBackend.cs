@@ -7,7 +7,7 @@ namespace Cmd.Studies;
 /// Runs a study's unfinished cells on this machine: one after another, or <c>jobs</c> at a time with the threads split
 /// between them. Every cell is its own `workbench sweep cell` process (its log in runs/&lt;study&gt;/logs/), so a native
 /// crash loses one cell, not the sweep. Killed and started again, it skips done cells, leaves cells another process is
-/// running, and resumes the others from their checkpoints. A cell that fails is started once more (it resumes from its
+/// running (also those another `sweep run` on the same folder takes while this one waits), and resumes the others from their checkpoints. A cell that fails is started once more (it resumes from its
 /// checkpoints, so a failure after training costs only the scoring again): errors that do not repeat (a killed
 /// process, a libtorch error such as the one Runtime.ScalarLifetimeGuard prevents) lose no cell. Ctrl-C stops the children it started.
 /// </summary>
@@ -41,6 +41,7 @@ public static class LocalBackend
         var running = new List<(StudyCell Cell, Process Process, StreamWriter Writer, Stopwatch Clock, string Log)>();
         int ran = 0, failed = 0;
         var tries = new Dictionary<int, int>();
+        void CountTaken(string state) { if (state == "done") done++; else elsewhere++; }
         ConsoleCancelEventHandler stop = (_, e) =>
         {
             lock (running) foreach (var r in running) try { r.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
@@ -53,6 +54,7 @@ public static class LocalBackend
                 while (running.Count < jobs && queue.Count > 0)
                 {
                     var cell = queue.Dequeue();
+                    if (TakenElsewhere(plan, cell, log) is { } taken) { CountTaken(taken); continue; }
                     tries[cell.Index] = tries.GetValueOrDefault(cell.Index) + 1;
                     var path = Path.Combine(plan.LogFolder, $"cell-{cell.Index}.log");
                     var (process, writer) = Start(command, cell, perCell, path);
@@ -72,6 +74,7 @@ public static class LocalBackend
                         log($"cell {r.Cell.Index} ({r.Cell.Label}): done in {r.Clock.Elapsed.TotalSeconds:F0} s: " +
                             string.Join(", ", result.Metrics.Select(m => $"{m.Key} {SpreadFormat.Value(m.Value)}")));
                     }
+                    else if (TakenElsewhere(plan, r.Cell, log) is { } taken) CountTaken(taken); // lost the race for its lock
                     else if (tries[r.Cell.Index] < Attempts)
                     {
                         queue.Enqueue(r.Cell);
@@ -90,6 +93,15 @@ public static class LocalBackend
         }
         finally { Console.CancelKeyPress -= stop; }
         return new Summary(done + ran, ran, failed, elsewhere);
+    }
+
+    /// <summary>"done" or "running" (and says so) when another process finished the cell or took its lock since the queue was made.</summary>
+    static string? TakenElsewhere(StudyPlan plan, StudyCell cell, Action<string> log)
+    {
+        var state = StudyStatus.Of(plan, cell).State;
+        if (state == "done") log($"cell {cell.Index} ({cell.Label}): done by another process meanwhile");
+        else if (state == "running") log($"cell {cell.Index} ({cell.Label}): running in another process, left to it");
+        return state is "done" or "running" ? state : null;
     }
 
     static (Process, StreamWriter) Start(CellCommand command, StudyCell cell, int threads, string logPath)

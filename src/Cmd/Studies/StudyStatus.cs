@@ -8,7 +8,9 @@ public static class StudyStatus
     /// <param name="State">done, running, failed (its last error in <paramref name="Detail"/>; run again to retry), started, pending.</param>
     public sealed record Row(StudyCell Cell, string State, CellResult? Result, string? Detail = null);
 
-    public static IReadOnlyList<Row> Of(StudyPlan plan) => plan.Cells.Select(c =>
+    public static IReadOnlyList<Row> Of(StudyPlan plan) => plan.Cells.Select(c => Of(plan, c)).ToList();
+
+    public static Row Of(StudyPlan plan, StudyCell c)
     {
         if (plan.Done(c) is { } done) return new Row(c, "done", done);
         var run = plan.RunFolder(c);
@@ -16,7 +18,7 @@ public static class StudyStatus
         var failed = Path.Combine(run, CellRunner.FailureFileName);
         if (File.Exists(failed)) return new Row(c, "failed", null, File.ReadAllText(failed).Trim());
         return new Row(c, Directory.Exists(run) ? "started" : "pending", null);
-    }).ToList();
+    }
 
     /// <summary>"12 cells: 8 done, 1 running, 3 pending".</summary>
     public static string Summary(IReadOnlyList<Row> rows) =>

@@ -27,4 +27,28 @@ public class LocalBackendTests
         Assert.Contains(log, l => l.Contains("cell 0 (") && l.Contains($"FAILED (exit 3, {LocalBackend.Attempts} attempts): " +
             "error: cell 0 failed"));
     }
+
+    [Fact]
+    public void ACellAnotherProcessTakesMeanwhileIsLeftToItNotCountedAsFailed()
+    {
+        var dir = Fixtures.TempDir("local-elsewhere");
+        var plan = StudyPlan.Load(Path.Combine(RepoData.Root, "studies", "sweep-tiny.json"),
+            new StudyOverrides { Results = Path.Combine(dir, "results"), Runs = Path.Combine(dir, "runs") });
+        var starts = Path.Combine(dir, "starts.txt");
+        var script = Path.Combine(dir, "cell.sh"); // records its cell, then fails
+        File.WriteAllText(script, $"echo \"$4\" >> '{starts}'\nsleep 0.3\nexit 3\n");
+        var log = new List<string>();
+        var taken = plan.Cells[^1];
+        var sweep = Task.Run(() => LocalBackend.Run(plan, new CellCommand(["sh", script], "studies/sweep-tiny.json", []), 1, 1, log.Add));
+        IDisposable? other = null; // a second `sweep run` on the same folder takes the last cell once this one has started
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); other is null && DateTime.UtcNow < deadline; Thread.Sleep(20))
+            if (File.Exists(starts)) other = Cmd.IO.FileLock.TryAcquire(Path.Combine(plan.RunFolder(taken), CellRunner.LockFileName));
+        Assert.NotNull(other);
+        var summary = sweep.Result;
+        other.Dispose();
+        Assert.Equal(1, summary.Elsewhere);
+        Assert.Equal(plan.Cells.Count - 1, summary.Failed);
+        Assert.DoesNotContain(taken.Index.ToString(), File.ReadAllLines(starts));
+        Assert.Contains(log, l => l.Contains($"cell {taken.Index} (") && l.Contains("running in another process, left to it"));
+    }
 }
