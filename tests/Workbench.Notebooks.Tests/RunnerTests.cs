@@ -121,7 +121,7 @@ public class FailureTests
         Assert.Equal("error", error["output_type"]!.GetValue<string>());
         Assert.Equal("InvalidOperationException", error["ename"]!.GetValue<string>());
         Assert.Empty(cells[3]!["outputs"]!.AsArray());
-        Assert.Equal(JsonValueKind(cells[3]!["execution_count"]), "null");
+        Assert.Equal("null", JsonValueKind(cells[3]!["execution_count"]));
         Assert.Contains("cell 3 failed", File.ReadAllText(Path.Combine(dir, "failing", "failing.html")));
     }
 

@@ -22,7 +22,7 @@ public class MotionDiTTests
         using var _ = no_grad();
         var out1 = model.call(z, t, content, y);
         Assert.Equal(new long[] { 2, 8, 8, 10 }, out1.shape);                 // 2D channels (learned sigma), L, H'+W'
-        Assert.Equal(cfg.ZTokens, 4 * 5);
+        Assert.Equal(4 * 5, cfg.ZTokens);
         // the content frame is a real (dense) condition, and so is the class
         Assert.True((model.call(z, t, randn(2, 1, 32, 32), y) - out1).abs().max().item<float>() > 1e-4);
         Assert.True((model.call(z, t, content, tensor(new long[] { 3, 4 })) - out1).abs().max().item<float>() > 1e-4);
