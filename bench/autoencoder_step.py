@@ -10,7 +10,7 @@ PyTorch 1.13 has no scaled_dot_product_attention; attention is written out (the 
 
 Usage: autoencoder_step.py --input twin.safetensors [--warmup 2] [--steps 5]
   input: "w.<key>" weights, "io.video" the batch [B, L, C, H, W]; metadata "config" (AutoencoderConfig JSON), "adam".
-Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops", "torch", "threads"}.
+Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops" (sampled between the steps), "torch", "threads"}.
 """
 import argparse, json, math, os, sys
 import torch
@@ -18,7 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import emit, load_safetensors, matmul_gflops, set_threads, time_steps  # noqa: E402
+from common import Yardstick, emit, load_safetensors, set_threads, time_steps  # noqa: E402
 
 
 def sincos_1d(dim, positions):
@@ -204,9 +204,10 @@ def main():
         opt.step()
         return value
 
-    times, losses, cpu = time_steps(step, a.warmup, a.steps)
+    yardstick = Yardstick()  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
+    times, losses, cpu = time_steps(step, a.warmup, a.steps, yardstick.sample)
     emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses,
-         matmul_gflops=matmul_gflops())
+         matmul_gflops=yardstick.gflops())
 
 
 if __name__ == "__main__":

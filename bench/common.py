@@ -32,25 +32,52 @@ def load_safetensors(path):
     return tensors, meta
 
 
-def time_steps(step, warmup, steps):
+def time_steps(step, warmup, steps, between=None):
     """Seconds of each of `steps` calls after `warmup` untimed ones, every call's return value, and the process's CPU
-    seconds per timed call (all threads)."""
-    values, times = [], []
+    seconds per timed call (all threads). `between`, if given, runs before each timed call, outside its time and CPU."""
+    values, times, cpu_between = [], [], 0.0
     for i in range(warmup + steps):
         if i == warmup:
             cpu0 = time.process_time()
+        if i >= warmup and between is not None:
+            c = time.process_time()
+            between()
+            cpu_between += time.process_time() - c
         t0 = time.perf_counter()
         values.append(step())
         if i >= warmup:
             times.append(time.perf_counter() - t0)
-    return times, values, (time.process_time() - cpu0) / steps
+    return times, values, (time.process_time() - cpu0 - cpu_between) / steps
+
+
+class Yardstick:
+    """fp32 n x n matmuls timed `per_sample` at a time between another measurement's steps (time_steps' between), so the
+    rate is sampled at the moments the steps run (these machines' speed drifts by up to 2x within minutes)."""
+
+    def __init__(self, n=1024, per_sample=3):
+        g = torch.Generator().manual_seed(0)
+        self.n, self.per_sample, self.times = n, per_sample, []
+        self.a, self.b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
+
+    def sample(self):
+        for _ in range(self.per_sample):
+            t0 = time.perf_counter()
+            self.a @ self.b
+            self.times.append(time.perf_counter() - t0)
+
+    def gflops(self):
+        """The median product's rate."""
+        return 2.0 * self.n ** 3 / sorted(self.times)[len(self.times) // 2] / 1e9
 
 
 def matmul_gflops(n=1024, repeats=20, warmup=3):
-    """fp32 n x n matmul rate (median), the yardstick measured in the same process."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    times, _, _ = time_steps(lambda: a @ b, warmup, repeats)
-    return 2.0 * n ** 3 / sorted(times)[len(times) // 2] / 1e9
+    """fp32 n x n matmul rate (median), measured on its own in this process."""
+    y = Yardstick(n, per_sample=1)
+    for _ in range(warmup):
+        y.a @ y.b
+    for _ in range(repeats):
+        y.sample()
+    return y.gflops()
 
 
 def emit(**fields):

@@ -3,7 +3,7 @@
 
 A compact PyTorch statement of DiT (same layers, shapes and parameter count as facebookresearch/DiT's models.py;
 the count is printed so the caller can check it). One step = forward on (x_t, t, y), MSE against a random target,
-backward, Adam (lr 1e-4). Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops", "torch", "threads"}.
+backward, Adam (lr 1e-4). Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops" (sampled between the steps), "torch", "threads"}.
 The workbench runs it with Debian's torch, OpenBLAS (core type chosen for the CPU) and as many threads as libtorch uses.
 """
 import argparse, math, os, sys
@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import emit, matmul_gflops, set_threads, time_steps  # noqa: E402
+from common import Yardstick, emit, set_threads, time_steps  # noqa: E402
 
 CONFIGS = {"S": (12, 384, 6), "B": (12, 768, 12), "L": (24, 1024, 16), "XL": (28, 1152, 16)}
 
@@ -105,8 +105,9 @@ def main():
         opt.step()
         return value
 
-    times, losses, cpu = time_steps(step, a.warmup, a.steps)
-    emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses, matmul_gflops=matmul_gflops())
+    yardstick = Yardstick()  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
+    times, losses, cpu = time_steps(step, a.warmup, a.steps, yardstick.sample)
+    emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses, matmul_gflops=yardstick.gflops())
 
 
 if __name__ == "__main__":

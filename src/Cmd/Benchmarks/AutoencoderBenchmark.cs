@@ -29,7 +29,8 @@ public static class AutoencoderBenchmark
         public void Dispose() { Optimizer.Dispose(); Model.Dispose(); Batch.Dispose(); }
     }
 
-    public sealed record Result(StepTiming Timing, double[] Losses);
+    /// <summary>Step times and losses; the twin's also its fp32 matmul rate, sampled between its steps.</summary>
+    public sealed record Result(StepTiming Timing, double[] Losses, double? MatmulGflops = null);
 
     /// <summary>The model `ae train` would start (seed 0) and the first batch of its Moving MNIST training clips.</summary>
     public static Setup Create(AutoencoderConfig config, int batch, int seed = 0) =>
@@ -55,12 +56,13 @@ public static class AutoencoderBenchmark
         return ModelFlops.TrainingStep(profiler.Total);
     }
 
-    /// <summary>Times <paramref name="steps"/> training steps after <paramref name="warmup"/>; the losses of all of them, in order.</summary>
-    public static Result Time(Setup s, int warmup, int steps)
+    /// <summary>Times <paramref name="steps"/> training steps after <paramref name="warmup"/>; the losses of all of them, in order.
+    /// <paramref name="between"/> runs before each timed step, outside its time.</summary>
+    public static Result Time(Setup s, int warmup, int steps, Action? between = null)
     {
         s.Model.train();
         var losses = new List<double>();
-        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(s.Model, s.Optimizer, () => s.Model.Loss(s.Batch))), warmup, steps);
+        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(s.Model, s.Optimizer, () => s.Model.Loss(s.Batch))), warmup, steps, between);
         return new Result(timing, losses.ToArray());
     }
 
@@ -90,7 +92,7 @@ public static class AutoencoderBenchmark
         var o = py.Run([script, "--input", input, "--warmup", Str(warmup), "--steps", Str(steps)]);
         torchVersion = o.Json.GetProperty("torch").GetString() ?? "?";
         blasCore = o.BlasCore;
-        return new Result(Timing("PyTorch twin", o.Json), Doubles(o.Json.GetProperty("losses")));
+        return new Result(Timing("PyTorch twin", o.Json), Doubles(o.Json.GetProperty("losses")), o.Json.GetProperty("matmul_gflops").GetDouble());
     }
 
     /// <summary>Time to load one training batch of <paramref name="batch"/> clips, as the trainer does it (on its thread).</summary>

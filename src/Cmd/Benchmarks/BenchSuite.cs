@@ -29,8 +29,10 @@ public sealed record BenchOptions
     public int SamplingRepeats => Quick ? 1 : 3;
 }
 
-/// <summary>The measured rows of one training step, this side and the reference side.</summary>
-public sealed record StepComparison(string Step, double StepFlops, StepTiming Workbench, StepTiming? PyTorch, string? Check)
+/// <summary>The measured rows of one training step, this side and the reference side, each with the fp32 matmul rate its
+/// process reached between the timed steps (the yardstick its GFLOP/s is compared with).</summary>
+public sealed record StepComparison(string Step, double StepFlops, StepTiming Workbench, StepTiming? PyTorch, string? Check,
+    MatmulRate.Result WorkbenchMatmul, double? PyTorchMatmulGflops)
 {
     public double? Ratio => PyTorch is null ? null : Workbench.Median / PyTorch.Median;
 }
@@ -45,11 +47,9 @@ public sealed record SamplingComparison(int Videos, EfficiencyMeasurement.Result
 /// <summary>Everything one `bench all` run measured, and its Markdown page.</summary>
 public sealed record BenchReport(
     BenchOptions Options, DateTime Utc, string Machine, string Flags, int Threads, string LibTorch, string? PyTorch, string? PyTorchSkipped,
-    MatmulRate.Result Matmul, double? PyTorchMatmulGflops, StepComparison DiT, StepComparison Autoencoder,
+    StepComparison DiT, StepComparison Autoencoder,
     StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load, double? OtherCpuShare)
 {
-    public double MatmulGflops => Matmul.GflopsPerSecond;
-
     /// <summary>Why the run does not count as a benchmark (other processes took more than
     /// <see cref="OtherCpu.BusyShare"/> of the machine while it ran), or null.</summary>
     public string? Busy => OtherCpuShare > OtherCpu.BusyShare
@@ -91,18 +91,19 @@ public sealed record BenchReport(
         md.AppendLine($"| load average (1 min) at start, at end | {Load} (counts the benchmark's own threads) |");
         md.AppendLine($"| workbench | {LibTorch} |");
         md.AppendLine($"| PyTorch reference | {PyTorch ?? "not measured: " + PyTorchSkipped} |");
-        md.AppendLine($"| fp32 matmul {o.MatmulSize}^3, in this run | workbench {F(MatmulGflops, "F0")} GFLOP/s{(PyTorchMatmulGflops is double p ? $"; PyTorch {F(p, "F0")} GFLOP/s" : "")} |");
+        foreach (var c in new[] { DiT, Autoencoder })
+            md.AppendLine($"| fp32 matmul {o.MatmulSize}^3 between the {c.Step} steps | {MatmulCell(c)} |");
         md.AppendLine();
         md.AppendLine("## Training steps");
         md.AppendLine();
-        md.AppendLine("One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate above.");
+        md.AppendLine("One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate, timed over three products before each timed step (machine table above): the speed of these shared machines drifts by up to 2x within minutes, and a yardstick timed between the steps runs at the moments they do.");
         md.AppendLine();
         md.AppendLine("| step | side | median s/step | spread | CPU s/step | GFLOP/step | GFLOP/s | of in-run matmul |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");
         foreach (var c in new[] { DiT, Autoencoder })
         {
-            Row(md, c.Step, "workbench", c.Workbench, c.StepFlops, MatmulGflops);
-            if (c.PyTorch is { } theirs) Row(md, c.Step, "PyTorch", theirs, c.StepFlops, PyTorchMatmulGflops);
+            Row(md, c.Step, "workbench", c.Workbench, c.StepFlops, c.WorkbenchMatmul.GflopsPerSecond);
+            if (c.PyTorch is { } theirs) Row(md, c.Step, "PyTorch", theirs, c.StepFlops, c.PyTorchMatmulGflops);
         }
         md.AppendLine();
         foreach (var c in new[] { DiT, Autoencoder })
@@ -133,6 +134,15 @@ public sealed record BenchReport(
         return md.ToString();
     }
 
+    /// <summary>"workbench 380 GFLOP/s (median of 5; 190..410); PyTorch 300 GFLOP/s".</summary>
+    static string MatmulCell(StepComparison c)
+    {
+        var t = c.WorkbenchMatmul;
+        string Rate(double seconds) => F(t.Flops / seconds / 1e9, "F0");
+        string ours = $"workbench {F(t.GflopsPerSecond, "F0")} GFLOP/s (median of {t.Timing.Seconds.Length}; {Rate(t.Timing.Max)}..{Rate(t.Timing.Min)})";
+        return c.PyTorchMatmulGflops is double p ? $"{ours}; PyTorch {F(p, "F0")} GFLOP/s (median)" : ours;
+    }
+
     static void Row(System.Text.StringBuilder md, string step, string side, StepTiming t, double flops, double? matmul)
     {
         double rate = flops / t.Median / 1e9;
@@ -143,8 +153,8 @@ public sealed record BenchReport(
 }
 
 /// <summary>
-/// `make bench`: the machine named (CPU, cores, instruction sets, the BLAS each side uses), an in-run fp32 matmul on both
-/// sides, the DiT-S/2 training step here vs PyTorch, the small autoencoder's step here vs its PyTorch twin (losses
+/// `make bench`: the machine named (CPU, cores, instruction sets, the BLAS each side uses), an fp32 matmul on both sides
+/// timed between each step's repeats, the DiT-S/2 training step here vs PyTorch, the small autoencoder's step here vs its PyTorch twin (losses
 /// compared), each step's GFLOP/s against the matmul, the data loader's share of a step, and CMD vs cubic sampling at
 /// 1 and 16 videos at once against the FLOPs ratio. All in one process, one after the other.
 /// </summary>
@@ -160,11 +170,9 @@ public static class BenchSuite
         var (py, skipped) = Reference(o, threads);
         string? ownCore = py?.OwnOpenBlasCore();
 
-        Log($"fp32 matmul {o.MatmulSize}^3");
-        var matmul = MatmulRate.Measure(o.MatmulSize);
-
-        Log($"{o.DiTModel} training step, batch {o.DiTBatch}: workbench");
-        var dit = DiTBenchmark.Workbench(o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup);
+        Log($"{o.DiTModel} training step, batch {o.DiTBatch}: workbench (an fp32 matmul {o.MatmulSize}^3 timed before each step)");
+        using var ditYardstick = new MatmulRate.Yardstick(o.MatmulSize);
+        var dit = DiTBenchmark.Workbench(o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup, ditYardstick.Sample);
         StepTiming? ditTorch = null;
         double? torchMatmul = null;
         string? torchVersion = null, torchCore = null, ditCheck = null;
@@ -192,21 +200,21 @@ public static class BenchSuite
                 AutoencoderBenchmark.WriteTwinInput(setup, input);
             }
             Log($"{aeName} training step: workbench");
-            var ours = AutoencoderBenchmark.Time(setup, o.Warmup, o.AutoencoderSteps);
-            StepTiming? theirs = null;
+            using var aeYardstick = new MatmulRate.Yardstick(o.MatmulSize);
+            var ours = AutoencoderBenchmark.Time(setup, o.Warmup, o.AutoencoderSteps, aeYardstick.Sample);
+            AutoencoderBenchmark.Result? theirs = null;
             string? check = null;
             if (input is not null)
             {
                 Log($"{aeName} training step: PyTorch twin");
                 try
                 {
-                    var twin = AutoencoderBenchmark.RunTwin(py!, Path.Combine(o.ScriptDir, "autoencoder_step.py"), input, o.Warmup, o.AutoencoderSteps, out _, out _);
-                    theirs = twin.Timing;
-                    check = LossCheck(ours.Losses, twin.Losses);
+                    theirs = AutoencoderBenchmark.RunTwin(py!, Path.Combine(o.ScriptDir, "autoencoder_step.py"), input, o.Warmup, o.AutoencoderSteps, out _, out _);
+                    check = LossCheck(ours.Losses, theirs.Losses);
                 }
                 finally { File.Delete(input); }
             }
-            ae = new StepComparison(aeName, flops, ours.Timing, theirs, check);
+            ae = new StepComparison(aeName, flops, ours.Timing, theirs?.Timing, check, aeYardstick.Result(), theirs?.MatmulGflops);
             Log("data loader");
             loader = AutoencoderBenchmark.TimeLoader(aeConfig, aeBatch, o.Warmup, Math.Max(3, o.AutoencoderSteps));
         }
@@ -224,7 +232,8 @@ public static class BenchSuite
         string? pytorch = py is null ? null
             : py.Describe(torchVersion ?? "?", torchCore) + " (Debian python3-torch)" + (ownCore is null ? "" : $"; OpenBLAS by itself would load {ownCore}");
         return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),
-            threads, libtorch, pytorch, skipped, matmul, torchMatmul, new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck), ae,
+            threads, libtorch, pytorch, skipped,
+            new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck, ditYardstick.Result(), torchMatmul), ae,
             loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}", others?.Share());
     }
 

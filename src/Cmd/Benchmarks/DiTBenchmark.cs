@@ -41,7 +41,8 @@ public static class DiTBenchmark
         };
     }
 
-    public static Result Workbench(string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2)
+    /// <summary>Times the step here; <paramref name="between"/> runs before each timed step, outside its time.</summary>
+    public static Result Workbench(string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2, Action? between = null)
     {
         using var s = Create(model, batch);
         double flops;
@@ -51,7 +52,7 @@ public static class DiTBenchmark
             flops = ModelFlops.TrainingStep(profiler.Total);
         }
         var losses = new List<double>();
-        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(s.Model, s.Optimizer, s.Loss)), warmup, steps);
+        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(s.Model, s.Optimizer, s.Loss)), warmup, steps, between);
         return new Result(timing, s.Model.ParameterCount(), flops, losses.ToArray());
     }
 
@@ -62,7 +63,7 @@ public static class DiTBenchmark
         return StepPhases.Run(s.Model, s.Optimizer, s.Loss, warmup, steps);
     }
 
-    /// <summary>The same step in PyTorch (bench/dit_step.py); also that process's fp32 matmul rate.</summary>
+    /// <summary>The same step in PyTorch (bench/dit_step.py); also that process's fp32 matmul rate, sampled between the steps.</summary>
     public static (Result Result, double MatmulGflops, string TorchVersion, string? BlasCore) PyTorch(PyTorchReference py, string script,
         string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2)
     {

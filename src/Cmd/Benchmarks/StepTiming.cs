@@ -29,8 +29,10 @@ public sealed record StepTiming(string Name, double[] Seconds, double CpuSeconds
         return $"{F(Median)} s ({F(Min)}..{F(Max)}, n={Seconds.Length}{cpu})";
     }
 
-    /// <summary>Runs <paramref name="step"/> <paramref name="warmup"/> times untimed, then <paramref name="steps"/> times timed.</summary>
-    public static StepTiming Run(string name, Action step, int warmup, int steps)
+    /// <summary>Runs <paramref name="step"/> <paramref name="warmup"/> times untimed, then <paramref name="steps"/> times timed;
+    /// <paramref name="between"/>, if given, runs before each timed step, outside its time (e.g. a yardstick that samples the
+    /// machine's speed at the same moments as the step, <see cref="MatmulRate.Yardstick"/>).</summary>
+    public static StepTiming Run(string name, Action step, int warmup, int steps, Action? between = null)
     {
         if (steps < 1) throw new ArgumentException($"{name}: timed steps must be >= 1 (got {steps})");
         for (int i = 0; i < warmup; i++) step();
@@ -38,6 +40,7 @@ public sealed record StepTiming(string Name, double[] Seconds, double CpuSeconds
         var cpuTimes = new double[steps];
         for (int i = 0; i < steps; i++)
         {
+            between?.Invoke();
             double cpu = CpuNow();
             var clock = Stopwatch.StartNew();
             step();
