@@ -76,7 +76,7 @@ public sealed record BenchReport(
             md.AppendLine($"> **Not a benchmark: the machine was busy** ({busy}). Other jobs took cores from both sides and wall times are inflated unevenly (compare the CPU s/step column); run `make bench` alone on an idle machine.");
             md.AppendLine();
         }
-        md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). Ratios are of medians. Timings vary run to run by about 10% on these machines: compare ratios, not absolute times across runs.");
+        md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). Ratios are of medians. The speed of these machines drifts (by up to 2x within minutes, see Training steps): compare ratios and shares of the in-run matmul, not absolute times across runs.");
         md.AppendLine();
         md.AppendLine("How to run: `make bench` on an idle machine (it installs python3-torch, unpacks Debian's OpenBLAS for the PyTorch side and writes this page; about 2 minutes of measuring on 2 cores); `workbench bench all --quick` for a tiny check; one part at a time with `workbench bench dit`, `bench ae [--phases]`, `bench matmul`, `workbench efficiency --preset small --measure --videos 16`. The workbench side runs as every workbench command does: MKL's instruction-set path on non-Intel CPUs (`CMD_MKL_VENDOR_CHECK=keep` turns that off) and freed memory kept (`CMD_KEEP_FREED_MEMORY=0` turns that off).");
         md.AppendLine();
@@ -96,7 +96,7 @@ public sealed record BenchReport(
         md.AppendLine();
         md.AppendLine("## Training steps");
         md.AppendLine();
-        md.AppendLine("One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate, timed over three products before each timed step (machine table above): the speed of these shared machines drifts by up to 2x within minutes, and a yardstick timed between the steps runs at the moments they do.");
+        md.AppendLine($"One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate, timed over {MatmulRate.Yardstick.DefaultPerSample} products before each timed step (machine table above): the speed of these shared machines drifts by up to 2x within minutes, and a yardstick timed between the steps runs at the moments they do.");
         md.AppendLine();
         md.AppendLine("| step | side | median s/step | spread | CPU s/step | GFLOP/step | GFLOP/s | of in-run matmul |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");
@@ -134,7 +134,7 @@ public sealed record BenchReport(
         return md.ToString();
     }
 
-    /// <summary>"workbench 380 GFLOP/s (median of 5; 190..410); PyTorch 300 GFLOP/s".</summary>
+    /// <summary>"workbench 335 GFLOP/s (median of 15; 297..353); PyTorch 307 GFLOP/s (median)".</summary>
     static string MatmulCell(StepComparison c)
     {
         var t = c.WorkbenchMatmul;
@@ -146,7 +146,7 @@ public sealed record BenchReport(
     static void Row(System.Text.StringBuilder md, string step, string side, StepTiming t, double flops, double? matmul)
     {
         double rate = flops / t.Median / 1e9;
-        string share = matmul is double m ? $"{F(100 * rate / m, "F0")}%" : "-";
+        string share = matmul is double m && !double.IsNaN(m) ? $"{F(100 * rate / m, "F0")}%" : "-";
         string cpu = double.IsNaN(t.CpuSecondsPerStep) ? "-" : F(t.CpuSecondsPerStep);
         md.AppendLine($"| {step} | {side} | {F(t.Median)} | {F(t.Min)}..{F(t.Max)} (n={t.Seconds.Length}) | {cpu} | {F(flops / 1e9, "F1")} | {F(rate, "F1")} | {share} |");
     }
@@ -170,7 +170,7 @@ public static class BenchSuite
         var (py, skipped) = Reference(o, threads);
         string? ownCore = py?.OwnOpenBlasCore();
 
-        Log($"{o.DiTModel} training step, batch {o.DiTBatch}: workbench (an fp32 matmul {o.MatmulSize}^3 timed before each step)");
+        Log($"{o.DiTModel} training step, batch {o.DiTBatch}: workbench ({MatmulRate.Yardstick.DefaultPerSample} fp32 matmuls {o.MatmulSize}^3 timed before each step)");
         using var ditYardstick = new MatmulRate.Yardstick(o.MatmulSize);
         var dit = DiTBenchmark.Workbench(o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup, ditYardstick.Sample);
         StepTiming? ditTorch = null;
@@ -199,7 +199,7 @@ public static class BenchSuite
                 input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}.safetensors");
                 AutoencoderBenchmark.WriteTwinInput(setup, input);
             }
-            Log($"{aeName} training step: workbench");
+            Log($"{aeName} training step: workbench ({MatmulRate.Yardstick.DefaultPerSample} fp32 matmuls {o.MatmulSize}^3 timed before each step)");
             using var aeYardstick = new MatmulRate.Yardstick(o.MatmulSize);
             var ours = AutoencoderBenchmark.Time(setup, o.Warmup, o.AutoencoderSteps, aeYardstick.Sample);
             AutoencoderBenchmark.Result? theirs = null;

@@ -14,6 +14,7 @@ public sealed class ProgressBar(long startStep, long totalSteps, string label = 
     readonly Stopwatch clock = Stopwatch.StartNew();
     TimeSpan lastDraw = TimeSpan.FromHours(-1);
     double meanLoss = double.NaN;
+    readonly long firstStep = startStep;
     long lastPrintedStep = startStep;
 
     public void Update(long step, double loss)
@@ -29,7 +30,7 @@ public sealed class ProgressBar(long startStep, long totalSteps, string label = 
         }
         else
         {
-            long every = Math.Max(1, (totalSteps - startStep) / 50);
+            long every = Math.Max(1, (totalSteps - firstStep) / 50);
             if (!last && step - lastPrintedStep < every && now - lastDraw < TimeSpan.FromSeconds(30)) return;
             output.WriteLine(Line(step, loss, now));
             lastPrintedStep = step;
@@ -39,7 +40,7 @@ public sealed class ProgressBar(long startStep, long totalSteps, string label = 
 
     public string Line(long step, double loss, TimeSpan elapsed)
     {
-        long done = step - startStep, total = totalSteps - startStep;
+        long done = step - firstStep, total = totalSteps - firstStep;
         double perStep = done > 0 ? elapsed.TotalSeconds / done : 0;
         var eta = TimeSpan.FromSeconds(perStep * (totalSteps - step));
         double fraction = totalSteps > 0 ? (double)step / totalSteps : 1;

@@ -43,8 +43,9 @@ public sealed class BenchCommand : ICommandGroup
         {
             string m = r.GetValue(model)!; int b = r.GetValue(batch), s = r.GetValue(steps);
             Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 warm-up; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
-            var ours = DiTBenchmark.Workbench(m, b, s);
-            Console.WriteLine($"workbench: {ours.Parameters:N0} params, {ours.Timing.Describe()}, {ours.StepFlops / ours.Timing.Median / 1e9:F1} GFLOP/s");
+            using var yardstick = new MatmulRate.Yardstick();   // as the PyTorch side: matmuls timed before each timed step
+            var ours = DiTBenchmark.Workbench(m, b, s, between: yardstick.Sample);
+            Console.WriteLine($"workbench: {ours.Parameters:N0} params, {ours.Timing.Describe()}, {ours.StepFlops / ours.Timing.Median / 1e9:F1} GFLOP/s (its matmul {yardstick.Result().GflopsPerSecond:F0} GFLOP/s)");
             if (r.GetValue(phases))
                 foreach (var p in DiTBenchmark.Phases(m, b, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
             if (Reference(r) is not { } py) return 0;
@@ -72,7 +73,9 @@ public sealed class BenchCommand : ICommandGroup
                 ScriptDir = r.GetValue(scripts)!,
             };
             var report = BenchSuite.Run(o, Console.Error.WriteLine);
-            string command = "workbench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            // the page names the command as run from the checkout, without this machine's path to it
+            string command = ("workbench " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)))
+                .Replace(Environment.CurrentDirectory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
             string markdown = report.Markdown(command);
             string dir = r.GetValue(output)!;
             Directory.CreateDirectory(dir);
@@ -122,15 +125,16 @@ public sealed class BenchCommand : ICommandGroup
             var py = Reference(r);
             string? input = null;
             if (py is not null) { input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}.safetensors"); AutoencoderBenchmark.WriteTwinInput(setup, input); }
-            var ours = AutoencoderBenchmark.Time(setup, warmup: 2, steps: s);
-            Console.WriteLine($"workbench: {ours.Timing.Describe()}, {flops / ours.Timing.Median / 1e9:F1} GFLOP/s");
+            using var yardstick = new MatmulRate.Yardstick();   // as the PyTorch twin: matmuls timed before each timed step
+            var ours = AutoencoderBenchmark.Time(setup, warmup: 2, steps: s, yardstick.Sample);
+            Console.WriteLine($"workbench: {ours.Timing.Describe()}, {flops / ours.Timing.Median / 1e9:F1} GFLOP/s (its matmul {yardstick.Result().GflopsPerSecond:F0} GFLOP/s)");
             if (r.GetValue(phases))
                 foreach (var p in AutoencoderBenchmark.Phases(setup, 1, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
             if (py is null) return 0;
             try
             {
                 var theirs = AutoencoderBenchmark.RunTwin(py, r.GetValue(script)!, input!, 2, s, out var version, out var blas);
-                Console.WriteLine($"{py.Describe(version, blas)}: {theirs.Timing.Describe()}");
+                Console.WriteLine($"{py.Describe(version, blas)}: {theirs.Timing.Describe()} (its matmul {theirs.MatmulGflops:F0} GFLOP/s)");
                 double maxRel = ours.Losses.Zip(theirs.Losses, (a, c) => Math.Abs(a - c) / Math.Abs(c)).Max();
                 Console.WriteLine($"losses: first {ours.Losses[0]:G7} vs {theirs.Losses[0]:G7}; max relative difference over {ours.Losses.Length} steps {maxRel:E1}");
                 Console.WriteLine($"ratio workbench / PyTorch = {ours.Timing.Median / theirs.Timing.Median:F2}");
