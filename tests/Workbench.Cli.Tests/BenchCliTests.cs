@@ -1,3 +1,8 @@
+using Cmd.Models.Denoisers;
+using Cmd.Presets;
+using Cmd.Training;
+using static TorchSharp.torch;
+
 namespace Workbench.Cli.Tests;
 
 /// <summary>`workbench bench`: its errors, and that `bench all --quick` runs and writes its table (a benchmark run is no test:
@@ -67,5 +72,31 @@ public class BenchCliTests
             else Assert.Contains("| PyTorch reference | not measured: ", md);
         }
         finally { output.Delete(true); }
+    }
+    [Fact]
+    public void MotionStepRunsOnPairsAndWeightsTheTestMakes()
+    {
+        var dir = Directory.CreateTempSubdirectory("cmd-bench-motion-");
+        try
+        {
+            string pairsPath = Path.Combine(dir.FullName, "pairs.safetensors"), weights = Path.Combine(dir.FullName, "motion.safetensors");
+            using (var pairs = new LatentPairs(randn(4, 1, 32, 32).clamp(-1, 1), randn(4, 4, 8, 8), tensor(new long[] { 0, 1, 2, 3 }), 4, 4))
+            {
+                pairs.Save(pairsPath);
+                using var model = new MotionDiT(pairs.FitMotion(RunPresets.Tiny.Motion));
+                Cmd.IO.ModuleState.Save(model, weights, new Dictionary<string, string>());
+            }
+            var r = CliRunner.Run("bench", "motion", "--preset", "tiny", "--batch", "2", "--steps", "1", "--phases",
+                "--pairs", pairsPath, "--weights", weights);
+            Assert.True(r.ExitCode == 0, r.StdErr);
+            Assert.Contains("motion DiT tiny, key patch 8, batch 2:", r.StdOut);
+            Assert.Matches(@"workbench: [\d.]+ s .*GFLOP/s = \d+% of its matmul", r.StdOut);
+            foreach (var phase in new[] { "zero grad", "forward (loss)", "backward", "Adam step" }) Assert.Contains(phase, r.StdOut);
+
+            var tooFew = CliRunner.Run("bench", "motion", "--preset", "tiny", "--batch", "8", "--steps", "1", "--pairs", pairsPath);
+            Assert.NotEqual(0, tooFew.ExitCode);
+            Assert.Equal("error: the pairs hold 4 rows, fewer than a batch of 8", Assert.Single(tooFew.StdErr.Trim().Split('\n')));
+        }
+        finally { dir.Delete(true); }
     }
 }

@@ -19,7 +19,42 @@ public sealed class BenchCommand : ICommandGroup
         command.Subcommands.Add(DiT());
         command.Subcommands.Add(Autoencoder());
         command.Subcommands.Add(Matmul());
+        command.Subcommands.Add(Motion());
         return command;
+    }
+
+    Command Motion()
+    {
+        var preset = new Option<string>("--preset") { Description = $"Motion DiT preset: {string.Join(", ", RunPresets.Names)}", DefaultValueFactory = _ => "small" };
+        var keyPatch = new Option<int?>("--key-patch") { Description = "Key (content-frame) patch size (Table 4c: 4, 8, 16; default: the preset's)" };
+        var batch = new Option<int>("--batch") { Description = "Batch size (the studies train at 32)", DefaultValueFactory = _ => 32 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps)", DefaultValueFactory = _ => 5 };
+        var phases = new Option<bool>("--phases") { Description = "Also time zero-grad, forward, backward and Adam separately" };
+        var weights = new Option<string?>("--weights") { Description = "Start from these weights (a `train motion` checkpoint or ema.safetensors): a trained model's attention is what a long run computes" };
+        var pairs = new Option<string?>("--pairs") { Description = "Take the batch from these latent pairs (`ae encode`; a study's shared pairs file) instead of random z and content frames" };
+        var motion = new Command("motion", "Time the motion DiT's training step (as `train motion` and the Table 4 studies take it) against the matmul timed between its steps")
+            { preset, keyPatch, batch, steps, phases, weights, pairs };
+        motion.SetAction(r =>
+        {
+            var cfg = RunPresets.Motion(r.GetValue(preset)!);
+            if (r.GetValue(keyPatch) is int k) cfg = cfg with { KeyPatchSize = k };
+            int b = r.GetValue(batch), s = r.GetValue(steps);
+            using var data = r.GetValue(pairs) is { } file ? Cmd.Training.LatentPairs.Load(file) : null;
+            using var setup = MotionBenchmark.Create(cfg, b, data);
+            if (r.GetValue(weights) is { } w) Cmd.Training.TrainingCheckpoint.LoadWeights(setup.Model, w);
+            Console.WriteLine($"weights: {r.GetValue(weights) ?? "fresh (seed 0)"}; batch: {r.GetValue(pairs) ?? "random"}");
+            double flops = MotionBenchmark.TrainingStepFlops(setup);
+            Console.WriteLine($"motion DiT {cfg.Name}, key patch {cfg.KeyPatchSize}, batch {b}: {flops / 1e9:F1} GFLOP/step; " +
+                $"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
+            using var yardstick = new MatmulRate.Yardstick();
+            var ours = MotionBenchmark.Time(setup, warmup: 2, steps: s, yardstick.Sample);
+            double rate = flops / ours.Median / 1e9, matmul = yardstick.Result().GflopsPerSecond;
+            Console.WriteLine($"workbench: {ours.Describe()}, {rate:F1} GFLOP/s = {100 * rate / matmul:F0}% of its matmul ({matmul:F0} GFLOP/s)");
+            if (r.GetValue(phases))
+                foreach (var p in MotionBenchmark.Phases(setup, 1, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
+            return 0;
+        });
+        return motion;
     }
 
     PyTorchReference? Reference(ParseResult r)
