@@ -8,12 +8,14 @@ namespace Cmd.Benchmarks;
 
 /// <summary>
 /// The motion DiT's training step as `train motion` takes it (Eq. 8: the hybrid loss of GaussianDiffusion on z given the
-/// content frame and class, backward, Adam lr 1e-4) on one fixed random batch: the step every Table 4a/4c cell repeats
-/// thousands of times, so its share of the matmul rate says how much of a study's hours compute.
+/// content frame and class, backward, Adam lr 1e-4) on one fixed batch (random, or the first rows of real pairs): the
+/// step every Table 4a/4c cell repeats thousands of times, so its share of the matmul rate says how much of a study's
+/// hours compute.
 /// </summary>
 public static class MotionBenchmark
 {
-    /// <summary>A seeded motion DiT in training mode, its Adam and one batch: z (unit scale), content frames, labels, t, noise.</summary>
+    /// <summary>A seeded motion DiT in training mode, its Adam and one batch: z (unit scale), content frames, labels, t,
+    /// noise.</summary>
     public sealed class Setup : IDisposable
     {
         public required MotionDiT Model { get; init; }
@@ -35,17 +37,21 @@ public static class MotionBenchmark
     /// the config to them; null: random z and content frames.</param>
     public static Setup Create(MotionDiTConfig config, int batch, LatentPairs? pairs = null)
     {
+        if (pairs is not null && pairs.Count < batch)
+            throw new ArgumentException($"the pairs hold {pairs.Count} rows, fewer than a batch of {batch}");
         manual_seed(0);
         var model = new MotionDiT(pairs is null ? config : pairs.FitMotion(config));
         model.train();
         var c = model.Config;
         long[] zShape = [batch, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth];
-        if (pairs is not null && pairs.Count < batch) throw new ArgumentException($"the pairs hold {pairs.Count} rows, fewer than a batch of {batch}");
         return new Setup
         {
-            Model = model, Optimizer = AdamOptimizer.For(model, DiffusionTraining.PaperOptions), Diffusion = GaussianDiffusion.Create(),
+            Model = model, Optimizer = AdamOptimizer.For(model, DiffusionTraining.PaperOptions),
+            Diffusion = GaussianDiffusion.Create(),
             Z = pairs is null ? randn(zShape) : pairs.Z[..batch] / pairs.Z.std(),
-            Content = pairs is null ? rand(batch, c.ContentChannels, c.ContentHeight, c.ContentWidth) * 2 - 1 : pairs.Content[..batch].clone(),
+            Content = pairs is null
+                ? rand(batch, c.ContentChannels, c.ContentHeight, c.ContentWidth) * 2 - 1
+                : pairs.Content[..batch].clone(),
             Labels = pairs is null ? randint(0, c.NumClasses, [batch], dtype: int64) : pairs.Labels[..batch].clone(),
             T = randint(0, 1000, [batch], dtype: int64), Noise = randn(zShape),
         };
