@@ -31,11 +31,17 @@ public sealed class BenchCommand : ICommandGroup
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps)", DefaultValueFactory = _ => 5 };
         var phases = new Option<bool>("--phases") { Description = "Also time zero-grad, forward, backward and Adam separately" };
         var weights = new Option<string?>("--weights") { Description = "Start from these weights (a `train motion` checkpoint or ema.safetensors): a trained model's attention is what a long run computes" };
+        var setThreads = new Option<int?>("--set-threads")
+        {
+            Description = "Call at::set_num_threads(n) first, even when n is the count in use (as `sweep cell --threads` did " +
+                "until Cmd.Runtime.TorchThreads): to measure what that costs",
+        };
         var pairs = new Option<string?>("--pairs") { Description = "Take the batch from these latent pairs (`ae encode`; a study's shared pairs file) instead of random z and content frames" };
         var motion = new Command("motion", "Time the motion DiT's training step (as `train motion` and the Table 4 studies take it) against the matmul timed between its steps")
-            { preset, keyPatch, batch, steps, phases, weights, pairs };
+            { preset, keyPatch, batch, steps, phases, weights, pairs, setThreads };
         motion.SetAction(r =>
         {
+            if (r.GetValue(setThreads) is int n) Cmd.Runtime.TorchThreads.Use(n, always: true);
             var cfg = RunPresets.Motion(r.GetValue(preset)!);
             if (r.GetValue(keyPatch) is int k) cfg = cfg with { KeyPatchSize = k };
             int b = r.GetValue(batch), s = r.GetValue(steps);

@@ -25,7 +25,7 @@ public sealed class DemoCommand : ICommandGroup
         {
             var p = RunPresets.Named(result.GetValue(preset)!); // a bad preset fails before any work
             var device = GlobalOptions.ResolveDevice(result);
-            if (result.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
+            if (result.GetValue(threads) is > 0 and var n) TorchThreads.Use(n);
             foreach (var (key, value) in WorkbenchInfo.Collect().Rows()) Console.WriteLine($"{key,-16} {value}");
             var check = SmokeTraining.Run(device);
             Console.WriteLine($"{"tiny training",-16} loss {check.FirstLoss:F4} -> {check.LastLoss:F4} in {check.Steps} steps on {device.type}");

@@ -163,7 +163,7 @@ public sealed class SweepCommand : ICommandGroup
         foreach (var o in new Option[] { dataset, root, channels, preset, seeds, set, results, runs, expect, threads }) c.Options.Add(o);
         c.SetAction(r =>
         {
-            if (r.GetValue(threads) is int t && t > 0) set_num_threads(t);
+            if (r.GetValue(threads) is int t && t > 0) Cmd.Runtime.TorchThreads.Use(t);
             var plan = Plan(r);
             CellRunner.Run(plan, r.GetValue(index), GlobalOptions.ResolveDevice(r), Console.WriteLine, r.GetValue(expect));
             return 0;
