@@ -16,7 +16,12 @@ public sealed record CellResult
     public required string Variant { get; init; }
     public required int Seed { get; init; }
     public required Dictionary<string, double> Metrics { get; init; }
+    /// <summary>Seconds of every run of the cell, resumes included (<see cref="CellClock"/>).</summary>
     public double Seconds { get; init; }
+    /// <summary>How many processes ran the cell; 0 in markers written before runs were counted, whose
+    /// <see cref="Seconds"/> and <see cref="Started"/> are the last run's only.</summary>
+    public int Runs { get; init; }
+    /// <summary>When the cell's first run started.</summary>
     public DateTimeOffset Started { get; init; }
     public DateTimeOffset Finished { get; init; }
     /// <summary>CPU model and core count of the machine that ran the cell (e.g. "Intel Xeon ... (2 cores)").</summary>

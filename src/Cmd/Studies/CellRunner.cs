@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Cmd.IO;
 using Cmd.Metrics.Fvd;
@@ -66,8 +65,7 @@ public static class CellRunner
         File.WriteAllText(Path.Combine(run, "config.json"), ConfigKey.Canonical(cell.Config) + "\n");
         var folder = plan.CellFolder(cell);
         Directory.CreateDirectory(folder);
-        var started = DateTimeOffset.Now;
-        var clock = Stopwatch.StartNew();
+        using var clock = new CellClock(run, log);
         log($"cell {index}/{plan.Cells.Count} {cell.Label} ({cell.Config.Kind}, key {cell.Key}) on {device.type}, {get_num_threads()} threads");
         var context = new CellContext(plan, cell, run, folder, device, log);
         var failure = Path.Combine(run, FailureFileName);
@@ -101,13 +99,13 @@ public static class CellRunner
         {
             Key = cell.Key, Study = plan.Study.Name, Variant = cell.Variant, Seed = cell.Seed,
             Metrics = metrics.Where(m => plan.Study.Metrics.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value),
-            Seconds = clock.Elapsed.TotalSeconds, Started = started, Finished = DateTimeOffset.Now,
+            Seconds = clock.Seconds, Runs = clock.Runs, Started = clock.FirstStarted, Finished = DateTimeOffset.Now,
             Machine = MachineInfo.Describe(), Device = device.type.ToString().ToLowerInvariant(), Threads = get_num_threads(),
             Artefacts = Directory.GetFiles(folder).Select(Path.GetFileName).Where(f => f != CellResult.FileName).Order().ToArray()!,
             Config = JsonNode.Parse(ConfigKey.Canonical(cell.Config)),
         };
         result.Write(folder);
-        log($"cell {index} done in {result.Seconds:F0} s: {string.Join(", ", result.Metrics.Select(m => $"{m.Key} {m.Value:G5}"))}");
+        log($"cell {index} done in {clock.Describe()}: {string.Join(", ", result.Metrics.Select(m => $"{m.Key} {m.Value:G5}"))}");
         return result;
     }
 }

@@ -122,7 +122,8 @@ public static class StudyReport
         {
             var seconds = done.Sum(r => r.Result!.Seconds);
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"- wall time: {Duration(seconds)} of cell time over {done.Count} cells (median cell {Duration(Median(done.Select(r => r.Result!.Seconds)))}); " +
+                $"- wall time: {Duration(seconds)} of cell time over {done.Count} cells{LastRunOnly(done.Count(r => r.Result!.Runs == 0))} " +
+                $"(median cell {Duration(Median(done.Select(r => r.Result!.Seconds)))}); " +
                 $"first cell started {done.Min(r => r.Result!.Started):yyyy-MM-dd HH:mm zzz}, last finished {done.Max(r => r.Result!.Finished):yyyy-MM-dd HH:mm zzz}"));
             foreach (var g in done.GroupBy(r => $"{r.Result!.Machine}; {r.Result.Device}, {r.Result.Threads} threads"))
                 md.AppendLine($"- machine: {g.Key} ({g.Count()} cells)");
@@ -170,6 +171,9 @@ public static class StudyReport
         c.AutoencoderSource == "cell" || c.AutoencoderSource.StartsWith("shared") ? $"autoencoder {c.AutoencoderSteps:N0}" : null,
         c.ContentSteps > 0 ? $"content DiT {c.ContentSteps:N0}" : null, c.MotionSteps > 0 ? $"motion DiT {c.MotionSteps:N0}" : null,
     }.OfType<string>());
+
+    /// <summary>Resumed cells count every run; markers from before runs were counted hold their last run only.</summary>
+    static string LastRunOnly(int cells) => cells == 0 ? ", resumes included" : $" ({cells} of them counting only their last run)";
 
     static string Duration(double seconds) => seconds >= 3600 ? $"{seconds / 3600:F1} h" : seconds >= 60 ? $"{seconds / 60:F1} min" : $"{seconds:F0} s";
 

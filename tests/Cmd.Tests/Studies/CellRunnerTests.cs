@@ -38,6 +38,7 @@ public class CellRunnerTests
         Assert.All(result.Metrics.Values, v => Assert.True(double.IsFinite(v)));
         Assert.True(result.Metrics["r_fvd"] > 0 && result.Metrics["psnr"] > 0);
         Assert.Equal(["content-frames.png"], result.Artefacts);
+        Assert.Equal(1, result.Runs);
         Assert.Equal(cell.Key, Cmd.IO.ConfigKey.Of(cell.Config));
         Assert.Equal(cell.Key, result.Key);
         var marker = Path.Combine(plan.CellFolder(cell), CellResult.FileName);
