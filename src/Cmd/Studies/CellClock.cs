@@ -36,7 +36,9 @@ public sealed class CellClock : IDisposable
     {
         path = Path.Combine(runFolder, FileName);
         var saved = Read(path, log);
-        (before, FirstStarted, Runs) = saved is null ? (0, DateTimeOffset.Now, 1) : (saved.Seconds, saved.FirstStarted, saved.Runs + 1);
+        (before, FirstStarted, Runs) = saved is null
+            ? (0, DateTimeOffset.Now, 1)
+            : (saved.Seconds, saved.FirstStarted, saved.Runs + 1);
         Save();
         timer = new Timer(_ => TrySave(), null, SaveEvery, SaveEvery);
     }
@@ -62,7 +64,8 @@ public sealed class CellClock : IDisposable
         }
     }
 
-    /// <summary>A count that cannot be saved for a moment (a full disk) must not stop the cell: the next save catches up.</summary>
+    /// <summary>A count that cannot be saved for a moment (a full disk) must not stop the cell: the next save catches
+    /// up.</summary>
     void TrySave()
     {
         try { Save(); }
@@ -70,7 +73,8 @@ public sealed class CellClock : IDisposable
     }
 
     /// <summary>"2987 s" or "2987 s over 3 runs".</summary>
-    public string Describe() => Seconds.ToString("F0", CultureInfo.InvariantCulture) + " s" + (Runs > 1 ? $" over {Runs} runs" : "");
+    public string Describe() =>
+        Seconds.ToString("F0", CultureInfo.InvariantCulture) + " s" + (Runs > 1 ? $" over {Runs} runs" : "");
 
     public void Dispose()
     {
