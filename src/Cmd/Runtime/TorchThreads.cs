@@ -11,8 +11,8 @@ namespace Cmd.Runtime;
 /// </summary>
 public static class TorchThreads
 {
-    /// <summary>Uses <paramref name="threads"/> intra-op threads; <paramref name="always"/> calls at::set_num_threads even
-    /// when the count is already that (what `bench motion --set-threads` measures).</summary>
+    /// <summary>Uses <paramref name="threads"/> intra-op threads; <paramref name="always"/> calls at::set_num_threads
+    /// even when the count is already that (what `bench motion --set-threads` measures).</summary>
     public static void Use(int threads, bool always = false)
     {
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1");
