@@ -98,7 +98,8 @@ public static class StudyViews
     {
         var t = new ResultTable($"The paper's orderings in {r.Study.Name}", "ordering", "ours (means)", "per seed", "test", "verdict");
         foreach (var o in r.Orderings)
-            t.Add(o.Text, $"{SpreadFormat.Value(o.Less.Mean)} vs {SpreadFormat.Value(o.Greater.Mean)}", o.SeedAgreement,
+            t.Add(o.Text, $"{SpreadFormat.Value(o.MeansInTextOrder.First)} vs {SpreadFormat.Value(o.MeansInTextOrder.Second)}",
+                o.SeedAgreement,
                 o.Test, o.Verdict);
         return t;
     }

@@ -32,7 +32,18 @@ public static class SeedStatistics
         /// not judged on one side's extra seeds (complete, these are the means over all seeds).</summary>
         public bool Holds => Pairs > 0 && MeanDifference > 0;
 
-        public string Verdict => Pairs == 0 ? "not measured" : Holds ? "holds" : "does not hold";
+        /// <summary>The paired test's level below which a claim that holds on the means is called significant.</summary>
+        public const double Level = 0.05;
+
+        /// <summary>"holds" only where the paired test (or every seed, with identical differences) backs the means;
+        /// a claim that holds on the means alone says so, with its p or why there is no test.</summary>
+        public string Verdict => Pairs == 0 ? "not measured" : !Holds ? "does not hold"
+            : P is double p ? (p < Level ? "holds" : FormattableString.Invariant($"holds on the means; not significant (p = {p:F2})"))
+            : Pairs >= 3 && Agree == Pairs ? "holds" : $"holds on the means; untested (n={Pairs})";
+
+        /// <summary>The two means in the order the text names them: "greater vs less" for a claim written with "&gt;".</summary>
+        public (double First, double Second) MeansInTextOrder =>
+            Text.Contains(" > ") && !Text.Contains(" < ") ? (Greater.Mean, Less.Mean) : (Less.Mean, Greater.Mean);
 
         /// <summary>e.g. "D=16 &lt; D=8 in 3 of 3 seeds".</summary>
         public string SeedAgreement => Pairs == 0 ? "no seed has both" : $"{Text} in {Agree} of {Pairs} seeds";

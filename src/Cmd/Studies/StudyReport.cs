@@ -67,8 +67,8 @@ public static class StudyReport
                 md.AppendLine("## The paper's orderings, here").AppendLine();
                 md.AppendLine("| ordering | ours (means) | per seed | test | verdict |").AppendLine("|---|---|---|---|---|");
                 foreach (var o in results.Orderings)
-                    md.AppendLine($"| {o.Text} | {SpreadFormat.Value(o.Less.Mean)} vs {SpreadFormat.Value(o.Greater.Mean)} | {o.SeedAgreement} | " +
-                        $"{o.Test} | **{o.Verdict}** |");
+                    md.AppendLine($"| {o.Text} | {SpreadFormat.Value(o.MeansInTextOrder.First)} vs " +
+                        $"{SpreadFormat.Value(o.MeansInTextOrder.Second)} | {o.SeedAgreement} | {o.Test} | **{o.Verdict}** |");
                 md.AppendLine();
             }
         }

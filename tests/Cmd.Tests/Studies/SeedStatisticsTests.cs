@@ -34,12 +34,36 @@ public class SeedStatisticsTests
         // seed 2 has no greater cell yet: judged on seeds 0 and 1 (means 3 < 3.5), not on 12 against 3.5
         Assert.Equal(0.5, o.MeanDifference, 12);
         Assert.True(o.Holds);
-        Assert.Equal("holds", o.Verdict);
+        Assert.Equal("holds on the means; untested (n=2)", o.Verdict);
         var worse = SeedStatistics.Compare("x < y", less, new Dictionary<int, double> { [0] = 4, [1] = 1.5 });
         Assert.Equal("does not hold", worse.Verdict); // paired means 3 vs 2.75
         var same = SeedStatistics.Compare("x < y", new Dictionary<int, double> { [0] = 1, [1] = 2, [2] = 3 }, new Dictionary<int, double> { [0] = 2, [1] = 3, [2] = 4 });
         Assert.Equal("differences identical in every seed: no test", same.Test);
         Assert.Equal("not measured", SeedStatistics.Compare("x < y", new Dictionary<int, double>(), greater).Verdict);
+    }
+
+    [Fact]
+    public void AClaimTheTestDoesNotBackHoldsOnlyOnTheMeans()
+    {
+        // /usr/bin/python3 -c "from scipy import stats; print(stats.ttest_rel([3,2,4.2],[2,3,4], alternative='greater'))"
+        // -> statistic=0.114707866935281, pvalue=0.4595773958272778
+        var o = SeedStatistics.Compare("a < b", new Dictionary<int, double> { [0] = 2, [1] = 3, [2] = 4 },
+            new Dictionary<int, double> { [0] = 3, [1] = 2, [2] = 4.2 });
+        Assert.Equal(0.4595773958272778, o.P!.Value, 8);
+        Assert.True(o.Holds);
+        Assert.Equal("holds on the means; not significant (p = 0.46)", o.Verdict);
+        var same = SeedStatistics.Compare("a < b", new Dictionary<int, double> { [0] = 1, [1] = 2, [2] = 3 },
+            new Dictionary<int, double> { [0] = 2, [1] = 3, [2] = 4 });
+        Assert.Equal("holds", same.Verdict); // every seed agrees by the same amount
+    }
+
+    [Fact]
+    public void MeansAreShownInTheOrderTheClaimNamesThem()
+    {
+        var less = new Dictionary<int, double> { [0] = 22 };
+        var greater = new Dictionary<int, double> { [0] = 24 };
+        Assert.Equal((24.0, 22.0), SeedStatistics.Compare("PSNR: D=16 > D=8", less, greater).MeansInTextOrder);
+        Assert.Equal((22.0, 24.0), SeedStatistics.Compare("D=16 < D=8", less, greater).MeansInTextOrder);
     }
 
     [Fact]
