@@ -26,8 +26,38 @@ public static class SeedStatistics
     /// t-test of d = greater - less &gt; 0 (n &gt;= 3 pairs and differences that vary; MathNet's Student t).
     /// </summary>
     /// <param name="MeanDifference">Mean of greater - less over the seeds both sides have (NaN without such a seed).</param>
-    public sealed record Ordering(string Text, Spread Less, Spread Greater, int Agree, int Pairs, double MeanDifference, double? T, double? P)
+    /// <param name="DifferenceStd">Sample standard deviation of greater - less over those seeds (NaN below two).</param>
+    public sealed record Ordering(string Text, Spread Less, Spread Greater, int Agree, int Pairs, double MeanDifference,
+        double DifferenceStd, double? T, double? P)
     {
+        /// <summary>The power <see cref="SeedsToSeparate"/> asks for.</summary>
+        public const double Power = 0.8;
+
+        /// <summary>Most seeds <see cref="SeedsToSeparate"/> counts to; beyond it the answer is "more than this".</summary>
+        public const int MaxSeeds = 100_000;
+
+        /// <summary>
+        /// Seeds per variant a one-sided paired t-test at <see cref="Level"/> needs to find this mean difference with
+        /// power <see cref="Power"/>, if the differences spread over seeds as they do here: the smallest n with
+        /// sqrt(n) d / s &gt;= t(n-1, 1 - level) + t(n-1, power) (the usual t-quantile approximation). Null where the
+        /// claim is already significant, fails on the means, or has no spread yet; <see cref="MaxSeeds"/> + 1 past it.
+        /// </summary>
+        public int? SeedsToSeparate
+        {
+            get
+            {
+                if (!Holds || P is not double p || p < Level || !(DifferenceStd > 0)) return null;
+                double effect = MeanDifference / DifferenceStd;
+                double z = Normal.InvCDF(0, 1, 1 - Level) + Normal.InvCDF(0, 1, Power); // t quantiles exceed these
+                double start = Math.Floor(z * z / (effect * effect));
+                if (start > MaxSeeds) return MaxSeeds + 1;
+                for (int n = Math.Max(2, (int)start); n <= MaxSeeds; n++)
+                    if (Math.Sqrt(n) * effect >= StudentT.InvCDF(0, 1, n - 1, 1 - Level) + StudentT.InvCDF(0, 1, n - 1, Power))
+                        return n;
+                return MaxSeeds + 1;
+            }
+        }
+
         /// <summary>The claim holds on the means over the seeds both sides have, so a study with cells still to run is
         /// not judged on one side's extra seeds (complete, these are the means over all seeds).</summary>
         public bool Holds => Pairs > 0 && MeanDifference > 0;
@@ -68,6 +98,6 @@ public static class SeedStatistics
             }
         }
         return new Ordering(text, Of(less.Values), Of(greater.Values), d.Count(x => x > 0), d.Length,
-            d.Length > 0 ? d.Mean() : double.NaN, t, p);
+            d.Length > 0 ? d.Mean() : double.NaN, d.Length > 1 ? d.StandardDeviation() : double.NaN, t, p);
     }
 }

@@ -70,6 +70,7 @@ public static class StudyReport
                     md.AppendLine($"| {o.Text} | {SpreadFormat.Value(o.MeansInTextOrder.First)} vs " +
                         $"{SpreadFormat.Value(o.MeansInTextOrder.Second)} | {o.SeedAgreement} | {o.Test} | **{o.Verdict}** |");
                 md.AppendLine();
+                SeedsToSeparate(md, results);
             }
         }
 
@@ -157,6 +158,30 @@ public static class StudyReport
         }
         File.WriteAllText(path, sb.ToString());
         return path;
+    }
+
+    /// <summary>For each claim that holds on the means alone: how many seeds would separate it, and their cell time here.</summary>
+    static void SeedsToSeparate(StringBuilder md, StudyResults results)
+    {
+        var open = results.Orderings.Where(o => o.SeedsToSeparate is not null).ToList();
+        if (open.Count == 0) return;
+        var s = results.Plan.Study;
+        double cellsPerSeed = (double)results.Cells.Count / s.Seeds.Length;
+        double median = Median(results.Done.Select(r => r.Result!.Seconds));
+        md.AppendLine($"Not separated by {s.Seeds.Length} seeds: seeds per side that a one-sided paired t-test " +
+            $"(p < {SeedStatistics.Ordering.Level}) needs to find the mean difference seen here with power {SeedStatistics.Ordering.Power}, " +
+            "if the differences spread as they do here (t-quantile approximation):").AppendLine();
+        foreach (var o in open)
+        {
+            int n = o.SeedsToSeparate!.Value;
+            string seeds = n > SeedStatistics.Ordering.MaxSeeds ? $"more than {SeedStatistics.Ordering.MaxSeeds:N0}" : $"about {n:N0}";
+            string cost = n > SeedStatistics.Ordering.MaxSeeds || double.IsNaN(median) ? ""
+                : $"; adding the other {n - o.Pairs:N0} seeds to the study is about {Duration((n - o.Pairs) * cellsPerSeed * median)} " +
+                  $"of cell time here ({cellsPerSeed:0.#} cells a seed, median cell {Duration(median)})";
+            md.AppendLine($"- {o.Text}: paired difference {SpreadFormat.MeanStd(o.MeanDifference, o.DifferenceStd, o.Pairs)}, " +
+                $"{seeds} seeds{cost}.");
+        }
+        md.AppendLine();
     }
 
     static string DatasetText(StudyDataset d) => d.Name switch

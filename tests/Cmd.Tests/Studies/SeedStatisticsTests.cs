@@ -58,6 +58,23 @@ public class SeedStatisticsTests
     }
 
     [Fact]
+    public void SeedsToSeparateAClaimMatchTheNoncentralTPower()
+    {
+        // differences -0.5, 0.5, 1.5: mean 0.5, std 1 (effect 0.5), p = 0.24. The t-quantile approximation gives 27;
+        // /usr/bin/python3 (scipy): 1 - nct.cdf(t.ppf(0.95, n-1), n-1, sqrt(n) * 0.5) = 0.812 at n=27, 0.798 at n=26
+        var o = SeedStatistics.Compare("a < b", new Dictionary<int, double> { [0] = 1, [1] = 1, [2] = 1 },
+            new Dictionary<int, double> { [0] = 0.5, [1] = 1.5, [2] = 2.5 });
+        Assert.Equal(1.0, o.DifferenceStd, 12);
+        Assert.Equal(27, o.SeedsToSeparate);
+        var tiny = SeedStatistics.Compare("a < b", new Dictionary<int, double> { [0] = 0, [1] = 0, [2] = 0 },
+            new Dictionary<int, double> { [0] = -1, [1] = 1, [2] = 0.0001 });
+        Assert.Equal(SeedStatistics.Ordering.MaxSeeds + 1, tiny.SeedsToSeparate);
+        var significant = SeedStatistics.Compare("a < b", new Dictionary<int, double> { [0] = 2, [1] = 3, [2] = 4.5 },
+            new Dictionary<int, double> { [0] = 3, [1] = 5, [2] = 7.5 });
+        Assert.Null(significant.SeedsToSeparate); // p = 0.037: separated already
+    }
+
+    [Fact]
     public void MeansAreShownInTheOrderTheClaimNamesThem()
     {
         var less = new Dictionary<int, double> { [0] = 22 };

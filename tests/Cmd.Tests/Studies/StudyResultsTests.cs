@@ -19,7 +19,7 @@ public class StudyResultsTests
     }
 
     /// <summary>A done marker for cell <paramref name="index"/> with the given R-FVD (other metrics fixed).</summary>
-    static void Finish(StudyPlan plan, int index, double rFvd, bool picture = false)
+    static void Finish(StudyPlan plan, int index, double rFvd, bool picture = false, double seconds = 0)
     {
         var cell = plan.Cells[index];
         var folder = plan.CellFolder(cell);
@@ -29,7 +29,7 @@ public class StudyResultsTests
         {
             Key = cell.Key, Study = plan.Study.Name, Variant = cell.Variant, Seed = cell.Seed,
             Metrics = new() { ["r_fvd"] = rFvd, ["floor"] = 10, ["psnr"] = 20, ["ssim"] = 0.5, ["train_loss"] = 0.1 },
-            Artefacts = picture ? [AutoencoderCell.ContentFramesFile] : [],
+            Artefacts = picture ? [AutoencoderCell.ContentFramesFile] : [], Seconds = seconds,
         }.Write(folder);
     }
 
@@ -97,6 +97,26 @@ public class StudyResultsTests
         Assert.Equal(["paper-rows", "floor", "psnr", "ssim", "train-loss"], r.Charts().Select(c => c.Name));
         var picture = Assert.Single(r.Pictures(AutoencoderCell.ContentFramesFile));
         Assert.Equal(("D=4", 0), (picture.Variant, picture.Seed));
+    }
+
+    [Fact]
+    public void AClaimThatHoldsOnlyOnTheMeansSaysHowManySeedsWouldSeparateItAndWhatTheyCostHere()
+    {
+        var dir = Fixtures.TempDir("study-results-power");
+        var (plan, command) = Tiny(dir);
+        // D=2 - D=4 per seed: -0.5, 0.5, 1.5 (mean 0.5, std 1, p = 0.24): 27 seeds (SeedStatisticsTests)
+        double[] d4 = [10, 10, 10], d2 = [9.5, 10.5, 11.5];
+        for (int seed = 0; seed < 3; seed++)
+        {
+            Finish(plan, seed, d4[seed], seconds: 60);
+            Finish(plan, 3 + seed, d2[seed], seconds: 60);
+        }
+        var page = File.ReadAllText(StudyReport.Write(plan, command, _ => { }).Readme);
+        Assert.Contains("**holds on the means; not significant (p = 0.24)**", page);
+        Assert.Contains("Not separated by 3 seeds: seeds per side that a one-sided paired t-test (p < 0.05)", page);
+        Assert.Contains("- D=4 < D=2: paired difference", page);
+        Assert.Contains("about 27 seeds; adding the other 24 seeds to the study is about 48.0 min of cell time here " +
+            "(2 cells a seed, median cell 1.0 min).", page);
     }
 
     [Fact]
