@@ -98,6 +98,12 @@ public class DiffusionCliTests
         Assert.Contains("| t | eps, trained | eps, EMA | x_0, trained | x_0, EMA |", eval.StdOut);
         Assert.Matches(@"\| 999 \| \d+\.\d{4} \| \d+\.\d{4} \| \d+\.\d{4} \| \d+\.\d{4} \|", eval.StdOut);
         Assert.Matches(@"one constant x_0 for every sample \(their mean\) would score \d+\.\d{4}", eval.StdOut);
+        // a content DiT is scored once more without its class (the null class of class dropout): does it use the class?
+        var contentEval = CliRunner.Run("train", "eval", "--run", Path.Combine(dir, "content"), "--pairs", pairsPath, "--timesteps", "500");
+        Assert.True(contentEval.ExitCode == 0, contentEval.StdErr);
+        Assert.Contains("| t | eps, trained | eps, EMA | eps, trained, null class | eps, EMA, null class | x_0, trained | x_0, EMA | " +
+            "x_0, trained, null class | x_0, EMA, null class |",
+            contentEval.StdOut);
 
         var missing = CliRunner.Run("train", "motion", "--pairs", Path.Combine(dir, "nope.safetensors"), "--out", Path.Combine(dir, "x"));
         Assert.NotEqual(0, missing.ExitCode);

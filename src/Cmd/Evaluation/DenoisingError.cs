@@ -57,10 +57,17 @@ public static class DenoisingError
         return new Errors(eps, xStart);
     }
 
-    /// <summary>The error of a content-frame DiT on the pairs' content frames (class-conditional; x̂_0 clipped as sampled).</summary>
-    public static Errors Content(DiT model, LatentPairs pairs, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0) =>
-        ByTimestep((x, t, idx) => model.call(x, t, pairs.Labels.index_select(0, idx)), pairs.Content, timesteps, batchSize, seed,
+    /// <summary>The error of a content-frame DiT on the pairs' content frames (class-conditional; x̂_0 clipped as sampled);
+    /// with <paramref name="nullClass"/> every label is the null class the model learned under class dropout, so the
+    /// gap to the class-conditional error is what the class tells the model.</summary>
+    public static Errors Content(DiT model, LatentPairs pairs, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0,
+        bool nullClass = false) =>
+        ByTimestep((x, t, idx) => model.call(x, t, nullClass ? full(idx.shape[0], model.NumClasses, dtype: int64)
+            : pairs.Labels.index_select(0, idx)), pairs.Content, timesteps, batchSize, seed,
             DiffusionTraining.ContentDiffusion(model.Config), clipDenoised: true);
+
+    /// <summary>Whether a content DiT has a null class to score without the class (it trained with class dropout).</summary>
+    public static bool HasNullClass(DiT model) => model.Config.ClassDropoutProb > 0;
 
     /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their content frames.</summary>
     public static Errors Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0)
@@ -87,7 +94,8 @@ public static class DenoisingError
 
     /// <summary>
     /// The error of a content or motion run (folder: its trained and its EMA weights side by side; file: those weights)
-    /// on the first <paramref name="count"/> pairs.
+    /// on the first <paramref name="count"/> pairs; a content DiT's weights also with the null class, on the same noise
+    /// (does the model use the class?).
     /// </summary>
     public static RunErrors ForRun(string path, LatentPairs pairs, int count, IReadOnlyList<int> timesteps)
     {
@@ -98,12 +106,15 @@ public static class DenoisingError
         bool hasEma = Directory.Exists(path) && File.Exists(Path.Combine(path, ModelMetadata.EmaFileName));
         var columns = new List<Column>();
         double constant = double.NaN;
+        var nullClassColumns = new List<Column>();
         foreach (bool ema in hasEma ? new[] { false, true } : [false])
             columns.Add(new Column(ema ? "EMA" : "trained", kind switch
             {
                 ModelMetadata.Content => Scored(ModelStore.LoadContent(path, preferEma: ema), m =>
                 {
                     constant = ConstantXStart(sub.Content);
+                    if (HasNullClass(m.Model)) // the same weights once more, without the class
+                        nullClassColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, null class", Content(m.Model, sub, timesteps, nullClass: true)));
                     return Content(m.Model, sub, timesteps);
                 }),
                 ModelMetadata.Motion => Scored(ModelStore.LoadMotion(path, preferEma: ema), m =>
@@ -113,6 +124,7 @@ public static class DenoisingError
                 }),
                 _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
             }));
+        columns.AddRange(nullClassColumns);
         return new RunErrors(kind, columns, constant);
     }
 

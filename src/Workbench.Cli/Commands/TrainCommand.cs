@@ -150,7 +150,8 @@ public sealed class TrainCommand : ICommandGroup
         var pairs = new Option<string>("--pairs") { Description = "Latent pairs to score on (e.g. encoded held-out clips)", Required = true };
         var count = new Option<int>("--count") { Description = "Pairs used (the first N)", DefaultValueFactory = _ => 256 };
         var steps = new Option<int[]>("--timesteps") { Description = "Diffusion timesteps (0-999)", DefaultValueFactory = _ => DenoisingError.DefaultTimesteps, AllowMultipleArgumentsPerToken = true };
-        var c = new Command("eval", "Noise-prediction error of a trained content or motion DiT at fixed timesteps (trained and EMA weights side by side)") { run, pairs, count, steps };
+        var c = new Command("eval", "Noise-prediction error of a trained content or motion DiT at fixed timesteps (trained and EMA weights side by side; " +
+            "a content DiT also with the null class, to see what the class tells it)") { run, pairs, count, steps };
         c.SetAction(r =>
         {
             using var all = LatentPairs.Load(r.GetValue(pairs)!);

@@ -30,6 +30,25 @@ public class DenoisingErrorTests
     }
 
     [Fact]
+    public void WithTheNullClassEveryLabelIsTheClassDropoutsNullLabelOnTheSameNoise()
+    {
+        manual_seed(2);
+        using var pairs = Cmd.Tests.Pipeline.PipelineFixtures.TinyPairs(8);
+        using var model = new Cmd.Models.Denoisers.DiT(Cmd.Models.Denoisers.DiTConfig.Tiny with { InputSize = 32, PatchSize = 8, InChannels = 1 });
+        model.eval();
+        using (no_grad()) foreach (var p in model.parameters()) p.normal_(0, 0.05); // DiT zero-initialises its outputs
+        Assert.True(DenoisingError.HasNullClass(model));
+        int[] ts = [300, 700];
+        var d = Cmd.Training.DiffusionTraining.ContentDiffusion(model.Config);
+        var byNull = DenoisingError.ByTimestep((x, t, idx) => model.call(x, t, full(idx.shape[0], 10L, dtype: int64)), pairs.Content, ts,
+            diffusion: d, clipDenoised: true);
+        var nullClass = DenoisingError.Content(model, pairs, ts, nullClass: true);
+        Assert.Equal(byNull.Eps, nullClass.Eps);
+        Assert.Equal(byNull.XStart, nullClass.XStart);
+        Assert.NotEqual(DenoisingError.Content(model, pairs, ts).Eps, nullClass.Eps); // the labels' embeddings differ from the null one
+    }
+
+    [Fact]
     public void The_x0_error_is_the_same_whatever_the_model_predicts()
     {
         // one oracle of x_0 stated as eps, as x_0 and as v: all three score ~0, and a noisy x_0 scores its noise
