@@ -48,7 +48,8 @@ public sealed record SamplingComparison(int Videos, EfficiencyMeasurement.Result
 public sealed record BenchReport(
     BenchOptions Options, DateTime Utc, string Machine, string Flags, int Threads, string LibTorch, string? PyTorch, string? PyTorchSkipped,
     StepComparison DiT, StepComparison Autoencoder,
-    StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load, double? OtherCpuShare)
+    StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load, double? OtherCpuShare,
+    string Damon = "not read")
 {
     /// <summary>Why the run does not count as a benchmark (other processes took more than
     /// <see cref="OtherCpu.BusyShare"/> of the machine while it ran), or null.</summary>
@@ -89,6 +90,7 @@ public sealed record BenchReport(
         md.AppendLine($"| threads (both sides) | {Threads} |");
         md.AppendLine($"| CPU time other processes used during the run | {(OtherCpuShare is double o2 ? F(100 * o2, "F1") + "% of the machine (over " + F(100 * OtherCpu.BusyShare, "F0") + "%: not a benchmark)" : "? (no /proc)")} |");
         md.AppendLine($"| load average (1 min) at start, at end | {Load} (counts the benchmark's own threads) |");
+        md.AppendLine($"| kernel's DAMON pageout | {Damon} |");
         md.AppendLine($"| workbench | {LibTorch} |");
         md.AppendLine($"| PyTorch reference | {PyTorch ?? "not measured: " + PyTorchSkipped} |");
         foreach (var c in new[] { DiT, Autoencoder })
@@ -234,7 +236,7 @@ public static class BenchSuite
         return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),
             threads, libtorch, pytorch, skipped,
             new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck, ditYardstick.Result(), torchMatmul), ae,
-            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}", others?.Share());
+            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}", others?.Share(), DamonState());
     }
 
     /// <summary>The 1-minute load average (/proc/loadavg), or "?".</summary>
@@ -259,6 +261,11 @@ public static class BenchSuite
         return string.Create(CultureInfo.InvariantCulture,
             $"twin check: same weights and batch on both sides (the twin loads ours with strict=True); losses of all {n} steps agree to a relative {worst:E1} (first: {ours[0]:G7} here, {theirs[0]:G7} in PyTorch).");
     }
+
+    /// <summary>Whether a DAMON pageout scheme ran (it slows long trainings here after some minutes; motion-step.md).</summary>
+    static string DamonState() => DamonPageout.Running() is { Count: > 0 } on
+        ? $"on: pages out memory idle for {on.Min(s => s.IdleSeconds):0.#} s ({on[0].Kdamond}, {on[0].Operations})"
+        : "off";
 
     /// <summary>The SIMD sets that decide the kernels: AVX2/FMA, AVX-512 (F, BW, DQ, VL), VNNI, BF16, AMX.</summary>
     static string InstructionSets()
