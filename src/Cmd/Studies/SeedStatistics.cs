@@ -30,6 +30,9 @@ public static class SeedStatistics
     public sealed record Ordering(string Text, Spread Less, Spread Greater, int Agree, int Pairs, double MeanDifference,
         double DifferenceStd, double? T, double? P)
     {
+        /// <summary>The paired test's level below which a claim that holds on the means is called significant.</summary>
+        public const double Level = 0.05;
+
         /// <summary>The power <see cref="SeedsToSeparate"/> asks for.</summary>
         public const double Power = 0.8;
 
@@ -61,9 +64,6 @@ public static class SeedStatistics
         /// <summary>The claim holds on the means over the seeds both sides have, so a study with cells still to run is
         /// not judged on one side's extra seeds (complete, these are the means over all seeds).</summary>
         public bool Holds => Pairs > 0 && MeanDifference > 0;
-
-        /// <summary>The paired test's level below which a claim that holds on the means is called significant.</summary>
-        public const double Level = 0.05;
 
         /// <summary>"holds" only where the paired test (or every seed, with identical differences) backs the means;
         /// a claim that holds on the means alone says so, with its p or why there is no test.</summary>
