@@ -262,7 +262,7 @@ public static class BenchSuite
             $"twin check: same weights and batch on both sides (the twin loads ours with strict=True); losses of all {n} steps agree to a relative {worst:E1} (first: {ours[0]:G7} here, {theirs[0]:G7} in PyTorch).");
     }
 
-    /// <summary>Whether a DAMON pageout scheme ran (it slows long trainings here after some minutes; motion-step.md).</summary>
+    /// <summary>Whether a DAMON pageout scheme ran (a suspect of the slow state of long trainings; motion-step.md).</summary>
     static string DamonState() => DamonPageout.Running() is { Count: > 0 } on
         ? $"on: pages out memory idle for {on.Min(s => s.IdleSeconds):0.#} s ({on[0].Kdamond}, {on[0].Operations})"
         : "off";
