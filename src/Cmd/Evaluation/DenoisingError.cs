@@ -114,7 +114,8 @@ public static class DenoisingError
                 {
                     constant = ConstantXStart(sub.Content);
                     if (HasNullClass(m.Model)) // the same weights once more, without the class
-                        nullClassColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, null class", Content(m.Model, sub, timesteps, nullClass: true)));
+                        nullClassColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, null class",
+                            Content(m.Model, sub, timesteps, nullClass: true)));
                     return Content(m.Model, sub, timesteps);
                 }),
                 ModelMetadata.Motion => Scored(ModelStore.LoadMotion(path, preferEma: ema), m =>

@@ -55,8 +55,10 @@ public static class SeedStatistics
                 double start = Math.Floor(z * z / (effect * effect));
                 if (start > MaxSeeds) return MaxSeeds + 1;
                 for (int n = Math.Max(2, (int)start); n <= MaxSeeds; n++)
-                    if (Math.Sqrt(n) * effect >= StudentT.InvCDF(0, 1, n - 1, 1 - Level) + StudentT.InvCDF(0, 1, n - 1, Power))
-                        return n;
+                {
+                    double needed = StudentT.InvCDF(0, 1, n - 1, 1 - Level) + StudentT.InvCDF(0, 1, n - 1, Power);
+                    if (Math.Sqrt(n) * effect >= needed) return n;
+                }
                 return MaxSeeds + 1;
             }
         }
