@@ -1,0 +1,35 @@
+using Cmd.IO;
+using Cmd.Pipeline;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.Pipeline;
+
+/// <summary>The committed data/weights/small: what `workbench sample` and `make demo` load on a fresh clone.</summary>
+public class ShippedWeightsTests
+{
+    static readonly ShippedWeights Shipped = ShippedWeights.Small;
+
+    static string[] Files => [Shipped.Autoencoder, Shipped.Content, Shipped.Motion];
+
+    [Fact]
+    public void TheThreeModelsShipAsFloat16WithinSixtyMegabytes()
+    {
+        Assert.True(Shipped.Available, $"the shipped weights are missing from {Shipped.Folder}");
+        Assert.True(Files.Sum(f => new FileInfo(f).Length) <= 60L << 20, "the shipped weights exceed 60 MB together");
+        foreach (var file in Files)
+            Assert.All(SafeTensorsFile.Open(file).Tensors, t => Assert.Equal("F16", t.DType));
+    }
+
+    [Fact]
+    public void TheyLoadAndGenerateOneVideoOfTheSmallShape()
+    {
+        manual_seed(0);
+        var s = CmdSampler.SampleFromFiles(Shipped.Autoencoder, Shipped.Content, Shipped.Motion, [3], CPU,
+            contentSteps: 2, motionSteps: 2, batchSize: 1);
+        Assert.Equal([1L, 16, 1, 64, 64], s.Videos.shape);
+        Assert.True(s.Videos.isfinite().all().item<bool>());
+        Assert.InRange(s.Videos.abs().max().item<float>(), 0.05f, 1f);   // decoded, clamped to [-1, 1], not blank
+        Assert.Equal(3L, s.Labels[0].item<long>());
+        foreach (var t in new[] { s.ContentFrames, s.Z, s.Videos, s.Labels }) t.Dispose();
+    }
+}
