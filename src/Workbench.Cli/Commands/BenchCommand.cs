@@ -20,6 +20,7 @@ public sealed class BenchCommand : ICommandGroup
         command.Subcommands.Add(Autoencoder());
         command.Subcommands.Add(Matmul());
         command.Subcommands.Add(Motion());
+        command.Subcommands.Add(Denormals());
         return command;
     }
 
@@ -127,6 +128,22 @@ public sealed class BenchCommand : ICommandGroup
             return 0;
         });
         return all;
+    }
+
+    Command Denormals()
+    {
+        var repeats = new Option<int>("--repeats") { Description = "exps of 16,384 floats per timing", DefaultValueFactory = _ => 400 };
+        var d = new Command("denormals", "libtorch's exp on one thread at ordinary and underflowing arguments, denormals kept and flushed (DenormalFlush)") { repeats };
+        d.SetAction(r =>
+        {
+            Console.WriteLine($"{Cmd.Runtime.MachineInfo.Describe()}; one thread, {r.GetValue(repeats)} x 16,384 exps per timing, median of 5");
+            var res = DenormalBenchmark.Measure(r.GetValue(repeats));
+            Console.WriteLine(res.Describe());
+            Console.WriteLine($"an exp that underflows (-95) takes {res.UnderflowPenaltyKept:F1}x an ordinary one (-10) with denormals kept, " +
+                $"{res.UnderflowPenaltyFlushed:F1}x with them flushed");
+            return 0;
+        });
+        return d;
     }
 
     Command Matmul()
