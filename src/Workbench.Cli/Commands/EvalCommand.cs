@@ -4,13 +4,15 @@ using Cmd.Metrics.Fvd;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary>`workbench eval samples`: an objective score of generated class-conditional Moving MNIST videos.</summary>
+/// <summary>`workbench eval samples`: an objective score of generated class-conditional Moving MNIST videos;
+/// `eval content`: whether a content DiT draws the class it is given.</summary>
 public sealed class EvalCommand : ICommandGroup
 {
     public Command Build()
     {
         var command = new Command("eval", "Score generated videos");
         command.Subcommands.Add(Samples());
+        command.Subcommands.Add(Content());
         return command;
     }
 
@@ -24,6 +26,32 @@ public sealed class EvalCommand : ICommandGroup
         {
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             Console.WriteLine(SampleScore.Score(detector, r.GetValue(samples)!));
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Content()
+    {
+        var content = new Option<string>("--content") { Description = "Content DiT run folder or weights file", Required = true };
+        var pairs = new Option<string>("--pairs") { Description = "Held-out latent pairs (`ae encode --split test`): their real content frames are the reference", Required = true };
+        var perClass = new Option<int>("--per-class") { Description = "Content frames sampled per class", DefaultValueFactory = _ => 20 };
+        var steps = new Option<int>("--steps") { Description = "DDIM steps (paper: 50)", DefaultValueFactory = _ => 50 };
+        var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale (paper: 4.0)", DefaultValueFactory = _ => 4.0 };
+        var frames = new Option<int>("--frames") { Description = "Length of the still clips the detector sees", DefaultValueFactory = _ => 16 };
+        var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
+        var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
+        var command = new Command("content", "Class accuracy of a content DiT's frames shown to the detector as still clips, beside that of " +
+                                             "held-out real content frames") { content, pairs, perClass, steps, cfg, frames, ema, weights };
+        command.SetAction(r =>
+        {
+            using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
+            var model = Cmd.Pipeline.ModelStore.LoadContent(r.GetValue(content)!, preferEma: r.GetValue(ema));
+            using var real = Cmd.Training.LatentPairs.Load(r.GetValue(pairs)!);
+            TorchSharp.torch.manual_seed(0);
+            Console.WriteLine($"content DiT: {model.Path}");
+            Console.WriteLine(ContentScore.Score(detector, model.Model, real.Content, real.Labels, r.GetValue(perClass),
+                r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg)));
             return 0;
         });
         return command;
