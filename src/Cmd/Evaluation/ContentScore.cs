@@ -24,8 +24,11 @@ public static class ContentScore
     /// <summary>Content frames [N, C, H, W] as still clips [N, frames, C, H, W].</summary>
     public static Tensor StillClips(Tensor content, int frames) => content.unsqueeze(1).expand(-1, frames, -1, -1, -1);
 
-    /// <summary><paramref name="perClass"/> frames of every class from <paramref name="model"/>, and <paramref name="real"/>.</summary>
-    public static Result Score(LocalFvdDetector detector, DiT model, Tensor realContent, Tensor realLabels, int perClass,
+    /// <summary>
+    /// <paramref name="perClass"/> frames of every class from <paramref name="model"/> (returned, [classes x perClass, C, H, W],
+    /// class by class), scored with the real content frames beside them.
+    /// </summary>
+    public static (Result Score, Tensor Frames) Score(LocalFvdDetector detector, DiT model, Tensor realContent, Tensor realLabels, int perClass,
         int frames, int steps = CmdSampler.DefaultContentSteps, double cfgScale = CmdSampler.DefaultCfgScale, int batch = 50)
     {
         if (perClass < 1) throw new ArgumentException($"need at least one frame per class (got {perClass})");
@@ -38,12 +41,12 @@ public static class ContentScore
             var part = CmdSampler.SampleContent(model, labels[i..Math.Min(i + batch, n)], steps, cfgScale);
             parts.Add(part.cpu().MoveToOuterDisposeScope());
         }
-        using var generated = cat(parts);
+        var generated = cat(parts);
         foreach (var f in parts) f.Dispose();
         using var fake = StillClips(generated, frames);
         using var realClips = StillClips(realContent, frames);
         double accuracy = SampleScore.ClassAccuracyOf(detector, fake, labels);
         double realAccuracy = SampleScore.ClassAccuracyOf(detector, realClips, realLabels);
-        return new Result((int)labels.shape[0], accuracy, (int)realLabels.shape[0], realAccuracy);
+        return (new Result((int)labels.shape[0], accuracy, (int)realLabels.shape[0], realAccuracy), generated);
     }
 }

@@ -41,8 +41,9 @@ public sealed class EvalCommand : ICommandGroup
         var frames = new Option<int>("--frames") { Description = "Length of the still clips the detector sees", DefaultValueFactory = _ => 16 };
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
+        var png = new Option<string?>("--png") { Description = "Also save the generated content frames here, a row per class" };
         var command = new Command("content", "Class accuracy of a content DiT's frames shown to the detector as still clips, beside that of " +
-                                             "held-out real content frames") { content, pairs, perClass, steps, cfg, frames, ema, weights };
+                                             "held-out real content frames") { content, pairs, perClass, steps, cfg, frames, ema, weights, png };
         command.SetAction(r =>
         {
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
@@ -50,8 +51,18 @@ public sealed class EvalCommand : ICommandGroup
             using var real = Cmd.Training.LatentPairs.Load(r.GetValue(pairs)!);
             TorchSharp.torch.manual_seed(0);
             Console.WriteLine($"content DiT: {model.Path}");
-            Console.WriteLine(ContentScore.Score(detector, model.Model, real.Content, real.Labels, r.GetValue(perClass),
-                r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg)));
+            var (score, generated) = ContentScore.Score(detector, model.Model, real.Content, real.Labels, r.GetValue(perClass),
+                r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg));
+            using (generated)
+                if (r.GetValue(png) is { } path)
+                {
+                    int k = r.GetValue(perClass);
+                    var rows = Enumerable.Range(0, (int)generated.shape[0] / k).Select(c => generated[(c * k)..((c + 1) * k)]);
+                    using var grid = Cmd.Viz.VideoViews.Rows(rows, scale: 1);
+                    Cmd.Viz.VideoViews.SavePng(grid, path);
+                    Console.WriteLine($"content frames: {path} (a row per class, 0 at the top)");
+                }
+            Console.WriteLine(score);
             return 0;
         });
         return command;

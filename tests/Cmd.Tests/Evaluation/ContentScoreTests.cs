@@ -37,12 +37,13 @@ public class ContentScoreTests
         manual_seed(0);
         using var model = new DiT(DiTConfig.Tiny with { InputSize = 64, PatchSize = 16, InChannels = 1, NumClasses = 10 });
         model.eval();
-        var r = ContentScore.Score(detector, model, frames, labels, perClass: 1, frames: 16, steps: 2);
+        var (r, generated) = ContentScore.Score(detector, model, frames, labels, perClass: 1, frames: 16, steps: 2);
+        Assert.Equal([10L, 1, 64, 64], generated.shape);
         Assert.Equal((10, 48), (r.Count, r.RealCount));
         Assert.True(r.RealClassAccuracy >= 0.7, r.ToString());
         using var shifted = (labels + 5) % 10;
-        var wrong = ContentScore.Score(detector, model, frames, shifted, perClass: 1, frames: 16, steps: 2);
+        var wrong = ContentScore.Score(detector, model, frames, shifted, perClass: 1, frames: 16, steps: 2).Score;
         Assert.True(wrong.RealClassAccuracy < r.RealClassAccuracy - 0.3, $"{wrong} vs {r}");
-        frames.Dispose(); labels.Dispose();
+        frames.Dispose(); labels.Dispose(); generated.Dispose();
     }
 }
