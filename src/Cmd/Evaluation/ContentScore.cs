@@ -28,12 +28,16 @@ public static class ContentScore
     /// <paramref name="perClass"/> frames of every class from <paramref name="model"/> (returned, [classes x perClass, C, H, W],
     /// class by class), scored with the real content frames beside them.
     /// </summary>
-    public static (Result Score, Tensor Frames) Score(LocalFvdDetector detector, DiT model, Tensor realContent, Tensor realLabels, int perClass,
-        int frames, int steps = CmdSampler.DefaultContentSteps, double cfgScale = CmdSampler.DefaultCfgScale, int batch = 50)
+    public static (Result Score, Tensor Frames) Score(LocalFvdDetector detector, DiT model, Tensor realContent,
+        Tensor realLabels, int perClass, int frames, int steps = CmdSampler.DefaultContentSteps,
+        double cfgScale = CmdSampler.DefaultCfgScale, int batch = 50)
     {
         if (perClass < 1) throw new ArgumentException($"need at least one frame per class (got {perClass})");
-        var classes = model.Config.NumClasses;
-        var labels = arange(classes, dtype: int64).repeat_interleave(perClass);
+        var c = model.Config;
+        if (realContent.dim() != 4 || realContent.shape[1] != c.InChannels || realContent.shape[2] != c.InputSize)
+            throw new ArgumentException($"the real content frames are [{string.Join(", ", realContent.shape)}] but the " +
+                $"content DiT draws [N, {c.InChannels}, {c.InputSize}, {c.InputSize}]: pairs of another autoencoder?");
+        using var labels = arange(c.NumClasses, dtype: int64).repeat_interleave(perClass);
         var parts = new List<Tensor>();
         for (int i = 0, n = (int)labels.shape[0]; i < n; i += batch)
         {

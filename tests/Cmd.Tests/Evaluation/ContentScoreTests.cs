@@ -46,4 +46,15 @@ public class ContentScoreTests
         Assert.True(wrong.RealClassAccuracy < r.RealClassAccuracy - 0.3, $"{wrong} vs {r}");
         frames.Dispose(); labels.Dispose(); generated.Dispose();
     }
+
+    [Fact]
+    public void RealFramesOfAnotherSizeAreAClearError()
+    {
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        using var model = new DiT(DiTConfig.Tiny with { InputSize = 64, PatchSize = 16, InChannels = 1, NumClasses = 10 });
+        using var small = zeros(4, 1, 32, 32);
+        using var labels = zeros(4, dtype: int64);
+        var e = Assert.Throws<ArgumentException>(() => ContentScore.Score(detector, model, small, labels, 1, 16, steps: 2));
+        Assert.Contains("another autoencoder", e.Message);
+    }
 }
