@@ -149,7 +149,12 @@ public static class Trainer
         return new TrainingDivergedException($"{what}, before any checkpoint was written (nothing saved; try a lower --lr)", step + 1, null);
     }
 
-    /// <summary>Linear warm-up to the base rate, then constant.</summary>
-    public static double LearningRateAt(TrainingOptions o, long step) =>
-        o.WarmupSteps > 0 && step < o.WarmupSteps ? o.LearningRate * (step + 1) / o.WarmupSteps : o.LearningRate;
+    /// <summary>Linear warm-up to the base rate, constant, then (from DecayStart) a cosine to zero at the last step.</summary>
+    public static double LearningRateAt(TrainingOptions o, long step)
+    {
+        if (o.WarmupSteps > 0 && step < o.WarmupSteps) return o.LearningRate * (step + 1) / o.WarmupSteps;
+        if (o.DecayStart <= 0 || step < o.DecayStart) return o.LearningRate;
+        double done = (double)(step - o.DecayStart) / (o.Steps - o.DecayStart);
+        return o.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(done, 1)));
+    }
 }

@@ -20,6 +20,8 @@ public sealed record TrainingOptions
     public bool DecoupledWeightDecay { get; init; }
     /// <summary>Linear learning-rate warm-up over this many steps (0 = none).</summary>
     public long WarmupSteps { get; init; }
+    /// <summary>Cosine learning-rate decay from this step to zero at <see cref="Steps"/> (0 = none, the paper's constant rate).</summary>
+    public long DecayStart { get; init; }
     /// <summary>Clip the global gradient norm to this value (0 = no clipping).</summary>
     public double MaxGradNorm { get; init; }
     /// <summary>Write a checkpoint every this many steps (and always at the end); 0 = only at the end.</summary>
@@ -50,6 +52,8 @@ public sealed record TrainingOptions
             : $"--lr must be positive (got {LearningRate})");
         Need(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, $"betas must be in [0, 1) (got {Beta1}, {Beta2})");
         Need(Eps > 0 && WeightDecay >= 0 && WarmupSteps >= 0 && MaxGradNorm >= 0 && MaxMinutes >= 0 && CheckpointEvery >= 0 && LogEvery > 0, "eps > 0 and weight decay, warm-up, clipping, checkpoint interval >= 0, log interval > 0");
+        Need(DecayStart >= 0 && (DecayStart == 0 || DecayStart < Steps),
+            $"--decay-start must be 0 (no decay) or a step before --steps {Steps} (got {DecayStart})");
         Need(MinSnrGamma >= 0 && double.IsFinite(MinSnrGamma), $"--min-snr must be >= 0 (0 = off; got {MinSnrGamma})");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
         return this;

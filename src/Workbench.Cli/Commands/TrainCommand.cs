@@ -34,6 +34,10 @@ public sealed class TrainCommand : ICommandGroup
         public readonly Option<double> MaxMinutes = new("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit; --resume continues", DefaultValueFactory = _ => 0 };
 
         public readonly Option<long> Warmup = new("--warmup") { Description = "Linear learning-rate warm-up steps (0 = none, the paper)", DefaultValueFactory = _ => 0 };
+        public readonly Option<long> DecayStart = new("--decay-start")
+        {
+            Description = "Cosine learning-rate decay from this step to 0 at --steps (0 = none, the paper)", DefaultValueFactory = _ => 0,
+        };
         public readonly Option<int?> Hidden = new("--hidden") { Description = "Width of the DiT (default: the preset's; small: 256)" };
         public readonly Option<int?> Depth = new("--depth") { Description = "DiT blocks (default: the preset's; small: 6)" };
         public readonly Option<int?> Heads = new("--heads") { Description = "Attention heads (default: the preset's; small: 4)" };
@@ -45,7 +49,7 @@ public sealed class TrainCommand : ICommandGroup
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init, MinSnr, Warmup, Hidden, Depth, Heads })
+            foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init, MinSnr, Warmup, DecayStart, Hidden, Depth, Heads })
                 c.Options.Add(o);
         }
 
@@ -53,7 +57,7 @@ public sealed class TrainCommand : ICommandGroup
         {
             Steps = r.GetValue(Steps), LearningRate = r.GetValue(Lr), OutDir = r.GetValue(Out)!, Resume = r.GetValue(Resume),
             Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery), MaxMinutes = r.GetValue(MaxMinutes),
-            MinSnrGamma = r.GetValue(MinSnr), WarmupSteps = r.GetValue(Warmup),
+            MinSnrGamma = r.GetValue(MinSnr), WarmupSteps = r.GetValue(Warmup), DecayStart = r.GetValue(DecayStart),
         };
 
         /// <summary>The width, depth and heads given on the command line, else the preset's.</summary>

@@ -58,4 +58,15 @@ public class TrainerTests
         Assert.Equal(1e-3, Trainer.LearningRateAt(o, 9), 10);
         Assert.Equal(1e-3, Trainer.LearningRateAt(o, 50), 10);
     }
+
+    [Fact]
+    public void DecayStartGivesACosineToZeroAtTheLastStep()
+    {
+        var o = new TrainingOptions { LearningRate = 1e-3, Steps = 300, DecayStart = 100 };
+        Assert.Equal(1e-3, Trainer.LearningRateAt(o, 99), 12);
+        Assert.Equal(1e-3, Trainer.LearningRateAt(o, 100), 12);
+        Assert.Equal(0.5e-3, Trainer.LearningRateAt(o, 200), 12);
+        Assert.Equal(0, Trainer.LearningRateAt(o, 300), 12);
+        Assert.Throws<ArgumentException>(() => (o with { DecayStart = 300 }).Validate());
+    }
 }
