@@ -5,7 +5,7 @@ using Cmd.Metrics.Fvd;
 namespace Workbench.Cli.Commands;
 
 /// <summary>`workbench eval samples`: an objective score of generated class-conditional Moving MNIST videos;
-/// `eval content`: whether a content DiT draws the class it is given.</summary>
+/// `eval content`: whether a content DiT draws the class it is given; `eval motion`: a motion DiT on real content frames.</summary>
 public sealed class EvalCommand : ICommandGroup
 {
     public Command Build()
@@ -13,6 +13,7 @@ public sealed class EvalCommand : ICommandGroup
         var command = new Command("eval", "Score generated videos");
         command.Subcommands.Add(Samples());
         command.Subcommands.Add(Content());
+        command.Subcommands.Add(Motion());
         return command;
     }
 
@@ -63,6 +64,31 @@ public sealed class EvalCommand : ICommandGroup
                     Console.WriteLine($"content frames: {path} (a row per class, 0 at the top)");
                 }
             Console.WriteLine(score);
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Motion()
+    {
+        var ae = new Option<string>("--ae") { Description = "Autoencoder the motion DiT was trained on (weights or checkpoint)", Required = true };
+        var motion = new Option<string>("--motion") { Description = "Motion DiT run folder or weights file", Required = true };
+        var clips = new Option<int>("--clips") { Description = "Held-out clips scored (as many again make the floor)", DefaultValueFactory = _ => 256 };
+        var steps = new Option<int>("--steps") { Description = "DDIM steps of the motion model (paper: 100)", DefaultValueFactory = _ => 100 };
+        var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
+        var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the motion sampler", DefaultValueFactory = _ => 0 };
+        var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
+                                            "first rows), over the real-vs-real floor") { ae, motion, clips, steps, ema, weights, seed };
+        command.SetAction(r =>
+        {
+            using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
+            using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
+            var model = Cmd.Pipeline.ModelStore.LoadMotion(r.GetValue(motion)!, preferEma: r.GetValue(ema));
+            using var _ = model.Model;
+            TorchSharp.torch.manual_seed(r.GetValue(seed));
+            Console.WriteLine($"motion DiT: {model.Path}");
+            Console.WriteLine(MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps)));
             return 0;
         });
         return command;
