@@ -3,7 +3,6 @@ using Cmd.Models.Autoencoder;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
 using Cmd.Training;
-using static TorchSharp.torch;
 
 namespace Cmd.Evaluation;
 
@@ -32,6 +31,7 @@ public static class MotionScore
         int count, int steps = CmdSampler.DefaultMotionSteps)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
+        Fits(motion.Model.Config, ae.Config);
         var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count);
         var realStats = FvdEvaluation.Stats(detector, real, count);
         using LatentPairs held = LatentEncoder.Encode(ae, real, count);
@@ -43,5 +43,15 @@ public static class MotionScore
             prediction = FvdEvaluation.Of(detector, realStats, videos);
         var floor = FvdEvaluation.RealVsReal(detector, realStats, real, count);
         return new Result(count, reconstruction, prediction, floor);
+    }
+
+    /// <summary>A motion DiT trained on another autoencoder's latents is a clear error, not a shape error deep in sampling.</summary>
+    static void Fits(MotionDiTConfig m, AutoencoderConfig a)
+    {
+        var wants = (m.ContentChannels, m.ContentHeight, m.ContentWidth, m.Frames, m.LatentChannels, m.GridHeight, m.GridWidth);
+        var makes = (a.Channels, a.Height, a.Width, a.Frames, a.LatentChannels, a.GridHeight, a.GridWidth);
+        if (wants != makes)
+            throw new ArgumentException($"the motion DiT wants (C, H, W, L, D, H', W') = {wants} but the autoencoder makes {makes}: " +
+                "a motion DiT of another autoencoder?");
     }
 }

@@ -36,4 +36,15 @@ public class MotionScoreTests
         var e = Assert.Throws<ArgumentException>(() => MotionScore.Score(detector, ae, motion, count: 1));
         Assert.Contains("at least 2 clips", e.Message);
     }
+
+    [Fact]
+    public void AMotionDiTOfAnotherAutoencoderIsAClearError()
+    {
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        using var ae = new Cmd.Models.Autoencoder.CmdAutoencoder(Cmd.Presets.RunPresets.Tiny.Autoencoder);
+        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
+        using var _ = motion.Model;
+        var e = Assert.Throws<ArgumentException>(() => MotionScore.Score(detector, ae, motion, count: 4));
+        Assert.Contains("another autoencoder", e.Message);
+    }
 }
