@@ -1,6 +1,9 @@
 using Cmd.Evaluation;
 using Cmd.Metrics.Fvd;
+using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
+using Cmd.Presets;
 using static TorchSharp.torch;
 
 namespace Cmd.Tests.Evaluation;
@@ -8,17 +11,24 @@ namespace Cmd.Tests.Evaluation;
 /// <summary>Issue 14's motion check: reconstructions and motion prediction from real content frames, over the floor.</summary>
 public class MotionScoreTests
 {
+    static MotionScore.Result Score(CmdAutoencoder ae, int count, bool scrambleMotion = false)
+    {
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        LoadedDiffusionModel<MotionDiT> motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
+        using var _ = motion.Model;
+        if (scrambleMotion)   // z from a model that knows nothing
+            foreach (var p in motion.Model.parameters()) using (no_grad()) p.normal_(0, 0.5);
+        manual_seed(0);
+        return MotionScore.Score(detector, ae, motion, count, steps: 2);
+    }
+
+    static CmdAutoencoder Shipped() => ModelStore.LoadAutoencoder(ShippedWeights.Small.Autoencoder);
+
     [Fact]
     public void ReconstructionsScoreBelowMotionPredictedByAnUntrainedModel()
     {
-        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
-        var shipped = ShippedWeights.Small;
-        using var ae = ModelStore.LoadAutoencoder(shipped.Autoencoder);
-        var motion = ModelStore.LoadMotion(shipped.Motion);
-        using var _ = motion.Model;
-        foreach (var p in motion.Model.parameters()) using (no_grad()) p.normal_(0, 0.5);   // z from a model that knows nothing
-        manual_seed(0);
-        var r = MotionScore.Score(detector, ae, motion, count: 16, steps: 2);
+        using var ae = Shipped();
+        var r = Score(ae, count: 16, scrambleMotion: true);
         Assert.Equal(16, r.Count);
         Assert.Equal(16L, r.Floor.RealCount);
         Assert.True(r.Reconstruction.Value < r.MotionPrediction.Value, r.ToString());
@@ -28,23 +38,16 @@ public class MotionScoreTests
     [Fact]
     public void FewerThanTwoClipsAreAClearError()
     {
-        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
-        var shipped = ShippedWeights.Small;
-        using var ae = ModelStore.LoadAutoencoder(shipped.Autoencoder);
-        var motion = ModelStore.LoadMotion(shipped.Motion);
-        using var _ = motion.Model;
-        var e = Assert.Throws<ArgumentException>(() => MotionScore.Score(detector, ae, motion, count: 1));
+        using var ae = Shipped();
+        var e = Assert.Throws<ArgumentException>(() => Score(ae, count: 1));
         Assert.Contains("at least 2 clips", e.Message);
     }
 
     [Fact]
     public void AMotionDiTOfAnotherAutoencoderIsAClearError()
     {
-        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
-        using var ae = new Cmd.Models.Autoencoder.CmdAutoencoder(Cmd.Presets.RunPresets.Tiny.Autoencoder);
-        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
-        using var _ = motion.Model;
-        var e = Assert.Throws<ArgumentException>(() => MotionScore.Score(detector, ae, motion, count: 4));
+        using var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
+        var e = Assert.Throws<ArgumentException>(() => Score(ae, count: 4));
         Assert.Contains("another autoencoder", e.Message);
     }
 }
