@@ -61,6 +61,9 @@ public sealed class GaussianDiffusion
         TimestepMap = map;
         NumTimesteps = betas.Length;
         int n = NumTimesteps;
+        // The official tables read the posterior variance at index 1 (q_posterior_log_variance_clipped): one step has none.
+        if (n < 2) throw new ArgumentException($"a diffusion process needs at least 2 timesteps (this respacing keeps {n}): " +
+            "sample with 2 or more steps");
         alphasCumprod = new double[n];
         double acc = 1;
         for (int i = 0; i < n; i++) alphasCumprod[i] = acc *= 1.0 - betas[i];
@@ -81,9 +84,9 @@ public sealed class GaussianDiffusion
             posteriorMeanCoef2[i] = (1.0 - alphasCumprodPrev[i]) * Math.Sqrt(1.0 - betas[i]) / (1.0 - alphasCumprod[i]);
         }
         // The posterior variance is 0 at t = 0: clip its log by repeating the next value.
-        posteriorLogVarianceClipped = n > 1 ? Map([posteriorVariance[1], .. posteriorVariance[1..]], Math.Log) : [];
+        posteriorLogVarianceClipped = Map([posteriorVariance[1], .. posteriorVariance[1..]], Math.Log);
         logBetas = Map(betas, Math.Log);
-        fixedLargeVariance = n > 1 ? [posteriorVariance[1], .. betas[1..]] : [.. betas];
+        fixedLargeVariance = [posteriorVariance[1], .. betas[1..]];
         logFixedLargeVariance = Map(fixedLargeVariance, Math.Log);
         minSnrWeight = Map(alphasCumprod, a => MinSnrWeight(a / (1.0 - a), minSnrGamma, meanType));
     }

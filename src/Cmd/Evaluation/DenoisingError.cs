@@ -69,12 +69,16 @@ public static class DenoisingError
     /// <summary>Whether a content DiT has a null class to score without the class (it trained with class dropout).</summary>
     public static bool HasNullClass(DiT model) => model.Config.ClassDropoutProb > 0;
 
-    /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their content frames.</summary>
-    public static Errors Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32, long seed = 0)
+    /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their
+    /// content frames; with <paramref name="otherContent"/> each latent gets the next pair's content frame instead (same
+    /// noise), so the gap to the matched error is what the content frame tells the model.</summary>
+    public static Errors Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32,
+        long seed = 0, bool otherContent = false)
     {
         bool byClass = model.Config.Condition == MotionCondition.Class;
         using var z = pairs.Z / zScale;
-        return ByTimestep((zt, t, idx) => model.call(zt, t, pairs.Content.index_select(0, idx), byClass ? pairs.Labels.index_select(0, idx) : null),
+        Tensor Frames(Tensor idx) => pairs.Content.index_select(0, otherContent ? (idx + 1).remainder(pairs.Count) : idx);
+        return ByTimestep((zt, t, idx) => model.call(zt, t, Frames(idx), byClass ? pairs.Labels.index_select(0, idx) : null),
             z, timesteps, batchSize, seed);
     }
 
@@ -94,8 +98,8 @@ public static class DenoisingError
 
     /// <summary>
     /// The error of a content or motion run (folder: its trained and its EMA weights side by side; file: those weights)
-    /// on the first <paramref name="count"/> pairs; a content DiT's weights also with the null class, on the same noise
-    /// (does the model use the class?).
+    /// on the first <paramref name="count"/> pairs; a content DiT's weights also with the null class, a motion DiT's also
+    /// with another pair's content frame, on the same noise (does the model use its condition?).
     /// </summary>
     public static RunErrors ForRun(string path, LatentPairs pairs, int count, IReadOnlyList<int> timesteps)
     {
@@ -106,7 +110,7 @@ public static class DenoisingError
         bool hasEma = Directory.Exists(path) && File.Exists(Path.Combine(path, ModelMetadata.EmaFileName));
         var columns = new List<Column>();
         double constant = double.NaN;
-        var nullClassColumns = new List<Column>();
+        var otherColumns = new List<Column>();
         foreach (bool ema in hasEma ? new[] { false, true } : [false])
             columns.Add(new Column(ema ? "EMA" : "trained", kind switch
             {
@@ -114,18 +118,20 @@ public static class DenoisingError
                 {
                     constant = ConstantXStart(sub.Content);
                     if (HasNullClass(m.Model)) // the same weights once more, without the class
-                        nullClassColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, null class",
+                        otherColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, null class",
                             Content(m.Model, sub, timesteps, nullClass: true)));
                     return Content(m.Model, sub, timesteps);
                 }),
                 ModelMetadata.Motion => Scored(ModelStore.LoadMotion(path, preferEma: ema), m =>
                 {
                     using (var z = sub.Z / m.ZScale) constant = ConstantXStart(z);
+                    otherColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, other content frame",
+                        Motion(m.Model, sub, m.ZScale, timesteps, otherContent: true)));
                     return Motion(m.Model, sub, m.ZScale, timesteps);
                 }),
                 _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
             }));
-        columns.AddRange(nullClassColumns);
+        columns.AddRange(otherColumns);
         return new RunErrors(kind, columns, constant);
     }
 

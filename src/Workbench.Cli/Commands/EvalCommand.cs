@@ -78,8 +78,14 @@ public sealed class EvalCommand : ICommandGroup
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the motion sampler", DefaultValueFactory = _ => 0 };
+        var zNoise = new Option<double[]>("--z-noise")
+        {
+            Description = "Also score reconstructions with this much Gaussian noise on z (shares of z's std, e.g. 0.05 0.1 0.3): " +
+                          "how exact a motion model must be",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
-                                            "first rows), over the real-vs-real floor") { ae, motion, clips, steps, ema, weights, seed };
+                                            "first rows), over the real-vs-real floor") { ae, motion, clips, steps, ema, weights, seed, zNoise };
         command.SetAction(r =>
         {
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
@@ -89,6 +95,11 @@ public sealed class EvalCommand : ICommandGroup
             TorchSharp.torch.manual_seed(r.GetValue(seed));
             Console.WriteLine($"motion DiT: {model.Path}");
             Console.WriteLine(MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps)));
+            var sigmas = r.GetValue(zNoise) ?? [];
+            if (sigmas.Length > 0)
+                foreach (var (sigma, fvd, ratio) in MotionScore.DecoderSensitivity(detector, autoencoder, r.GetValue(clips), sigmas))
+                    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"reconstruction with noise {sigma:G3} x std(z) on z: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
             return 0;
         });
         return command;

@@ -155,7 +155,7 @@ public sealed class TrainCommand : ICommandGroup
         var count = new Option<int>("--count") { Description = "Pairs used (the first N)", DefaultValueFactory = _ => 256 };
         var steps = new Option<int[]>("--timesteps") { Description = "Diffusion timesteps (0-999)", DefaultValueFactory = _ => DenoisingError.DefaultTimesteps, AllowMultipleArgumentsPerToken = true };
         var c = new Command("eval", "Noise-prediction error of a trained content or motion DiT at fixed timesteps (trained and EMA weights side by side; " +
-            "a content DiT also with the null class, to see what the class tells it)") { run, pairs, count, steps };
+            "a content DiT also with the null class, a motion DiT also with another pair's content frame: what the condition tells it)") { run, pairs, count, steps };
         c.SetAction(r =>
         {
             using var all = LatentPairs.Load(r.GetValue(pairs)!);

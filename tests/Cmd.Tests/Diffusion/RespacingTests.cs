@@ -15,4 +15,12 @@ public class RespacingTests
         Assert.Throws<ArgumentException>(() => Respacing.SpaceTimesteps(1000, "ddim1001"));
         Assert.Throws<ArgumentException>(() => Respacing.SpaceTimesteps(1000, "ten"));
     }
+
+    [Fact]
+    public void ASamplerOfOneStepIsAClearErrorNotAnIndexErrorInsideSampling()
+    {
+        var e = Assert.Throws<ArgumentException>(() => GaussianDiffusion.Create("1"));
+        Assert.Contains("at least 2 timesteps", e.Message);
+        Assert.Equal(2, GaussianDiffusion.Create("2").NumTimesteps);
+    }
 }

@@ -49,6 +49,24 @@ public class DenoisingErrorTests
     }
 
     [Fact]
+    public void WithAnotherContentFrameEachLatentGetsTheNextPairsFrameOnTheSameNoise()
+    {
+        manual_seed(3);
+        using var pairs = Cmd.Tests.Pipeline.PipelineFixtures.TinyPairs(8);
+        using var model = new Cmd.Models.Denoisers.MotionDiT(pairs.FitMotion(Cmd.Presets.RunPresets.Tiny.Motion));
+        model.eval();
+        Cmd.Tests.Models.Denoisers.DenoiserFixtures.Wake(model);
+        int[] ts = [300, 700];
+        using var z = pairs.Z / 2f;
+        var shifted = DenoisingError.ByTimestep((x, t, idx) => model.call(x, t, pairs.Content.index_select(0, (idx + 1) % 8),
+            pairs.Labels.index_select(0, idx)), z, ts);
+        var other = DenoisingError.Motion(model, pairs, 2f, ts, otherContent: true);
+        Assert.Equal(shifted.Eps, other.Eps);
+        Assert.Equal(shifted.XStart, other.XStart);
+        Assert.NotEqual(DenoisingError.Motion(model, pairs, 2f, ts).Eps, other.Eps); // the frames differ (class = position)
+    }
+
+    [Fact]
     public void The_x0_error_is_the_same_whatever_the_model_predicts()
     {
         // one oracle of x_0 stated as eps, as x_0 and as v: all three score ~0, and a noisy x_0 scores its noise

@@ -33,6 +33,21 @@ public class MotionScoreTests
         Assert.Equal(16L, r.Floor.RealCount);
         Assert.True(r.Reconstruction.Value < r.MotionPrediction.Value, r.ToString());
         Assert.Equal(r.MotionPrediction.Value / r.Floor.Value, r.MotionPredictionRatio, 9);
+        Assert.Equal(r.OtherClipMotion.Value / r.Floor.Value, r.OtherClipMotionRatio, 9);
+        Assert.Contains("another clip's real z", r.ToString());
+    }
+
+    [Fact]
+    public void NoiseOnZCostsTheReconstructionsAndNegativeNoiseIsAClearError()
+    {
+        using var ae = Shipped();
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        manual_seed(0);
+        var rows = MotionScore.DecoderSensitivity(detector, ae, 16, [0, 1.0]);
+        Assert.Equal([0, 1.0], rows.Select(r => r.Sigma));
+        Assert.True(rows[0].Fvd.Value < rows[1].Fvd.Value, $"{rows[0].Fvd.Value} vs {rows[1].Fvd.Value}");
+        Assert.Contains("z noise must be >= 0", Assert.Throws<ArgumentException>(() =>
+            MotionScore.DecoderSensitivity(detector, ae, 16, [-0.1])).Message);
     }
 
     [Fact]
