@@ -38,6 +38,8 @@ public sealed class AeCommand : ICommandGroup
     readonly Option<string?> importance = new("--importance") { Description = "Importance weights: frame, pixel, pixel-channel (paper and official code; default)" };
     readonly Option<string?> positions = new("--positions") { Description = "Position embeddings: sincos (default), learned or none (official code)" };
     readonly Option<bool> noWeightedSum = new("--no-weighted-sum") { Description = "Table 4b ablation: content frame = plain average of the frames" };
+    readonly Option<double?> decoderZNoise = new("--decoder-z-noise") { Description = "Workbench lever (paper: 0): in training, Gaussian noise of this share of std(z) on z before the decoder, so it forgives a motion model's errors" };
+    readonly Option<bool> freezeEncoder = new("--freeze-encoder") { Description = "Train the decoder only: the content frames and z (and DiTs trained on them) stay valid; use with --init" };
     readonly Option<double?> importanceEntropy = new("--importance-entropy") { Description = "Workbench lever (paper: 0): weight of the importance weights' entropy in the loss; > 0 pulls the content frame towards one frame" };
 
     // ---- data options ----
@@ -94,6 +96,8 @@ public sealed class AeCommand : ICommandGroup
         };
         if (r.GetValue(noWeightedSum)) c = c with { WeightedSum = false };
         if (r.GetValue(importanceEntropy) is double h) c = c with { ImportanceEntropy = h };
+        if (r.GetValue(decoderZNoise) is double zn) c = c with { DecoderZNoise = zn };
+        if (r.GetValue(freezeEncoder)) c = c with { FreezeEncoder = true };
         return c.Validate();
     }
 
@@ -121,8 +125,8 @@ public sealed class AeCommand : ICommandGroup
         var init = new Option<string?>("--init") { Description = "Fine-tune: start from this autoencoder's weights (checkpoint or `ae export` file; fresh optimizer)" };
         var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
-        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, dataset, root, ucfSplit,
-          channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
+        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, dataset, root,
+          ucfSplit, channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);

@@ -82,6 +82,14 @@ public sealed record AutoencoderConfig
     /// the loss. Above 0 it pulls σ(f_I(u)) towards one frame, so x̄ looks like a frame instead of a trail of all of them.
     /// </summary>
     public double ImportanceEntropy { get; init; }
+    /// <summary>
+    /// Workbench switch, in neither paper nor code (0 = off): in training, Gaussian noise of this share of the batch's
+    /// std(z) is added to z before the decoder, so the decoder learns to forgive a motion model's errors in z.
+    /// </summary>
+    public double DecoderZNoise { get; init; }
+    /// <summary>Workbench switch (false = off): train the decoder only (g_I, g_M, g_B); the encoder's x̄ and z, and the
+    /// diffusion models trained on them, stay valid.</summary>
+    public bool FreezeEncoder { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
@@ -116,6 +124,7 @@ public sealed record AutoencoderConfig
         Need(PatchSize > 0 && Height % PatchSize == 0 && Width % PatchSize == 0, $"patch size {PatchSize} must divide height {Height} and width {Width}");
         Need(Hidden > 0 && LatentChannels > 0 && Depth >= 0 && Heads > 0 && HeadDim > 0 && MlpRatio > 0, "hidden, D, heads, head dim, mlp ratio must be positive and depth >= 0");
         Need(ImportanceEntropy >= 0 && (ImportanceEntropy == 0 || WeightedSum), $"importance entropy must be >= 0 and needs the weighted sum (got {ImportanceEntropy})");
+        Need(DecoderZNoise >= 0 && !double.IsNaN(DecoderZNoise), $"decoder z noise must be >= 0 (got {DecoderZNoise})");
         Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");
         Need(LearningRate > 0 && Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1 && WeightDecay >= 0 && BatchSize > 0, "lr > 0, betas in [0,1), weight decay >= 0, batch size > 0");
         return this;

@@ -96,13 +96,25 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         return Decode(contentFrame, zx, zy);
     }
 
-    /// <summary>Reconstruction loss of the configured kind (paper: L2; official code: L1), plus the importance entropy when on.</summary>
+    /// <summary>Reconstruction loss of the configured kind (paper: L2; official code: L1), plus the importance entropy when on;
+    /// with the workbench switches, the encoder frozen and z noised before decoding.</summary>
     public Tensor Loss(Tensor video)
     {
-        var e = Encode(video);
-        var recon = Decode(e.ContentFrame, e.Zx, e.Zy);
+        AutoencoderEncoding e;
+        using (Config.FreezeEncoder ? no_grad() : null) e = Encode(video);
+        var (zx, zy) = Config.DecoderZNoise > 0 ? Noised(e.Zx, e.Zy, Config.DecoderZNoise) : (e.Zx, e.Zy);
+        var recon = Decode(e.ContentFrame, zx, zy);
         var loss = Config.Loss == ReconstructionLoss.L1 ? nn.functional.l1_loss(recon, video) : nn.functional.mse_loss(recon, video);
-        return Config.ImportanceEntropy > 0 ? loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights) : loss;
+        bool entropy = Config.ImportanceEntropy > 0 && !Config.FreezeEncoder;   // a frozen f_I has nothing to learn
+        return entropy ? loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights) : loss;
+    }
+
+    /// <summary>z_x, z_y plus Gaussian noise of <paramref name="share"/> x the batch's std(z) (no gradient through the std).</summary>
+    static (Tensor Zx, Tensor Zy) Noised(Tensor zx, Tensor zy, double share)
+    {
+        using var std = cat([zx.detach().flatten(), zy.detach().flatten()]).std();
+        var sigma = std * share;
+        return (zx + randn_like(zx) * sigma, zy + randn_like(zy) * sigma);
     }
 
     Tensor Tokens(PatchConv2d embed, Tensor video)
