@@ -1,3 +1,4 @@
+using Cmd.Metrics;
 using Cmd.Metrics.Fvd;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Denoisers;
@@ -37,9 +38,8 @@ public static class MotionScore
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Fits(motion.Model.Config, ae.Config);
-        var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count);
-        var realStats = FvdEvaluation.Stats(detector, real, count);
-        using LatentPairs held = LatentEncoder.Encode(ae, real, count);
+        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
+        using var _ = held;
         FvdResult reconstruction, prediction, otherClip;
         using (var videos = CmdSampler.Decode(ae, held.Content, held.Z))
             reconstruction = FvdEvaluation.Of(detector, realStats, videos);
@@ -49,7 +49,6 @@ public static class MotionScore
         using (var z = held.Z.roll(1, 0))
         using (var videos = CmdSampler.Decode(ae, held.Content, z))
             otherClip = FvdEvaluation.Of(detector, realStats, videos);
-        var floor = FvdEvaluation.RealVsReal(detector, realStats, real, count);
         return new Result(count, reconstruction, prediction, otherClip, floor);
     }
 
@@ -63,10 +62,8 @@ public static class MotionScore
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (sigmas.Any(s => s < 0 || double.IsNaN(s))) throw new ArgumentException($"z noise must be >= 0 (got {string.Join(", ", sigmas)})");
-        var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count);
-        var realStats = FvdEvaluation.Stats(detector, real, count);
-        using LatentPairs held = LatentEncoder.Encode(ae, real, count);
-        var floor = FvdEvaluation.RealVsReal(detector, realStats, real, count);
+        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
+        using var _ = held;
         float zStd = held.Z.std().item<float>();
         return sigmas.Select(sigma =>
         {
@@ -75,6 +72,17 @@ public static class MotionScore
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             return (sigma, fvd, fvd.Value / floor.Value);
         }).ToList();
+    }
+
+    /// <summary>2 x <paramref name="count"/> held-out clips: the first half's statistics and (content frame, z), and the
+    /// real-vs-real floor of the second half against the first.</summary>
+    static (GaussianStats RealStats, LatentPairs Held, FvdResult Floor) HeldOutSet(LocalFvdDetector detector, CmdAutoencoder ae,
+        int count)
+    {
+        var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count);
+        var realStats = FvdEvaluation.Stats(detector, real, count);
+        var held = LatentEncoder.Encode(ae, real, count);
+        return (realStats, held, FvdEvaluation.RealVsReal(detector, realStats, real, count));
     }
 
     /// <summary>A motion DiT trained on another autoencoder's latents is a clear error, not a shape error deep in sampling.</summary>
