@@ -90,6 +90,15 @@ public sealed record AutoencoderConfig
     /// <summary>Workbench switch (false = off): train the decoder only (g_I, g_M, g_B); the encoder's x̄ and z, and the
     /// diffusion models trained on them, stay valid.</summary>
     public bool FreezeEncoder { get; init; }
+    /// <summary>
+    /// Workbench switch, in neither paper nor code (0 = off): z as a Gaussian posterior of fixed std, N(f_M(u), σ²). In
+    /// training the decoder reads f_M(u) + σ·ε (σ = <see cref="ZPosteriorStd"/>, absolute, not a share of z's std) and the
+    /// loss adds this weight x ½·mean(f_M(u)²), the KL to a N(0, 1) prior up to a constant: z keeps only what pays for its
+    /// norm, in fewer and smoother directions, for a motion model to learn. Encode returns the mean.
+    /// </summary>
+    public double ZPriorWeight { get; init; }
+    /// <summary>σ of the fixed-std posterior (<see cref="ZPriorWeight"/>).</summary>
+    public double ZPosteriorStd { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
@@ -125,6 +134,10 @@ public sealed record AutoencoderConfig
         Need(Hidden > 0 && LatentChannels > 0 && Depth >= 0 && Heads > 0 && HeadDim > 0 && MlpRatio > 0, "hidden, D, heads, head dim, mlp ratio must be positive and depth >= 0");
         Need(ImportanceEntropy >= 0 && (ImportanceEntropy == 0 || WeightedSum), $"importance entropy must be >= 0 and needs the weighted sum (got {ImportanceEntropy})");
         Need(DecoderZNoise >= 0 && !double.IsNaN(DecoderZNoise), $"decoder z noise must be >= 0 (got {DecoderZNoise})");
+        Need(ZPriorWeight >= 0 && ZPosteriorStd >= 0 && (ZPriorWeight > 0) == (ZPosteriorStd > 0),
+            $"z prior weight and posterior std must both be > 0 or both 0 (got {ZPriorWeight}, {ZPosteriorStd})");
+        Need(ZPriorWeight == 0 || (DecoderZNoise == 0 && !FreezeEncoder),
+            "the z prior trains the encoder with its own noise: not with --decoder-z-noise or --freeze-encoder");
         Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");
         Need(LearningRate > 0 && Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1 && WeightDecay >= 0 && BatchSize > 0, "lr > 0, betas in [0,1), weight decay >= 0, batch size > 0");
         return this;

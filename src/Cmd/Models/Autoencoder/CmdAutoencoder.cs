@@ -102,12 +102,22 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
     {
         AutoencoderEncoding e;
         using (Config.FreezeEncoder ? no_grad() : null) e = Encode(video);
-        var (zx, zy) = Config.DecoderZNoise > 0 ? Noised(e.Zx, e.Zy, Config.DecoderZNoise) : (e.Zx, e.Zy);
+        var (zx, zy) = Config.DecoderZNoise > 0 ? Noised(e.Zx, e.Zy, Config.DecoderZNoise)
+            : Config.ZPosteriorStd > 0 ? Posterior(e.Zx, e.Zy, Config.ZPosteriorStd)
+            : (e.Zx, e.Zy);
         var recon = Decode(e.ContentFrame, zx, zy);
         var loss = Config.Loss == ReconstructionLoss.L1 ? nn.functional.l1_loss(recon, video) : nn.functional.mse_loss(recon, video);
         bool entropy = Config.ImportanceEntropy > 0 && !Config.FreezeEncoder;   // a frozen f_I has nothing to learn
-        return entropy ? loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights) : loss;
+        if (entropy) loss = loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights);
+        return Config.ZPriorWeight > 0 ? loss + Config.ZPriorWeight * PriorKl(e.Zx, e.Zy) : loss;
     }
+
+    /// <summary>A draw of the fixed-std posterior N(z, σ²) (<see cref="AutoencoderConfig.ZPriorWeight"/>).</summary>
+    static (Tensor Zx, Tensor Zy) Posterior(Tensor zx, Tensor zy, double sigma) =>
+        (zx + randn_like(zx) * sigma, zy + randn_like(zy) * sigma);
+
+    /// <summary>KL(N(μ, σ²) || N(0, 1)) per element, up to a constant in σ: ½·mean(μ²) over z_x and z_y.</summary>
+    static Tensor PriorKl(Tensor zx, Tensor zy) => 0.5 * cat([zx.flatten(), zy.flatten()]).pow(2).mean();
 
     /// <summary>z_x, z_y plus Gaussian noise of <paramref name="share"/> x the batch's std(z) (no gradient through the std).</summary>
     static (Tensor Zx, Tensor Zy) Noised(Tensor zx, Tensor zy, double share)

@@ -47,4 +47,28 @@ public class DecoderRobustnessTests
         var e = Assert.Throws<ArgumentException>(() => new CmdAutoencoder(config with { DecoderZNoise = -0.1 }));
         Assert.Contains("decoder z noise", e.Message);
     }
+
+    [Fact]
+    public void TheZPriorAddsHalfTheMeanSquareOfZAndNeedsBothItsNumbers()
+    {
+        var config = RunPresets.Tiny.Autoencoder;
+        manual_seed(0);
+        using var plain = new CmdAutoencoder(config);
+        using var prior = new CmdAutoencoder(config with { ZPriorWeight = 2.0, ZPosteriorStd = 1e-6 });
+        foreach (var p in plain.parameters()) using (no_grad()) p.add_(randn_like(p) * 0.05); // wake the zero-init layers
+        prior.load_state_dict(plain.state_dict());
+        using var video = rand(new long[] { 2, 8, 1, 32, 32 }) * 2 - 1;
+        var e = plain.Encode(video);
+        double kl = 0.5 * cat([e.Zx.flatten(), e.Zy.flatten()]).pow(2).mean().item<float>();
+        Assert.True(kl > 1e-4, $"z is ~0 ({kl}): the test would not see the prior");
+        Assert.Equal(plain.Loss(video).item<float>() + 2.0 * kl, prior.Loss(video).item<float>(), 4);
+        using var noisy = new CmdAutoencoder(config with { ZPriorWeight = 2.0, ZPosteriorStd = 0.5 });
+        noisy.load_state_dict(plain.state_dict());
+        Assert.NotEqual(prior.Loss(video).item<float>(), noisy.Loss(video).item<float>(), 4);   // the posterior's noise
+        var half = Assert.Throws<ArgumentException>(() => new CmdAutoencoder(config with { ZPriorWeight = 0.1 }));
+        Assert.Contains("z prior weight and posterior std", half.Message);
+        var frozen = Assert.Throws<ArgumentException>(() =>
+            new CmdAutoencoder(config with { ZPriorWeight = 0.1, ZPosteriorStd = 0.5, FreezeEncoder = true }));
+        Assert.Contains("--freeze-encoder", frozen.Message);
+    }
 }
