@@ -87,6 +87,17 @@ public class DiffusionCliTests
         Assert.Equal(2, Directory.GetFiles(outDir, "*class3.gif").Length);
 
         Assert.True(File.Exists(Path.Combine(outDir, "samples.safetensors")));
+        var ddpm = CliRunner.Run("sample", "--ae", Path.Combine(aeDir, "checkpoint.safetensors"), "--content", Path.Combine(dir, "content"),
+            "--motion", Path.Combine(dir, "motion"), "--class", "3", "--count", "1", "--content-steps", "2", "--motion-steps", "2",
+            "--motion-sampler", "ddpm", "--out", Path.Combine(dir, "ddpm"));
+        Assert.True(ddpm.ExitCode == 0, ddpm.StdErr);
+        Assert.Contains("motion latents (Ddpm 2)", ddpm.StdErr);
+        var badSampler = CliRunner.Run("sample", "--motion-sampler", "euler", "--out", Path.Combine(dir, "bad"));
+        Assert.NotEqual(0, badSampler.ExitCode);
+        Assert.Contains("--motion-sampler must be ddim or ddpm (got 'euler')", badSampler.StdErr);
+        var badFromT = CliRunner.Run("eval", "motion", "--ae", "a.safetensors", "--motion", "m.safetensors", "--from-t", "300", "1000");
+        Assert.NotEqual(0, badFromT.ExitCode);
+        Assert.Contains("--from-t must be 0-999", badFromT.StdErr);
 
         // fine-tuning start from the run's weights, and the per-timestep noise error of trained and EMA weights
         var tuned = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "1", "--batch", "2",

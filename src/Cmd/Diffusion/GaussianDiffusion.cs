@@ -268,15 +268,19 @@ public sealed class GaussianDiffusion
     public Tensor PSampleLoop(DenoiseFn model, Tensor noise, bool clipDenoised = false, Action<int, StepOutput>? onStep = null) =>
         Loop(noise, onStep, (x, t) => PSample(model, x, t, clipDenoised));
 
-    /// <summary>Full DDIM sampling from <paramref name="noise"/> over this (respaced) process.</summary>
-    public Tensor DdimSampleLoop(DenoiseFn model, Tensor noise, double eta = 0.0, bool clipDenoised = false, Action<int, StepOutput>? onStep = null) =>
-        Loop(noise, onStep, (x, t) => DdimSample(model, x, t, eta, clipDenoised));
+    /// <summary>DDIM sampling over this (respaced) process from <paramref name="noise"/>, or (SDEdit) from x at step
+    /// <paramref name="fromStep"/> of this process, e.g. a noised real sample.</summary>
+    public Tensor DdimSampleLoop(DenoiseFn model, Tensor noise, double eta = 0.0, bool clipDenoised = false, Action<int, StepOutput>? onStep = null,
+        int? fromStep = null) =>
+        Loop(noise, onStep, (x, t) => DdimSample(model, x, t, eta, clipDenoised), fromStep ?? NumTimesteps - 1);
 
-    Tensor Loop(Tensor noise, Action<int, StepOutput>? onStep, Func<Tensor, Tensor, StepOutput> step)
+    Tensor Loop(Tensor noise, Action<int, StepOutput>? onStep, Func<Tensor, Tensor, StepOutput> step, int? from = null)
     {
+        if (from is int f && (f < 0 || f >= NumTimesteps))
+            throw new ArgumentException($"sampling must start at a step in 0..{NumTimesteps - 1} of this process (got {f})");
         var img = noise.detach().clone();
         using var _ = no_grad();
-        for (int i = NumTimesteps - 1; i >= 0; i--)
+        for (int i = from ?? NumTimesteps - 1; i >= 0; i--)
         {
             using var scope = NewDisposeScope();
             var t = full(noise.shape[0], i, dtype: int64, device: noise.device);

@@ -34,7 +34,7 @@ public static class MotionScore
     /// <param name="count">Held-out clips scored (another as many make the floor).</param>
     /// <param name="steps">DDIM steps of the motion model (paper: 100).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion,
-        int count, int steps = CmdSampler.DefaultMotionSteps)
+        int count, int steps = CmdSampler.DefaultMotionSteps, MotionSampler sampler = MotionSampler.Ddim)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Fits(motion.Model.Config, ae.Config);
@@ -43,7 +43,7 @@ public static class MotionScore
         FvdResult reconstruction, prediction, otherClip;
         using (var videos = CmdSampler.Decode(ae, held.Content, held.Z))
             reconstruction = FvdEvaluation.Of(detector, realStats, videos);
-        using (var z = CmdSampler.PredictMotion(motion, held, steps))
+        using (var z = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler))
         using (var videos = CmdSampler.Decode(ae, held.Content, z))
             prediction = FvdEvaluation.Of(detector, realStats, videos);
         using (var z = held.Z.roll(1, 0))
@@ -71,6 +71,39 @@ public static class MotionScore
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             return (sigma, fvd, fvd.Value / floor.Value);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// SDEdit rows: each held-out clip's real z noised to timestep t and denoised by the motion DiT from its own content
+    /// frame (<see cref="CmdSampler.DenoiseMotionFrom"/>), decoded, FVD-local over the floor. Low t keeps the clip's
+    /// trajectory and leaves the model the fine detail; high t leaves it the whole motion.
+    /// </summary>
+    public static IReadOnlyList<(int FromT, FvdResult Fvd, double Ratio)> FromNoisedReal(LocalFvdDetector detector,
+        CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion, int count, IReadOnlyList<int> fromTs,
+        int steps = CmdSampler.DefaultMotionSteps)
+    {
+        if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
+        if (fromTs.Any(t => t is < 0 or > 999)) throw new ArgumentException($"--from-t must be 0-999 (got {string.Join(", ", fromTs)})");
+        if (fromTs.Count == 0) return [];
+        Fits(motion.Model.Config, ae.Config);
+        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
+        using var _ = held;
+        bool byClass = motion.Model.Config.Condition == MotionCondition.Class;
+        return fromTs.Select(fromT =>
+        {
+            var parts = new List<TorchSharp.torch.Tensor>();
+            for (int i = 0; i < count; i += 16)
+            {
+                int n = Math.Min(16, count - i);
+                parts.Add(CmdSampler.DenoiseMotionFrom(motion.Model, held.Content.narrow(0, i, n),
+                    byClass ? held.Labels.narrow(0, i, n) : null, motion.ZScale, held.Z.narrow(0, i, n), fromT, steps).cpu());
+            }
+            using var z = TorchSharp.torch.cat(parts.ToArray());
+            parts.ForEach(t => t.Dispose());
+            using var videos = CmdSampler.Decode(ae, held.Content, z);
+            var fvd = FvdEvaluation.Of(detector, realStats, videos);
+            return (fromT, fvd, fvd.Value / floor.Value);
         }).ToList();
     }
 

@@ -43,8 +43,10 @@ public static class CmdSampler
         return sample.clamp(-1, 1);
     }
 
-    /// <summary>Motion latents z [N, D, L, H'+W'] (unscaled) given content frames and the condition; DDIM, optional CFG on the condition.</summary>
-    public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0, Action<int>? onStep = null)
+    /// <summary>Motion latents z [N, D, L, H'+W'] (unscaled) given content frames and the condition; DDIM (or ancestral: <paramref name="sampler"/>),
+    /// optional CFG on the condition.</summary>
+    public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0,
+        Action<int>? onStep = null, MotionSampler sampler = MotionSampler.Ddim)
     {
         var c = model.Config;
         var device = model.parameters().First().device;
@@ -54,17 +56,39 @@ public static class CmdSampler
         var diffusion = GaussianDiffusion.Create(steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth, device: device);
         using var _ = no_grad();
+        Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == MotionSampler.Ddpm
+            ? diffusion.PSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i))
+            : diffusion.DdimSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i)));
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
-            z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), noise,
-                onStep: (i, _) => onStep?.Invoke(i)));
+            z = Loop((x, t) => model.call(x, t, content, cond), noise);
         else
         {
             var y = cat([cond!, full_like(cond!, c.NumClasses)]);
             var cc = cat([content, content]);
-            z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]),
-                onStep: (i, _) => onStep?.Invoke(i)))[..(int)n];
+            z = Loop((x, t) => model.ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]))[..(int)n];
         }
+        return z * zScale;
+    }
+
+    /// <summary>
+    /// SDEdit on motion: real z (unscaled) noised to the original timestep <paramref name="fromT"/> (0-999; the nearest
+    /// respaced step at or below it), then denoised by DDIM. Near 0 it returns the real z; at 999 it is
+    /// <see cref="SampleMotion"/>. Where between the two the videos go bad tells which noise levels the model gets wrong.
+    /// </summary>
+    public static Tensor DenoiseMotionFrom(MotionDiT model, Tensor content, Tensor? cond, float zScale, Tensor realZ, int fromT,
+        int steps = DefaultMotionSteps)
+    {
+        var device = model.parameters().First().device;
+        var diffusion = GaussianDiffusion.Create(steps.ToString(CultureInfo.InvariantCulture));
+        int k = diffusion.TimestepMap.Count(t => t <= fromT) - 1;        // the map is ascending
+        if (k < 0) throw new ArgumentException($"--from-t must be 0-999 (got {fromT})");
+        content = content.to(device);
+        cond = cond?.to(device);
+        using var _ = no_grad();
+        var z0 = realZ.to(device) / zScale;
+        var xk = diffusion.QSample(z0, full(z0.shape[0], k, dtype: int64, device: device), randn_like(z0));
+        var z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), xk, fromStep: k));
         return z * zScale;
     }
 
@@ -73,7 +97,8 @@ public static class CmdSampler
 
     /// <summary>class -> content frame -> motion latent -> decoder -> video, in batches of <paramref name="batchSize"/>.</summary>
     public static Samples Sample(CmdAutoencoder ae, DiT content, LoadedDiffusionModel<MotionDiT> motion, long[] labels, int contentSteps = 50, int motionSteps = 100,
-        double cfgScale = DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null)
+        double cfgScale = DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null,
+        MotionSampler motionSampler = MotionSampler.Ddim)
     {
         if (labels.Length == 0) throw new ArgumentException("nothing to sample: give at least one class");
         var mc = motion.Model.Config;
@@ -88,8 +113,9 @@ public static class CmdSampler
             var y = tensor(labels.Skip(start).Take(batchSize).ToArray(), device: device);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames (DDIM {contentSteps}, CFG {cfgScale})");
             var frame = SampleContent(content, y, contentSteps, cfgScale);
-            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents (DDIM {motionSteps})");
-            var z = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale, motionSteps, motionCfgScale);
+            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps})");
+            var z = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale, motionSteps, motionCfgScale,
+                sampler: motionSampler);
             var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
             using var _ = no_grad();
             var video = ae.Decode(frame.to(device), zx, zy).clamp(-1, 1);
@@ -106,7 +132,7 @@ public static class CmdSampler
     /// </summary>
     public static Samples SampleFromFiles(string autoencoder, string content, string motion, long[] labels, Device device,
         int contentSteps = DefaultContentSteps, int motionSteps = DefaultMotionSteps, double cfgScale = DefaultCfgScale,
-        int batchSize = 16, bool? preferEma = null, Action<string>? log = null)
+        int batchSize = 16, bool? preferEma = null, Action<string>? log = null, MotionSampler motionSampler = MotionSampler.Ddim)
     {
         using var ae = ModelStore.LoadAutoencoder(autoencoder, device);
         var c = ModelStore.LoadContent(content, device, preferEma);
@@ -114,13 +140,15 @@ public static class CmdSampler
         try
         {
             log?.Invoke($"models: {c.Path}, {m.Path}");
-            return Sample(ae, c.Model, m, labels, contentSteps, motionSteps, cfgScale, batchSize: batchSize, log: log);
+            return Sample(ae, c.Model, m, labels, contentSteps, motionSteps, cfgScale, batchSize: batchSize, log: log,
+                motionSampler: motionSampler);
         }
         finally { c.Model.Dispose(); m.Model.Dispose(); }
     }
 
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
-    public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16)
+    public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
+        MotionSampler sampler = MotionSampler.Ddim)
     {
         bool byClass = motion.Model.Config.Condition == MotionCondition.Class;
         var zs = new List<Tensor>();
@@ -128,7 +156,7 @@ public static class CmdSampler
         {
             int n = Math.Min(batchSize, held.Count - i);
             var cond = byClass ? held.Labels.narrow(0, i, n) : null;
-            zs.Add(SampleMotion(motion.Model, held.Content.narrow(0, i, n), cond, motion.ZScale, steps).cpu());
+            zs.Add(SampleMotion(motion.Model, held.Content.narrow(0, i, n), cond, motion.ZScale, steps, sampler: sampler).cpu());
         }
         var z = cat(zs.ToArray());
         zs.ForEach(t => t.Dispose());

@@ -78,14 +78,25 @@ public sealed class EvalCommand : ICommandGroup
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the motion sampler", DefaultValueFactory = _ => 0 };
+        var sampler = SamplerOption("--sampler");
         var zNoise = new Option<double[]>("--z-noise")
         {
             Description = "Also score reconstructions with this much Gaussian noise on z (shares of z's std, e.g. 0.05 0.1 0.3): " +
                           "how exact a motion model must be",
             AllowMultipleArgumentsPerToken = true,
         };
+        var fromT = new Option<int[]>("--from-t")
+        {
+            Description = "Also score SDEdit: real z noised to these timesteps (0-999) and denoised by the motion DiT (e.g. 100 300 600): " +
+                          "which noise levels it gets wrong",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        fromT.Validators.Add(r =>   // before the minutes of scoring, not after
+        {
+            if (r.GetValueOrDefault<int[]>()?.Any(t => t is < 0 or > 999) == true) r.AddError("--from-t must be 0-999");
+        });
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
-                                            "first rows), over the real-vs-real floor") { ae, motion, clips, steps, ema, weights, seed, zNoise };
+                                            "first rows), over the real-vs-real floor") { ae, motion, clips, steps, ema, weights, seed, sampler, zNoise, fromT };
         command.SetAction(r =>
         {
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
@@ -94,7 +105,11 @@ public sealed class EvalCommand : ICommandGroup
             using var _ = model.Model;
             TorchSharp.torch.manual_seed(r.GetValue(seed));
             Console.WriteLine($"motion DiT: {model.Path}");
-            Console.WriteLine(MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps)));
+            Console.WriteLine(MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps), r.GetValue(sampler)));
+            foreach (var (t, fvd, ratio) in MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips), r.GetValue(fromT) ?? [],
+                         r.GetValue(steps)))
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
             var sigmas = r.GetValue(zNoise) ?? [];
             if (sigmas.Length > 0)
                 foreach (var (sigma, fvd, ratio) in MotionScore.DecoderSensitivity(detector, autoencoder, r.GetValue(clips), sigmas))
@@ -103,5 +118,24 @@ public sealed class EvalCommand : ICommandGroup
             return 0;
         });
         return command;
+    }
+
+    /// <summary>`--sampler ddim|ddpm` for motion latents (<see cref="Cmd.Pipeline.MotionSampler"/>).</summary>
+    internal static Option<Cmd.Pipeline.MotionSampler> SamplerOption(string name) => new(name)
+    {
+        Description = "Motion sampler: ddim (eta 0, the paper's) or ddpm (ancestral, the model's learned variance)",
+        DefaultValueFactory = _ => Cmd.Pipeline.MotionSampler.Ddim,
+        CustomParser = a => a.Tokens.Single().Value.ToLowerInvariant() switch
+        {
+            "ddim" => Cmd.Pipeline.MotionSampler.Ddim,
+            "ddpm" => Cmd.Pipeline.MotionSampler.Ddpm,
+            var v => Fail(a, $"{name} must be ddim or ddpm (got '{v}')"),
+        },
+    };
+
+    static Cmd.Pipeline.MotionSampler Fail(System.CommandLine.Parsing.ArgumentResult a, string message)
+    {
+        a.AddError(message);
+        return default;
     }
 }

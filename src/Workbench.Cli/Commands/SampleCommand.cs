@@ -17,6 +17,7 @@ public sealed class SampleCommand : ICommandGroup
         var count = new Option<int>("--count") { Description = "Videos per class", DefaultValueFactory = _ => 8 };
         var contentSteps = new Option<int>("--content-steps") { Description = "DDIM steps of the content model (paper: 50)", DefaultValueFactory = _ => 50 };
         var motionSteps = new Option<int>("--motion-steps") { Description = "DDIM steps of the motion model (paper: 100)", DefaultValueFactory = _ => 100 };
+        var motionSampler = EvalCommand.SamplerOption("--motion-sampler");
         var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale of the content model (paper: 4.0)", DefaultValueFactory = _ => 4.0 };
         var batch = new Option<int>("--batch") { Description = "Samples per batch", DefaultValueFactory = _ => 16 };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
@@ -30,7 +31,7 @@ public sealed class SampleCommand : ICommandGroup
         dtype.AcceptOnlyFromAmong("float32", "float16", "bfloat16");
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "results/samples" };
         var command = new Command("sample", "Generate videos with CMD: content frame, then motion latent, then decode")
-            { ae, content, motion, cls, count, contentSteps, motionSteps, cfg, batch, seed, ema, noEma, dtype, output };
+            { ae, content, motion, cls, count, contentSteps, motionSteps, motionSampler, cfg, batch, seed, ema, noEma, dtype, output };
         command.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -39,7 +40,8 @@ public sealed class SampleCommand : ICommandGroup
             bool? preferEma = r.GetValue(ema) ? true : r.GetValue(noEma) ? false : null;
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
-                r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg), r.GetValue(batch), preferEma, Console.Error.WriteLine);
+                r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg), r.GetValue(batch), preferEma, Console.Error.WriteLine,
+                r.GetValue(motionSampler));
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
             Console.WriteLine($"content frames: {written.ContentGrid}");

@@ -51,6 +51,21 @@ public class MotionScoreTests
     }
 
     [Fact]
+    public void DenoisingLightlyNoisedRealZBeatsDenoisingPureNoiseAndBadTimestepsAreClearErrors()
+    {
+        using var ae = Shipped();
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
+        using var _ = motion.Model;
+        manual_seed(0);
+        var rows = MotionScore.FromNoisedReal(detector, ae, motion, 16, [0, 999], steps: 4);
+        Assert.Equal([0, 999], rows.Select(r => r.FromT));
+        Assert.True(rows[0].Fvd.Value < rows[1].Fvd.Value, $"{rows[0].Fvd.Value} vs {rows[1].Fvd.Value}");
+        Assert.Contains("--from-t must be 0-999", Assert.Throws<ArgumentException>(() =>
+            MotionScore.FromNoisedReal(detector, ae, motion, 16, [1000])).Message);
+    }
+
+    [Fact]
     public void FewerThanTwoClipsAreAClearError()
     {
         using var ae = Shipped();

@@ -25,4 +25,22 @@ public class CmdSamplerTests
         Assert.Equal(new long[] { 3, 8, 1, 32, 32 }, s.Videos.shape);
         Assert.Equal(new long[] { 3, 1, 32, 32 }, s.ContentFrames.shape);
     }
+
+    [Fact]
+    public void DdpmMotionSamplerIsAncestralNotDdim()
+    {
+        using var model = new MotionDiT(RunPresets.Tiny.Motion);
+        model.eval();
+        var c = model.Config;
+        using var content = randn(2, c.ContentChannels, c.ContentHeight, c.ContentWidth);
+        using var y = tensor(new long[] { 1, 2 });
+        Tensor Draw(MotionSampler s) { manual_seed(3); return CmdSampler.SampleMotion(model, content, y, 1f, 4, sampler: s); }
+        using var ddim = Draw(MotionSampler.Ddim);
+        using var ddimAgain = Draw(MotionSampler.Ddim);
+        using var ddpm = Draw(MotionSampler.Ddpm);
+        Assert.Equal(new long[] { 2, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth }, ddpm.shape);
+        Assert.True(ddim.allclose(ddimAgain, rtol: 0, atol: 0), "ddim drew different z from the same noise");
+        Assert.True(ddpm.isfinite().all().item<bool>());
+        Assert.True((ddpm - ddim).abs().max().item<float>() > 1e-3f, "ddpm drew the same z as ddim: the switch was ignored");
+    }
 }
