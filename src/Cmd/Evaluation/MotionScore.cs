@@ -89,18 +89,9 @@ public static class MotionScore
         Fits(motion.Model.Config, ae.Config);
         var (realStats, held, floor) = HeldOutSet(detector, ae, count);
         using var _ = held;
-        bool byClass = motion.Model.Config.Condition == MotionCondition.Class;
         return fromTs.Select(fromT =>
         {
-            var parts = new List<TorchSharp.torch.Tensor>();
-            for (int i = 0; i < count; i += 16)
-            {
-                int n = Math.Min(16, count - i);
-                parts.Add(CmdSampler.DenoiseMotionFrom(motion.Model, held.Content.narrow(0, i, n),
-                    byClass ? held.Labels.narrow(0, i, n) : null, motion.ZScale, held.Z.narrow(0, i, n), fromT, steps).cpu());
-            }
-            using var z = TorchSharp.torch.cat(parts.ToArray());
-            parts.ForEach(t => t.Dispose());
+            using var z = CmdSampler.DenoiseMotionFrom(motion, held, fromT, steps);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             return (fromT, fvd, fvd.Value / floor.Value);

@@ -148,7 +148,18 @@ public static class CmdSampler
 
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
-        MotionSampler sampler = MotionSampler.Ddim)
+        MotionSampler sampler = MotionSampler.Ddim) =>
+        InBatches(motion, held, batchSize, (content, cond, _) =>
+            SampleMotion(motion.Model, content, cond, motion.ZScale, steps, sampler: sampler));
+
+    /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int)"/> for each held-out pair's real z, in batches.</summary>
+    public static Tensor DenoiseMotionFrom(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int fromT, int steps = DefaultMotionSteps,
+        int batchSize = 16) =>
+        InBatches(motion, held, batchSize, (content, cond, realZ) =>
+            DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps));
+
+    /// <summary>z for the held-out pairs, <paramref name="batchSize"/> at a time: (content, condition, real z) -> z.</summary>
+    static Tensor InBatches(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int batchSize, Func<Tensor, Tensor?, Tensor, Tensor> draw)
     {
         bool byClass = motion.Model.Config.Condition == MotionCondition.Class;
         var zs = new List<Tensor>();
@@ -156,7 +167,7 @@ public static class CmdSampler
         {
             int n = Math.Min(batchSize, held.Count - i);
             var cond = byClass ? held.Labels.narrow(0, i, n) : null;
-            zs.Add(SampleMotion(motion.Model, held.Content.narrow(0, i, n), cond, motion.ZScale, steps, sampler: sampler).cpu());
+            zs.Add(draw(held.Content.narrow(0, i, n), cond, held.Z.narrow(0, i, n)).cpu());
         }
         var z = cat(zs.ToArray());
         zs.ForEach(t => t.Dispose());
