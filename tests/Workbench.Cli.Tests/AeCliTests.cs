@@ -34,6 +34,12 @@ public class AeCliTests
         var enc = CliRunner.Run("ae", "encode", "--checkpoint", ckpt, "--clips", "3", "--out", Path.Combine(dir, "z.safetensors"));
         Assert.True(enc.ExitCode == 0, enc.StdErr);
         Assert.Contains("z [3, 4, 8, 8]", enc.StdOut);
+        var swap = CliRunner.Run("ae", "swap", "--checkpoint", ckpt, "--clips", "3");
+        Assert.True(swap.ExitCode == 0, swap.StdErr);
+        Assert.Contains("3 held-out clips, PSNR over all frames: reconstruction", swap.StdOut);
+        var one = CliRunner.Run("ae", "swap", "--checkpoint", ckpt, "--clips", "1");
+        Assert.NotEqual(0, one.ExitCode);
+        Assert.Contains("the content swap needs at least 2 clips (got 1)", one.StdErr);
     }
 
     [Fact]

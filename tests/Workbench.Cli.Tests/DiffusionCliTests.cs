@@ -98,6 +98,9 @@ public class DiffusionCliTests
         var badFromT = CliRunner.Run("eval", "motion", "--ae", "a.safetensors", "--motion", "m.safetensors", "--from-t", "300", "1000");
         Assert.NotEqual(0, badFromT.ExitCode);
         Assert.Contains("--from-t must be 0-999", badFromT.StdErr);
+        var fromTWithoutMotion = CliRunner.Run("eval", "motion", "--ae", "a.safetensors", "--from-t", "300");
+        Assert.NotEqual(0, fromTWithoutMotion.ExitCode);
+        Assert.Contains("--from-t needs --motion", fromTWithoutMotion.StdErr);
 
         // fine-tuning start from the run's weights, and the per-timestep noise error of trained and EMA weights
         var tuned = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "1", "--batch", "2",

@@ -17,35 +17,43 @@ namespace Cmd.Evaluation;
 /// </summary>
 public static class MotionScore
 {
-    public sealed record Result(int Count, FvdResult Reconstruction, FvdResult MotionPrediction, FvdResult OtherClipMotion,
+    /// <summary>The scores; <see cref="MotionPrediction"/> is null when no motion DiT was given (the autoencoder's rows only).</summary>
+    public sealed record Result(int Count, FvdResult Reconstruction, FvdResult? MotionPrediction, FvdResult OtherClipMotion,
         FvdResult Floor)
     {
         public double ReconstructionRatio => Reconstruction.Value / Floor.Value;
-        public double MotionPredictionRatio => MotionPrediction.Value / Floor.Value;
+        public double MotionPredictionRatio => MotionPrediction is null ? double.NaN : MotionPrediction.Value / Floor.Value;
         public double OtherClipMotionRatio => OtherClipMotion.Value / Floor.Value;
 
-        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Count} held-out clips: FVD-local reconstruction {Reconstruction.Value:F1} ({ReconstructionRatio:F2}x), " +
-            $"motion prediction from real content frames {MotionPrediction.Value:F1} ({MotionPredictionRatio:F2}x), " +
-            $"another clip's real z {OtherClipMotion.Value:F1} ({OtherClipMotionRatio:F2}x); " +
-            $"real vs real {Floor.Value:F1} at {Floor.RealCount} clips (detector {Floor.Detector})");
+        public override string ToString()
+        {
+            var ic = System.Globalization.CultureInfo.InvariantCulture;
+            var prediction = MotionPrediction is null ? "" : string.Create(ic,
+                $"motion prediction from real content frames {MotionPrediction.Value:F1} ({MotionPredictionRatio:F2}x), ");
+            return string.Create(ic, $"{Count} held-out clips: FVD-local reconstruction {Reconstruction.Value:F1} " +
+                $"({ReconstructionRatio:F2}x), {prediction}another clip's real z {OtherClipMotion.Value:F1} " +
+                $"({OtherClipMotionRatio:F2}x); real vs real {Floor.Value:F1} at {Floor.RealCount} clips (detector {Floor.Detector})");
+        }
     }
 
     /// <param name="count">Held-out clips scored (another as many make the floor).</param>
+    /// <param name="motion">The motion DiT; null scores the autoencoder's rows only.</param>
     /// <param name="steps">DDIM steps of the motion model (paper: 100).</param>
-    public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion,
+    public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, MotionSampler sampler = MotionSampler.Ddim)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
-        Fits(motion.Model.Config, ae.Config);
+        if (motion is not null) Fits(motion.Model.Config, ae.Config);
         var (realStats, held, floor) = HeldOutSet(detector, ae, count);
         using var _ = held;
-        FvdResult reconstruction, prediction, otherClip;
+        FvdResult reconstruction, otherClip;
+        FvdResult? prediction = null;
         using (var videos = CmdSampler.Decode(ae, held.Content, held.Z))
             reconstruction = FvdEvaluation.Of(detector, realStats, videos);
-        using (var z = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler))
-        using (var videos = CmdSampler.Decode(ae, held.Content, z))
-            prediction = FvdEvaluation.Of(detector, realStats, videos);
+        if (motion is not null)
+            using (var z = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler))
+            using (var videos = CmdSampler.Decode(ae, held.Content, z))
+                prediction = FvdEvaluation.Of(detector, realStats, videos);
         using (var z = held.Z.roll(1, 0))
         using (var videos = CmdSampler.Decode(ae, held.Content, z))
             otherClip = FvdEvaluation.Of(detector, realStats, videos);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cmd.Data;
+using Cmd.Evaluation;
 using Cmd.Models.Autoencoder;
 using Cmd.Models.Backbones;
 using Cmd.Pipeline;
@@ -19,6 +20,7 @@ public sealed class AeCommand : ICommandGroup
         command.Subcommands.Add(Train());
         command.Subcommands.Add(Reconstruct());
         command.Subcommands.Add(Encode());
+        command.Subcommands.Add(Swap());
         command.Subcommands.Add(Info());
         command.Subcommands.Add(Export());
         return command;
@@ -206,6 +208,24 @@ public sealed class AeCommand : ICommandGroup
             using var pairs = LatentEncoder.Encode(model, ds, r.GetValue(n), r.GetValue(batch));
             pairs.Save(r.GetValue(output)!);
             Console.WriteLine($"wrote {r.GetValue(output)}: {pairs.Count} pairs; content [{string.Join(", ", pairs.Content.shape)}], z [{string.Join(", ", pairs.Z.shape)}], label [{pairs.Count}]");
+            return 0;
+        });
+        return c;
+    }
+
+    Command Swap()
+    {
+        var checkpoint = CheckpointOption();
+        var clips = new Option<int>("--clips") { Description = "Held-out clips (each decoded with the next one's content frame)", DefaultValueFactory = _ => 256 };
+        var evalSeed = new Option<long>("--data-seed") { Description = "Seed of the evaluation clips (differs from training's 0)", DefaultValueFactory = _ => MovingMnist.EvaluationSeed };
+        var c = new Command("swap", "Decode each held-out clip's z with the next clip's content frame: does the decoder draw the content " +
+                                    "frame's digits (moved along z) or z's clip? PSNR against both") { checkpoint, clips, evalSeed, dataset, root, ucfSplit, channels };
+        c.SetAction(r =>
+        {
+            var device = GlobalOptions.ResolveDevice(r);
+            using var model = ModelStore.LoadAutoencoder(r.GetValue(checkpoint)!, device);
+            var ds = VideoDatasets.Open(DataFor(r, model.Config, r.GetValue(clips), r.GetValue(evalSeed), MnistSplit.Test));
+            Console.WriteLine(ContentUse.Measure(model, ds, r.GetValue(clips)));
             return 0;
         });
         return c;

@@ -72,7 +72,11 @@ public sealed class EvalCommand : ICommandGroup
     static Command Motion()
     {
         var ae = new Option<string>("--ae") { Description = "Autoencoder the motion DiT was trained on (weights or checkpoint)", Required = true };
-        var motion = new Option<string>("--motion") { Description = "Motion DiT run folder or weights file", Required = true };
+        var motion = new Option<string?>("--motion")
+        {
+            Description = "Motion DiT run folder or weights file (without it: the autoencoder's rows only, reconstruction and " +
+                          "another clip's z, and --z-noise)",
+        };
         var clips = new Option<int>("--clips") { Description = "Held-out clips scored (as many again make the floor)", DefaultValueFactory = _ => 256 };
         var steps = new Option<int>("--steps") { Description = "DDIM steps of the motion model (paper: 100)", DefaultValueFactory = _ => 100 };
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
@@ -99,17 +103,19 @@ public sealed class EvalCommand : ICommandGroup
                                             "first rows), over the real-vs-real floor") { ae, motion, clips, steps, ema, weights, seed, sampler, zNoise, fromT };
         command.SetAction(r =>
         {
+            if (r.GetValue(motion) is null && r.GetValue(fromT) is { Length: > 0 }) throw new ArgumentException("--from-t needs --motion");
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
-            var model = Cmd.Pipeline.ModelStore.LoadMotion(r.GetValue(motion)!, preferEma: r.GetValue(ema));
-            using var _ = model.Model;
+            var model = r.GetValue(motion) is string m ? Cmd.Pipeline.ModelStore.LoadMotion(m, preferEma: r.GetValue(ema)) : null;
+            using var _ = model?.Model;
             TorchSharp.torch.manual_seed(r.GetValue(seed));
-            Console.WriteLine($"motion DiT: {model.Path}");
+            if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
             Console.WriteLine(MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps), r.GetValue(sampler)));
-            foreach (var (t, fvd, ratio) in MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips), r.GetValue(fromT) ?? [],
-                         r.GetValue(steps)))
-                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
+            if (model is not null)
+                foreach (var (t, fvd, ratio) in MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips),
+                             r.GetValue(fromT) ?? [], r.GetValue(steps)))
+                    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
             var sigmas = r.GetValue(zNoise) ?? [];
             if (sigmas.Length > 0)
                 foreach (var (sigma, fvd, ratio) in MotionScore.DecoderSensitivity(detector, autoencoder, r.GetValue(clips), sigmas))

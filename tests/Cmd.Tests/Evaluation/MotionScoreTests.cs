@@ -38,6 +38,18 @@ public class MotionScoreTests
     }
 
     [Fact]
+    public void WithoutAMotionDiTOnlyTheAutoencodersRowsAreScored()
+    {
+        using var ae = Shipped();
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        var r = MotionScore.Score(detector, ae, motion: null, count: 8);
+        Assert.Null(r.MotionPrediction);
+        Assert.True(double.IsNaN(r.MotionPredictionRatio));
+        Assert.DoesNotContain("motion prediction", r.ToString());
+        Assert.Contains("reconstruction", r.ToString());
+    }
+
+    [Fact]
     public void NoiseOnZCostsTheReconstructionsAndNegativeNoiseIsAClearError()
     {
         using var ae = Shipped();

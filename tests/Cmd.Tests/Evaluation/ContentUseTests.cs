@@ -1,0 +1,38 @@
+using Cmd.Evaluation;
+using Cmd.Metrics;
+using Cmd.Pipeline;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.Evaluation;
+
+/// <summary>The content swap: clip i's z decoded with clip i+1's content frame, compared with both clips.</summary>
+public class ContentUseTests
+{
+    [Fact]
+    public void TheSwappedContentFrameIsDrawnOnItsOwnFrameAndTheRowsAgreeWithTheirDefinitions()
+    {
+        using var ae = ModelStore.LoadAutoencoder(ShippedWeights.Small.Autoencoder);
+        var data = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 8);
+        var r = ContentUse.Measure(ae, data, 8);
+
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var videos = FvdEvaluation.Videos(data, 8);
+        Assert.Equal(Psnr.Compute(videos, videos.roll(-1, 0)), r.Unrelated, 6);
+        var e = ae.Encode(videos);
+        Assert.Equal(Psnr.Compute(ae.Decode(e.ContentFrame, e.Z).clamp(-1, 1), videos), r.Reconstruction, 3);
+        // the shipped content frame is one frame (importance entropy): there the decoder must draw the content frame's
+        // clip, which a swap in the wrong direction would not show
+        Assert.True(r.KeyFrameSwapVsContentClip > r.KeyFrameSwapVsZClip + 3, r.ToString());
+        Assert.True(r.Reconstruction > r.Unrelated, r.ToString());
+    }
+
+    [Fact]
+    public void FewerThanTwoClipsOrMoreThanTheDataHasAreClearErrors()
+    {
+        using var ae = ModelStore.LoadAutoencoder(ShippedWeights.Small.Autoencoder);
+        var data = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 4);
+        Assert.Contains("at least 2 clips", Assert.Throws<ArgumentException>(() => ContentUse.Measure(ae, data, 1)).Message);
+        Assert.Contains("fewer than --clips 5", Assert.Throws<ArgumentException>(() => ContentUse.Measure(ae, data, 5)).Message);
+    }
+}
