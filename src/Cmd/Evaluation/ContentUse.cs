@@ -50,8 +50,11 @@ public static class ContentUse
         using var _ = no_grad();
         for (long i = 0; i < videos.shape[0]; i += batchSize)
         {
+            using var scope = NewDisposeScope();                             // the encoder's intermediates, per batch
             var e = ae.Encode(videos.narrow(0, i, Math.Min(batchSize, videos.shape[0] - i)).to(device));
-            contents.Add(e.ContentFrame.cpu()); zs.Add(e.Z.cpu()); keys.Add(e.FrameWeights.argmax(1).cpu());
+            contents.Add(e.ContentFrame.cpu().MoveToOuterDisposeScope());
+            zs.Add(e.Z.cpu().MoveToOuterDisposeScope());
+            keys.Add(e.FrameWeights.argmax(1).cpu().MoveToOuterDisposeScope());
         }
         return (cat(contents), cat(zs), cat(keys));
     }
