@@ -47,6 +47,7 @@ public sealed class AeCommand : ICommandGroup
                       "loss + WEIGHT x KL to N(0, 1): fewer, smoother directions in z for the motion model",
         AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2),
     };
+    readonly Option<bool> contentKeys = new("--content-keys") { Description = "Workbench lever (paper: off): g_B's space attention also attends to the content frame's tokens, so a frame can fetch a digit from where it sits there" };
     readonly Option<bool> freezeEncoder = new("--freeze-encoder") { Description = "Train the decoder only: the content frames and z (and DiTs trained on them) stay valid; use with --init" };
     readonly Option<double?> importanceEntropy = new("--importance-entropy") { Description = "Workbench lever (paper: 0): weight of the importance weights' entropy in the loss; > 0 pulls the content frame towards one frame" };
 
@@ -106,6 +107,7 @@ public sealed class AeCommand : ICommandGroup
         if (r.GetValue(importanceEntropy) is double h) c = c with { ImportanceEntropy = h };
         if (r.GetValue(decoderZNoise) is double zn) c = c with { DecoderZNoise = zn };
         if (r.GetValue(freezeEncoder)) c = c with { FreezeEncoder = true };
+        if (r.GetValue(contentKeys)) c = c with { ContentKeys = true };
         if (r.GetValue(zPrior) is [var w, var sigma]) c = c with { ZPriorWeight = w, ZPosteriorStd = sigma };
         return c.Validate();
     }
@@ -134,7 +136,7 @@ public sealed class AeCommand : ICommandGroup
         var init = new Option<string?>("--init") { Description = "Fine-tune: start from this autoencoder's weights (checkpoint or `ae export` file; fresh optimizer)" };
         var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
-        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, zPrior, dataset, root,
+        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, contentKeys, zPrior, dataset, root,
           ucfSplit, channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {

@@ -56,6 +56,15 @@ public sealed class FlopProfiler : IDisposable
                         calls.Add(new LayerCall(name + ".fc1", "linear", LayerFlops.Linear(rows, w.shape[1], w.shape[0])));
                     }));
                     break;
+                case TimeSformerAttention attention: // the content keys' k, v and attention (TimeSformerAttention.Attend)
+                    Action<long, long, long, long, long> counted = (contextTokens, sequences, queries, contextLength, inner) =>
+                    {
+                        calls.Add(new LayerCall(name + ".qkv", "linear", LayerFlops.Linear(contextTokens, attention.Width, 2 * inner)));
+                        calls.Add(new LayerCall(name, "attention", LayerFlops.Attention(sequences, queries, contextLength, inner)));
+                    };
+                    attention.ContextAttended += counted;
+                    handles.Add(new Remover(() => attention.ContextAttended -= counted));
+                    break;
                 case TorchSharp.Modules.Conv1d or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d or PatchConv2d:
                     var conv = (Module<Tensor, Tensor>)module;
                     handles.Add(Hook(conv, (input, output) =>

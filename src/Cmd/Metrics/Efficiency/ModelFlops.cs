@@ -82,8 +82,17 @@ public static class ModelFlops
         double flops = Linear(batch * c.TokensPerFrame, patch, c.Hidden);                           // g_I (content_embed)
         flops += Linear(frames * (c.GridHeight + c.GridWidth), c.LatentChannels, c.Hidden);         // g_M on z_x and z_y
         flops += TimeSformer(c, batch);                                                             // g_B
+        if (c.ContentKeys) flops += c.Depth * ContentKeys(c, batch);                                 // g_B's space attention over v^t
         flops += Linear(frames * c.TokensPerFrame, c.Hidden, patch);                                // output_layer (transposed conv)
         return flops;
+    }
+
+    /// <summary>Per g_B block with <see cref="AutoencoderConfig.ContentKeys"/>: k, v of the content tokens, and each frame's
+    /// queries over them besides its own tokens.</summary>
+    static double ContentKeys(AutoencoderConfig c, double batch)
+    {
+        long inner = (long)c.Heads * c.HeadDim;
+        return Linear(batch * c.TokensPerFrame, c.Hidden, 2 * inner) + Attention(batch * c.Frames, c.TokensPerFrame, c.TokensPerFrame, inner);
     }
 
     public static double Autoencoder(AutoencoderConfig c, double batch = 1) => AutoencoderEncode(c, batch) + AutoencoderDecode(c, batch);

@@ -99,6 +99,13 @@ public sealed record AutoencoderConfig
     public double ZPriorWeight { get; init; }
     /// <summary>σ of the fixed-std posterior (<see cref="ZPriorWeight"/>).</summary>
     public double ZPosteriorStd { get; init; }
+    /// <summary>
+    /// Workbench switch, in neither paper nor code (false = off): besides Eq. 6's v = v^t + v^x + v^y, every g_B block's
+    /// space attention also attends to the content frame's tokens v^t = g_I(x̄) with their space positions (keys and
+    /// values only, no new weights). A frame can then fetch a digit from where it sits in x̄ in one attention step,
+    /// instead of z having to carry the digit's strokes to every frame.
+    /// </summary>
+    public bool ContentKeys { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>

@@ -82,7 +82,9 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         var vy = (motion_embed_y ?? motion_embed).call(zy);                 // v^y = g_M(z_y): [B, C', L, W']
         var v = vt.unsqueeze(2) + vx.unsqueeze(4) + vy.unsqueeze(3);        // Eq. 6: [B, C', L, H', W']
         var tokens = v.permute(0, 2, 3, 4, 1).reshape(b, cfg.Frames, cfg.TokensPerFrame, cfg.Hidden);
-        var h = decoder.call(tokens);                                       // g_B
+        var h = cfg.ContentKeys                                             // g_B (workbench switch: also over v^t's tokens)
+            ? decoder.Forward(tokens, vt.permute(0, 2, 3, 1).reshape(b, cfg.TokensPerFrame, cfg.Hidden))
+            : decoder.call(tokens);
         var grid = h.reshape(b * cfg.Frames, cfg.GridHeight, cfg.GridWidth, cfg.Hidden).permute(0, 3, 1, 2);
         var frames = output_layer.call(grid).view(b, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width);
         // Paper: the post-layer output as is. Official code (pixel mode): 2 * sigmoid - 1.

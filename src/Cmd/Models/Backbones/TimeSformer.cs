@@ -37,10 +37,20 @@ public sealed class TimeSformer : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>
+    /// Tokens [B, L, H'W', C']; with context tokens [B, H'W', C'] on the same grid (space positions added, not updated
+    /// by the blocks), every block's space attention also attends to them.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor? context)
     {
-        if (PositionTables() is { } table) x = x + table.time + table.space;
-        foreach (var block in blocks) x = block.call(x);
+        if (PositionTables() is { } table)
+        {
+            x = x + table.time + table.space;
+            if (context is not null) context = context + table.space.squeeze(1);
+        }
+        foreach (var block in blocks) x = context is null ? block.call(x) : block.Forward(x, context);
         return norm is null ? x : norm.call(x);
     }
 

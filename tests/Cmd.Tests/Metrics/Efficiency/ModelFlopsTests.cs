@@ -36,12 +36,14 @@ public class ModelFlopsTests
     }
 
     [Theory]
-    [InlineData("tiny", false)]
-    [InlineData("tiny", true)]
-    public void AutoencoderAnalyticCountEqualsProfiledRun(string preset, bool official)
+    [InlineData("tiny", false, false)]
+    [InlineData("tiny", true, false)]
+    [InlineData("tiny", false, true)]
+    public void AutoencoderAnalyticCountEqualsProfiledRun(string preset, bool official, bool contentKeys)
     {
         var cfg = Cmd.Presets.RunPresets.Autoencoder(preset);
         if (official) cfg = cfg.WithVariant(Cmd.Models.Autoencoder.AutoencoderVariant.OfficialCode);
+        cfg = cfg with { ContentKeys = contentKeys };
         using var model = new Cmd.Models.Autoencoder.CmdAutoencoder(cfg);
         using var prof = new FlopProfiler(model);
         using var video = rand(new long[] { 2, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width }) * 2 - 1;

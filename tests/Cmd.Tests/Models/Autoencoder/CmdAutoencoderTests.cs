@@ -169,6 +169,24 @@ public class CmdAutoencoderTests
     }
 
     [Fact]
+    public void ContentKeysAddNoWeightsAndChangeOnlyTheDecoder()
+    {
+        var c = RunPresets.Tiny.Autoencoder;
+        manual_seed(0);
+        using var plain = new CmdAutoencoder(c);
+        using var keyed = new CmdAutoencoder(c with { ContentKeys = true });
+        Assert.Equal(plain.state_dict().Keys.Order(), keyed.state_dict().Keys.Order());   // checkpoints load both ways
+        keyed.load_state_dict(plain.state_dict());
+        using var _ = no_grad();
+        var video = RandomVideo(c);
+        var (e, k) = (plain.Encode(video), keyed.Encode(video));
+        Assert.True(e.Zx.allclose(k.Zx, rtol: 0, atol: 0) && e.ContentFrame.allclose(k.ContentFrame, rtol: 0, atol: 0));
+        var difference = plain.Decode(e.ContentFrame, e.Zx, e.Zy).sub(keyed.Decode(k.ContentFrame, k.Zx, k.Zy)).abs();
+        Assert.True(difference.amax(new long[] { 0, 2, 3, 4 }).min().item<float>() > 1e-5f, "a frame ignores the content keys");
+        Assert.True(AutoencoderConfig.FromJson((c with { ContentKeys = true }).ToJson()).ContentKeys);
+    }
+
+    [Fact]
     public void StateDictUsesPaperNamedModules()
     {
         using var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
