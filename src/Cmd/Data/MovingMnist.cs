@@ -52,6 +52,23 @@ public sealed class MovingMnist : IVideoDataset
         return new VideoClip(frames, tracks[0].Class, Caption(tracks), source);
     }
 
+    /// <summary>
+    /// Clip <paramref name="index"/>'s motion twin: the same digit paths (positions in every frame) carrying other digits,
+    /// drawn from the pool with a stream no clip uses. Its label is its first digit's class.
+    /// </summary>
+    public VideoClip Twin(int index)
+    {
+        if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), $"clip {index} outside 0..{Count - 1}");
+        var rng = SeededRandom.For(Seed, -1L - index);
+        var tracks = Tracks(index).Select(t => TwinTrack(t, pool[rng.Next(pool.Length)])).ToArray();
+        var c = Config;
+        var frames = tensor(Render(tracks), [c.Frames, c.Channels, c.Size, c.Size], dtype: ScalarType.Float32);
+        string source = $"mmnist seed={Seed} twin of index={index} digits={string.Join(",", tracks.Select(t => t.DigitIndex))}";
+        return new VideoClip(frames, tracks[0].Class, Caption(tracks), source);
+    }
+
+    DigitTrack TwinTrack(DigitTrack track, int digit) => track with { DigitIndex = digit, Class = digits.Label(digit) };
+
     /// <summary>The random draws of clip <paramref name="index"/>: digits, start positions, velocities and bounces.</summary>
     public DigitTrack[] Tracks(int index)
     {

@@ -15,14 +15,19 @@ namespace Cmd.Evaluation;
 public static class ContentUse
 {
     /// <summary>PSNR in dB over all frames, and on the frame the content frame weighs most (the content clip's).</summary>
+    /// <param name="Twin">Moving MNIST only: clip i's z with the content frame of its motion twin (same paths, other
+    /// digits), against the twin (the decomposition's promise) and against clip i.</param>
     public sealed record Result(int Count, double Reconstruction, double SwapVsZClip, double SwapVsContentClip,
-        double Unrelated, double KeyFrameSwapVsZClip, double KeyFrameSwapVsContentClip)
+        double Unrelated, double KeyFrameSwapVsZClip, double KeyFrameSwapVsContentClip, (double VsTwin, double VsZClip)? Twin = null)
     {
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{Count} held-out clips, PSNR over all frames: reconstruction {Reconstruction:F2} dB; clip i's z with clip i+1's " +
             $"content frame: vs clip i (z's) {SwapVsZClip:F2} dB, vs clip i+1 (content's) {SwapVsContentClip:F2} dB; " +
             $"two different clips {Unrelated:F2} dB. On the content frame's heaviest frame: vs z's clip " +
-            $"{KeyFrameSwapVsZClip:F2} dB, vs content's clip {KeyFrameSwapVsContentClip:F2} dB");
+            $"{KeyFrameSwapVsZClip:F2} dB, vs content's clip {KeyFrameSwapVsContentClip:F2} dB") + TwinText();
+
+        string TwinText() => Twin is not { } twin ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $". Clip i's z with its motion twin's content frame: vs the twin {twin.VsTwin:F2} dB, vs clip i {twin.VsZClip:F2} dB");
     }
 
     public static Result Measure(CmdAutoencoder ae, IVideoDataset data, int count, int batchSize = 16)
@@ -39,7 +44,16 @@ public static class ContentUse
         return new Result(count,
             AllFrames(CmdSampler.Decode(ae, content, z, batchSize), videos),
             AllFrames(swapped, videos), AllFrames(swapped, next), AllFrames(videos, next),
-            KeyFrame(swapped, videos, keyOfNext), KeyFrame(swapped, next, keyOfNext));
+            KeyFrame(swapped, videos, keyOfNext), KeyFrame(swapped, next, keyOfNext),
+            data is MovingMnist mnist ? TwinSwap(ae, mnist, videos, z, batchSize) : null);
+    }
+
+    /// <summary>PSNR of clip i's z decoded with its motion twin's content frame, against the twin and against clip i.</summary>
+    static (double, double) TwinSwap(CmdAutoencoder ae, MovingMnist data, Tensor videos, Tensor z, int batchSize)
+    {
+        var twins = stack(Enumerable.Range(0, (int)videos.shape[0]).Select(i => data.Twin(i).Frames));
+        var swapped = CmdSampler.Decode(ae, Encode(ae, twins, batchSize).Content, z, batchSize);
+        return (AllFrames(swapped, twins), AllFrames(swapped, videos));
     }
 
     /// <summary>Content frames, z and the index of the frame each content frame weighs most, without gradients.</summary>

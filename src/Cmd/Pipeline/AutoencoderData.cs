@@ -33,15 +33,24 @@ public static class AutoencoderData
             throw new ArgumentException($"dataset {ds.Name} has clips {s} but autoencoder '{c.Name}' takes [L={c.Frames}, C={c.Channels}, H={c.Height}, W={c.Width}]");
     }
 
-    /// <summary>The training batch of a global step (seeded shuffle per epoch: a resumed run sees the same batches).</summary>
-    public static Func<long, Tensor> Batches(IVideoDataset ds, int batchSize, long seed)
+    /// <summary>
+    /// The training batch of a global step (seeded shuffle per epoch: a resumed run sees the same batches). With
+    /// <paramref name="twins"/> (<see cref="AutoencoderConfig.MotionTwins"/>), the batch's clips then their motion twins.
+    /// </summary>
+    public static Func<long, Tensor> Batches(IVideoDataset ds, int batchSize, long seed, bool twins = false)
     {
+        var mnist = ds as MovingMnist;
+        if (twins && mnist is null)
+            throw new ArgumentException($"motion twins need Moving MNIST, which can draw a clip's twin (dataset {ds.Name} cannot)");
         var loader = new VideoLoader(ds, batchSize, seed, shuffle: true, dropLast: true, prefetch: 0);
         return step =>
         {
-            var batch = loader.Load(loader.BatchIndices(step));
+            var indices = loader.BatchIndices(step);
+            var batch = loader.Load(indices);
             batch.Labels.Dispose();
-            return batch.Frames; // owned by the trainer's dispose scope
+            if (!twins) return batch.Frames; // owned by the trainer's dispose scope
+            var twinFrames = indices.Select(i => { using var clip = mnist!.Twin(i); return clip.Frames.unsqueeze(0); }).ToList();
+            return cat([batch.Frames, .. twinFrames], 0);
         };
     }
 }

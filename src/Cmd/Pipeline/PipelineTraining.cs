@@ -41,8 +41,11 @@ public static class PipelineTraining
         log?.Invoke($"autoencoder {config.Name} ({config.Variant}): {model.ParameterCount():N0} parameters, {config.TokensPerVideo} tokens/video, " +
                     $"z = {config.LatentChannels}x{config.Frames}x({config.GridHeight}+{config.GridWidth}); data {data.Name} {data.Shape} x {data.Count}; " +
                     $"batch {config.BatchSize}, lr {options.LearningRate}, betas ({options.Beta1}, {options.Beta2}), " +
-                    $"{(options.DecoupledWeightDecay ? "AdamW" : "Adam")}, loss {config.Loss}; device {device.type}");
-        var result = AutoencoderTraining.Train(model, AutoencoderData.Batches(data, config.BatchSize, options.Seed), options);
+                    $"{(options.DecoupledWeightDecay ? "AdamW" : "Adam")}, loss {config.Loss}" +
+                    (config.ContentKeys ? ", content keys" : "") + (config.MotionTwins ? ", motion twins (batch + its twins)" : "") +
+                    $"; device {device.type}");
+        var batches = AutoencoderData.Batches(data, config.BatchSize, options.Seed, config.MotionTwins);
+        var result = AutoencoderTraining.Train(model, batches, options);
         model.eval();
         return (model, result);
     }

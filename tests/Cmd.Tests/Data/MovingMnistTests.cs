@@ -42,6 +42,29 @@ public class MovingMnistTests
     }
 
     [Fact]
+    public void AMotionTwinHasTheClipsPathsWithOtherDigits()
+    {
+        var ds = new MovingMnist(MovingMnistConfig.Small, count: 20, seed: 3);
+        var c = ds.Config;
+        for (int i = 0; i < 20; i++)
+        {
+            using var clip = ds.Get(i);
+            using var twin = ds.Twin(i);
+            using var again = ds.Twin(i);
+            Assert.Equal(twin.Frames.bytes.ToArray(), again.Frames.bytes.ToArray());  // deterministic
+            Assert.False(twin.Frames.allclose(clip.Frames), $"clip {i}: the twin draws the same digits");
+            var tracks = ds.Tracks(i);
+            var inside = zeros(new long[] { c.Frames, c.Size, c.Size }, dtype: ScalarType.Bool);
+            foreach (var t in tracks)
+                for (int f = 0; f < c.Frames; f++)
+                    inside[f, TensorIndex.Slice(t.Top[f], t.Top[f] + c.DigitSize), TensorIndex.Slice(t.Left[f], t.Left[f] + c.DigitSize)] = true;
+            var ink = twin.Frames[.., 0] > -1;                     // every twin pixel with ink lies in the clip's digit boxes
+            Assert.False((ink & ~inside).any().item<bool>(), $"clip {i}: the twin's ink leaves the clip's paths");
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => ds.Twin(20));
+    }
+
+    [Fact]
     public void ClipHasShapeRangeLabelAndCaption()
     {
         var ds = new MovingMnist(MovingMnistConfig.Small, count: 10, seed: 1);

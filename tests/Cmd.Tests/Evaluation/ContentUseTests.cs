@@ -25,6 +25,13 @@ public class ContentUseTests
         // clip, which a swap in the wrong direction would not show
         Assert.True(r.KeyFrameSwapVsContentClip > r.KeyFrameSwapVsZClip + 3, r.ToString());
         Assert.True(r.Reconstruction > r.Unrelated, r.ToString());
+        // the motion-twin row: clip i's z with its twin's content frame, against the twin and against clip i
+        var twins = stack(Enumerable.Range(0, 8).Select(i => data.Twin(i).Frames));
+        var swapped = ae.Decode(ae.Encode(twins).ContentFrame, e.Z).clamp(-1, 1);
+        Assert.NotNull(r.Twin);
+        Assert.Equal(Psnr.Compute(swapped, twins), r.Twin!.Value.VsTwin, 3);
+        Assert.Equal(Psnr.Compute(swapped, videos), r.Twin!.Value.VsZClip, 3);
+        Assert.Contains("motion twin's content frame: vs the twin", r.ToString());
     }
 
     [Fact]

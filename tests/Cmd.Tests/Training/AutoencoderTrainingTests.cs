@@ -61,6 +61,37 @@ public class AutoencoderTrainingTests
     }
 }
 
+/// <summary>Training batches with motion twins: the step's clips, then each one's twin; only Moving MNIST can draw them.</summary>
+public class AutoencoderTwinBatchTests
+{
+    [Fact]
+    public void TheSecondHalfHoldsTheTwinsOfTheFirst()
+    {
+        var config = RunPresets.Tiny.Autoencoder;
+        var ds = new MovingMnist(AutoencoderData.MovingMnistFor(config), 12, seed: 5);
+        using var scope = NewDisposeScope();
+        var plain = AutoencoderData.Batches(ds, 3, 0)(7);
+        var twinned = AutoencoderData.Batches(ds, 3, 0, twins: true)(7);
+        Assert.Equal(new long[] { 6, 8, 1, 32, 32 }, twinned.shape);
+        Assert.True(twinned.narrow(0, 0, 3).allclose(plain, rtol: 0, atol: 0));
+        var indices = new VideoLoader(ds, 3, 0, shuffle: true, dropLast: true, prefetch: 0).BatchIndices(7);
+        for (int k = 0; k < 3; k++)
+            Assert.True(twinned[3 + k].allclose(ds.Twin(indices[k]).Frames, rtol: 0, atol: 0), $"twin {k}");
+        var e = Assert.Throws<ArgumentException>(() => AutoencoderData.Batches(new Renamed(ds), 3, 0, twins: true));
+        Assert.Contains("motion twins need Moving MNIST, which can draw a clip's twin (dataset clips cannot)", e.Message);
+    }
+
+    /// <summary>Moving MNIST's clips behind another dataset's face, which cannot draw twins.</summary>
+    sealed class Renamed(IVideoDataset inner) : IVideoDataset
+    {
+        public string Name => "clips";
+        public int Count => inner.Count;
+        public VideoShape Shape => inner.Shape;
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+        public VideoClip Get(int index) => inner.Get(index);
+    }
+}
+
 /// <summary>
 /// A training step leaves no tensor behind: the number of live TorchSharp tensors is the same after step 40 as after
 /// step 10 (a tensor kept per step, or created outside the step's dispose scope, would add up). The RSS comparison
@@ -69,16 +100,18 @@ public class AutoencoderTrainingTests
 /// </summary>
 public class AutoencoderMemoryTests
 {
-    [Fact]
-    public void NoTensorOutlivesItsTrainingStep()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // content keys and motion twins: the twins' frames are made in the step too
+    public void NoTensorOutlivesItsTrainingStep(bool levers)
     {
-        var config = RunPresets.Tiny.Autoencoder;
+        var config = RunPresets.Tiny.Autoencoder with { ContentKeys = levers, MotionTwins = levers };
         var ds = VideoDatasets.Open(AutoencoderData.DatasetFor(config, count: 16, seed: 0));
         manual_seed(0);
         using var model = new CmdAutoencoder(config);
         var live = new Dictionary<long, long>();
         var options = AutoencoderTraining.Options(config) with { Steps = 40, Progress = false, CheckpointEvery = 0, OutDir = Fixtures.TempDir("ae-tensors") };
-        AutoencoderTraining.Train(model, AutoencoderData.Batches(ds, config.BatchSize, 0), options, onStep: (step, _) =>
+        AutoencoderTraining.Train(model, AutoencoderData.Batches(ds, config.BatchSize, 0, config.MotionTwins), options, onStep: (step, _) =>
         {
             if (step is 10 or 40) live[step] = Tensor.TotalCount;
         });

@@ -106,6 +106,12 @@ public sealed record AutoencoderConfig
     /// instead of z having to carry the digit's strokes to every frame.
     /// </summary>
     public bool ContentKeys { get; init; }
+    /// <summary>
+    /// Workbench switch, in neither paper nor code, for data that can draw them (Moving MNIST; false = off): a training
+    /// batch of 2B clips holds B clips, then their motion twins (the same paths, other digits). Each clip is rebuilt
+    /// from its own content frame and its twin's z, so z can only carry what the twins share: the motion.
+    /// </summary>
+    public bool MotionTwins { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>

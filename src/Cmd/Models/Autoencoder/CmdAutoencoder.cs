@@ -107,11 +107,20 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         var (zx, zy) = Config.DecoderZNoise > 0 ? Noised(e.Zx, e.Zy, Config.DecoderZNoise)
             : Config.ZPosteriorStd > 0 ? Posterior(e.Zx, e.Zy, Config.ZPosteriorStd)
             : (e.Zx, e.Zy);
-        var recon = Decode(e.ContentFrame, zx, zy);
-        var loss = Config.Loss == ReconstructionLoss.L1 ? nn.functional.l1_loss(recon, video) : nn.functional.mse_loss(recon, video);
+        var recon = Config.MotionTwins ? Decode(Twins(e.ContentFrame), zx, zy) : Decode(e.ContentFrame, zx, zy);
+        var target = Config.MotionTwins ? Twins(video) : video;           // twins: x̄ of each clip, z of its twin
+        var loss = Config.Loss == ReconstructionLoss.L1 ? nn.functional.l1_loss(recon, target) : nn.functional.mse_loss(recon, target);
         bool entropy = Config.ImportanceEntropy > 0 && !Config.FreezeEncoder;   // a frozen f_I has nothing to learn
         if (entropy) loss = loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights);
         return Config.ZPriorWeight > 0 ? loss + Config.ZPriorWeight * PriorKl(e.Zx, e.Zy) : loss;
+    }
+
+    /// <summary>A batch of B clips then their B twins, with the halves swapped (<see cref="AutoencoderConfig.MotionTwins"/>).</summary>
+    static Tensor Twins(Tensor batch)
+    {
+        long n = batch.shape[0];
+        if (n % 2 != 0) throw new ArgumentException($"motion twins: a batch holds clips then their twins, so an even count (got {n})");
+        return batch.roll(n / 2, 0);
     }
 
     /// <summary>A draw of the fixed-std posterior N(z, σ²) (<see cref="AutoencoderConfig.ZPriorWeight"/>).</summary>

@@ -71,4 +71,20 @@ public class DecoderRobustnessTests
             new CmdAutoencoder(config with { ZPriorWeight = 0.1, ZPosteriorStd = 0.5, FreezeEncoder = true }));
         Assert.Contains("--freeze-encoder", frozen.Message);
     }
+
+    [Fact]
+    public void MotionTwinsRebuildEachClipFromItsOwnContentFrameAndItsTwinsZ()
+    {
+        var config = RunPresets.Tiny.Autoencoder;
+        manual_seed(0);
+        using var twins = new CmdAutoencoder(config with { MotionTwins = true });
+        using var video = rand(new long[] { 4, 8, 1, 32, 32 }) * 2 - 1;   // clips 0, 1, then their twins 2, 3
+        using var _ = no_grad();
+        var e = twins.Encode(video);
+        var order = tensor(new long[] { 2, 3, 0, 1 });
+        var byHand = nn.functional.mse_loss(twins.Decode(e.ContentFrame[order], e.Zx, e.Zy), video[order]);
+        Assert.Equal(byHand.item<float>(), twins.Loss(video).item<float>(), 6);
+        var odd = Assert.Throws<ArgumentException>(() => twins.Loss(video.narrow(0, 0, 3)));
+        Assert.Contains("motion twins: a batch holds clips then their twins, so an even count (got 3)", odd.Message);
+    }
 }
