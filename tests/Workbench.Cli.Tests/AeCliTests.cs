@@ -43,6 +43,24 @@ public class AeCliTests
     }
 
     [Fact]
+    public void TheWorkbenchDecoderLeversReachTheTrainingRun()
+    {
+        var dir = Fixtures.TempDir("ae-levers");
+        var t = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--motion-twins",
+            "--out", Path.Combine(dir, "warp"), "--device", "cpu");
+        Assert.True(t.ExitCode == 0, t.StdErr);
+        Assert.Contains("motion twins (batch + its twins), separable warp decoder (2 components)", t.StdOut);
+        var keys = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--content-keys",
+            "--out", Path.Combine(dir, "keys"), "--device", "cpu");
+        Assert.True(keys.ExitCode == 0, keys.StdErr);
+        Assert.Contains("loss L2, content keys;", keys.StdOut);
+        var both = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--warp", "2", "--content-keys",
+            "--out", Path.Combine(dir, "both"));
+        Assert.NotEqual(0, both.ExitCode);
+        Assert.Contains("replace the decoder that content keys extend", both.StdErr);
+    }
+
+    [Fact]
     public void BadOptionsAndFilesAreOneLineErrors()
     {
         var r = CliRunner.Run("ae", "info", "--preset", "huge");

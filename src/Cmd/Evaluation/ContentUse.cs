@@ -10,7 +10,9 @@ namespace Cmd.Evaluation;
 /// Whether the decoder draws a clip from its content frame x̄ or from its motion latent z (Eqs. 5-6): each held-out
 /// clip's z is decoded with the next clip's content frame, and the result is compared (PSNR) with the clip z came from
 /// and with the clip the content frame came from. CMD's decomposition wants the digits of the content frame moved along
-/// z; if the swapped decode matches z's clip, z carries the appearance too, and a motion model must generate it.
+/// z; if the swapped decode matches z's clip, z carries the appearance too, and a motion model must generate it. On
+/// Moving MNIST, each clip's z is also decoded with its motion twin's content frame (the same paths, other digits):
+/// a decomposed z gives the twin.
 /// </summary>
 public static class ContentUse
 {

@@ -78,6 +78,7 @@ public static class ModelFlops
     public static double AutoencoderDecode(AutoencoderConfig c, double batch = 1)
     {
         double frames = batch * c.Frames;
+        if (c.WarpComponents > 0) return SeparableWarp(c, frames);
         long patch = (long)c.Channels * c.PatchSize * c.PatchSize;
         double flops = Linear(batch * c.TokensPerFrame, patch, c.Hidden);                           // g_I (content_embed)
         flops += Linear(frames * (c.GridHeight + c.GridWidth), c.LatentChannels, c.Hidden);         // g_M on z_x and z_y
@@ -85,6 +86,15 @@ public static class ModelFlops
         if (c.ContentKeys) flops += c.Depth * ContentKeys(c, batch);                                 // g_B's space attention over v^t
         flops += Linear(frames * c.TokensPerFrame, c.Hidden, patch);                                // output_layer (transposed conv)
         return flops;
+    }
+
+    /// <summary>The workbench's separable warp decoder: the 1x1 projections of z and, per component and frame, x̄'s rows
+    /// then columns resampled (two matrix products).</summary>
+    static double SeparableWarp(AutoencoderConfig c, double frames)
+    {
+        double projections = Linear(frames * (c.GridHeight + c.GridWidth), c.LatentChannels, 2L * c.WarpComponents);
+        double resample = 2.0 * frames * c.WarpComponents * c.Channels * ((double)c.Height * c.Height * c.Width + (double)c.Height * c.Width * c.Width);
+        return projections + resample;
     }
 
     /// <summary>Per g_B block with <see cref="AutoencoderConfig.ContentKeys"/>: k, v of the content tokens, and each frame's

@@ -112,6 +112,12 @@ public sealed record AutoencoderConfig
     /// from its own content frame and its twin's z, so z can only carry what the twins share: the motion.
     /// </summary>
     public bool MotionTwins { get; init; }
+    /// <summary>
+    /// Workbench switch, in neither paper nor code (0 = the paper's decoder, Eqs. 5-6 and g_B): above 0, the decoder is
+    /// <see cref="SeparableWarp"/> with this many components: every frame is x̄ moved along rows by z_x and along columns
+    /// by z_y, so z can carry only motion (2 suits Moving MNIST's two digits).
+    /// </summary>
+    public int WarpComponents { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
@@ -151,6 +157,8 @@ public sealed record AutoencoderConfig
             $"z prior weight and posterior std must both be > 0 or both 0 (got {ZPriorWeight}, {ZPosteriorStd})");
         Need(ZPriorWeight == 0 || (DecoderZNoise == 0 && !FreezeEncoder),
             "the z prior trains the encoder with its own noise: not with --decoder-z-noise or --freeze-encoder");
+        Need(WarpComponents >= 0 && !(WarpComponents > 0 && ContentKeys),
+            $"warp components must be >= 0 and replace the decoder that content keys extend (got {WarpComponents}, content keys {ContentKeys})");
         Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");
         Need(LearningRate > 0 && Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1 && WeightDecay >= 0 && BatchSize > 0, "lr > 0, betas in [0,1), weight decay >= 0, batch size > 0");
         return this;

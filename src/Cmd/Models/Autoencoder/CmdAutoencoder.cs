@@ -18,11 +18,12 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
     readonly TimeSformer encoder;           // f_B
     readonly ImportanceHead importance_head; // f_I
     readonly MotionLatentHead motion_head;  // f_M
-    readonly PatchConv2d content_embed;     // g_I
-    readonly Conv2d motion_embed;           // g_M (x; and y unless separate)
+    readonly PatchConv2d? content_embed;     // g_I
+    readonly Conv2d? motion_embed;           // g_M (x; and y unless separate)
     readonly Conv2d? motion_embed_y;        // official code: post_yt
-    readonly TimeSformer decoder;           // g_B
-    readonly PatchConvTranspose2d output_layer; // post-layer of g_B
+    readonly TimeSformer? decoder;           // g_B
+    readonly PatchConvTranspose2d? output_layer; // post-layer of g_B
+    readonly SeparableWarp? motion_warp;    // workbench decoder in place of g_I, g_M, g_B (WarpComponents > 0)
 
     public CmdAutoencoder(AutoencoderConfig config) : base(nameof(CmdAutoencoder))
     {
@@ -32,11 +33,16 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         encoder = NewTimeSformer(config);
         importance_head = new ImportanceHead(config);
         motion_head = new MotionLatentHead(config);
-        content_embed = new PatchConv2d(c, h, p);
-        motion_embed = nn.Conv2d(config.LatentChannels, h, 1);
-        if (config.SeparateAxisProjections) motion_embed_y = nn.Conv2d(config.LatentChannels, h, 1);
-        decoder = NewTimeSformer(config);
-        output_layer = new PatchConvTranspose2d(h, c, p);
+        if (config.WarpComponents > 0)
+            motion_warp = new SeparableWarp(config.LatentChannels, config.WarpComponents, config.Height);
+        else
+        {
+            content_embed = new PatchConv2d(c, h, p);
+            motion_embed = nn.Conv2d(config.LatentChannels, h, 1);
+            if (config.SeparateAxisProjections) motion_embed_y = nn.Conv2d(config.LatentChannels, h, 1);
+            decoder = NewTimeSformer(config);
+            output_layer = new PatchConvTranspose2d(h, c, p);
+        }
         RegisterComponents();
     }
 
@@ -77,16 +83,17 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         CheckShape(contentFrame, "content frame", b, cfg.Channels, cfg.Height, cfg.Width);
         CheckShape(zx, "z_x", b, cfg.LatentChannels, cfg.Frames, cfg.GridHeight);
         CheckShape(zy, "z_y", b, cfg.LatentChannels, cfg.Frames, cfg.GridWidth);
-        var vt = content_embed.call(contentFrame);                          // v^t = g_I(x̄): [B, C', H', W'] (Eq. 5)
-        var vx = motion_embed.call(zx);                                     // v^x = g_M(z_x): [B, C', L, H']
+        if (motion_warp is not null) return motion_warp.Decode(contentFrame, zx, zy);   // workbench: x̄ moved along z
+        var vt = content_embed!.call(contentFrame);                          // v^t = g_I(x̄): [B, C', H', W'] (Eq. 5)
+        var vx = motion_embed!.call(zx);                                     // v^x = g_M(z_x): [B, C', L, H']
         var vy = (motion_embed_y ?? motion_embed).call(zy);                 // v^y = g_M(z_y): [B, C', L, W']
         var v = vt.unsqueeze(2) + vx.unsqueeze(4) + vy.unsqueeze(3);        // Eq. 6: [B, C', L, H', W']
         var tokens = v.permute(0, 2, 3, 4, 1).reshape(b, cfg.Frames, cfg.TokensPerFrame, cfg.Hidden);
         var h = cfg.ContentKeys                                             // g_B (workbench switch: also over v^t's tokens)
-            ? decoder.Forward(tokens, vt.permute(0, 2, 3, 1).reshape(b, cfg.TokensPerFrame, cfg.Hidden))
-            : decoder.call(tokens);
+            ? decoder!.Forward(tokens, vt.permute(0, 2, 3, 1).reshape(b, cfg.TokensPerFrame, cfg.Hidden))
+            : decoder!.call(tokens);
         var grid = h.reshape(b * cfg.Frames, cfg.GridHeight, cfg.GridWidth, cfg.Hidden).permute(0, 3, 1, 2);
-        var frames = output_layer.call(grid).view(b, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width);
+        var frames = output_layer!.call(grid).view(b, cfg.Frames, cfg.Channels, cfg.Height, cfg.Width);
         // Paper: the post-layer output as is. Official code (pixel mode): 2 * sigmoid - 1.
         return cfg.Output == OutputActivation.ScaledSigmoid ? 2 * frames.sigmoid() - 1 : frames;
     }

@@ -1,0 +1,70 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Cmd.Models.Autoencoder;
+
+/// <summary>
+/// Workbench decoder, in neither paper nor code (<see cref="AutoencoderConfig.WarpComponents"/> > 0), in place of
+/// Eqs. 5-6 and g_B: every frame is the content frame x̄ moved, read as the triplane it is. Per frame l and component k,
+/// z_x gives each row i a shift d^k_y(l, i) and a presence a^k(l, i); z_y gives each column j a shift d^k_x(l, j) and a
+/// presence b^k(l, j). Component k is x̄ resampled along rows and columns (a Gaussian soft shift of learned width σ_k),
+/// seen through the box σ(a^k) σ(b^k); the components are joined as ink is drawn: 1 - Π_k (1 - ink_k).
+/// z can then say only where things move, never what they look like.
+/// </summary>
+public sealed class SeparableWarp : nn.Module
+{
+    readonly Conv2d proj_x, proj_y;  // z_x, z_y [B, D, L, H' | W'] -> [B, 2K, L, H' | W']: shifts, then presence logits
+    readonly Parameter log_sigma;    // [K]: width of each component's soft shift, in pixels (log)
+    readonly int components;
+    readonly double pixelsPerUnit;
+
+    public SeparableWarp(int latentChannels, int components, int height) : base(nameof(SeparableWarp))
+    {
+        this.components = components;
+        pixelsPerUnit = height / 4.0;
+        proj_x = nn.Conv2d(latentChannels, 2 * components, 1);
+        proj_y = nn.Conv2d(latentChannels, 2 * components, 1);
+        log_sigma = nn.Parameter(full(components, Math.Log(4.0)));
+        using (no_grad())
+            foreach (var p in new[] { proj_x, proj_y })
+            {
+                // start: x̄ nearly still (shifts of about a pixel), every box open; small random weights, so that the
+                // components differ and do not get the same gradient for ever
+                p.weight!.normal_(0, 0.02);
+                p.bias!.narrow(0, 0, components).zero_();
+                p.bias!.narrow(0, components, components).fill_(2.0);
+            }
+        RegisterComponents();
+    }
+
+    /// <summary>contentFrame [B, C, H, W] in [-1, 1], z_x [B, D, L, H'], z_y [B, D, L, W'] -> video [B, L, C, H, W].</summary>
+    public Tensor Decode(Tensor contentFrame, Tensor zx, Tensor zy)
+    {
+        long h = contentFrame.shape[2], w = contentFrame.shape[3];
+        var (dy, rowPresence) = Axis(proj_x.call(zx), h);                   // [B, K, L, H] each
+        var (dx, colPresence) = Axis(proj_y.call(zy), w);                   // [B, K, L, W] each
+        var sigma = log_sigma.exp().view(1, components, 1, 1, 1);
+        var ink = (contentFrame + 1) / 2;                                   // [B, C, H, W] in [0, 1]
+        var moved = einsum("bklij,bcjm,bklnm->bklcin", ShiftMaps(dy, sigma), ink, ShiftMaps(dx, sigma)); // [B, K, L, C, H, W]
+        var box = (rowPresence.sigmoid().unsqueeze(-1) * colPresence.sigmoid().unsqueeze(-2)).unsqueeze(3);
+        var blank = (1 - box * moved).prod(1);                              // [B, L, C, H, W]: no component inks it
+        return 1 - 2 * blank;                                               // 2 (1 - blank) - 1
+    }
+
+    /// <summary>[B, 2K, L, G] on the token grid -> shifts in pixels and presence logits [B, K, L, size], linearly upsampled.</summary>
+    (Tensor Shift, Tensor Presence) Axis(Tensor p, long size)
+    {
+        var up = nn.functional.interpolate(p, [p.shape[2], size], mode: InterpolationMode.Bilinear, align_corners: false);
+        return (up.narrow(1, 0, components) * pixelsPerUnit, up.narrow(1, components, components));
+    }
+
+    /// <summary>Row (or column) maps [B, K, L, N, N]: output i reads source j with weight softmax_j(-(j - (i - d_i))² / 2σ²).</summary>
+    static Tensor ShiftMaps(Tensor shift, Tensor sigma)
+    {
+        long n = shift.shape[^1];
+        var positions = arange(n, dtype: shift.dtype, device: shift.device);
+        var source = (positions - shift).unsqueeze(-1);                      // where output i reads from: [B, K, L, N, 1]
+        var distance = positions.view(1, 1, 1, 1, n) - source;
+        return (-distance.square() / (2 * sigma.square())).softmax(-1);
+    }
+}
