@@ -118,6 +118,9 @@ public sealed record AutoencoderConfig
     /// by z_y, so z can carry only motion (2 suits Moving MNIST's two digits).
     /// </summary>
     public int WarpComponents { get; init; }
+    /// <summary>With <see cref="WarpComponents"/>: each component moves rigidly (one shift per frame, not one per row
+    /// and column), so a digit cannot shear.</summary>
+    public bool RigidWarp { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
@@ -157,6 +160,7 @@ public sealed record AutoencoderConfig
             $"z prior weight and posterior std must both be > 0 or both 0 (got {ZPriorWeight}, {ZPosteriorStd})");
         Need(ZPriorWeight == 0 || (DecoderZNoise == 0 && !FreezeEncoder),
             "the z prior trains the encoder with its own noise: not with --decoder-z-noise or --freeze-encoder");
+        Need(!RigidWarp || WarpComponents > 0, "a rigid warp needs warp components (--warp K)");
         Need(WarpComponents >= 0 && !(WarpComponents > 0 && ContentKeys),
             $"warp components must be >= 0 and replace the decoder that content keys extend (got {WarpComponents}, content keys {ContentKeys})");
         Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");

@@ -34,7 +34,7 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         importance_head = new ImportanceHead(config);
         motion_head = new MotionLatentHead(config);
         if (config.WarpComponents > 0)
-            motion_warp = new SeparableWarp(config.LatentChannels, config.WarpComponents, config.Height);
+            motion_warp = new SeparableWarp(config.LatentChannels, config.WarpComponents, config.Height, config.RigidWarp);
         else
         {
             content_embed = new PatchConv2d(c, h, p);

@@ -9,18 +9,21 @@ namespace Cmd.Models.Autoencoder;
 /// z_x gives each row i a shift d^k_y(l, i) and a presence a^k(l, i); z_y gives each column j a shift d^k_x(l, j) and a
 /// presence b^k(l, j). Component k is x̄ resampled along rows and columns (a Gaussian soft shift of learned width σ_k),
 /// seen through the box σ(a^k) σ(b^k); the components are joined as ink is drawn: 1 - Π_k (1 - ink_k).
-/// z can then say only where things move, never what they look like.
+/// z can then say only where things move, never what they look like. Rigid: each component's shift is one per frame
+/// (the shift channels averaged over the rows, and over the columns), so a digit moves without shearing.
 /// </summary>
 public sealed class SeparableWarp : nn.Module
 {
     readonly Conv2d proj_x, proj_y;  // z_x, z_y [B, D, L, H' | W'] -> [B, 2K, L, H' | W']: shifts, then presence logits
     readonly Parameter log_sigma;    // [K]: width of each component's soft shift, in pixels (log)
     readonly int components;
+    readonly bool rigid;
     readonly double pixelsPerUnit;
 
-    public SeparableWarp(int latentChannels, int components, int height) : base(nameof(SeparableWarp))
+    public SeparableWarp(int latentChannels, int components, int height, bool rigid = false) : base(nameof(SeparableWarp))
     {
         this.components = components;
+        this.rigid = rigid;
         pixelsPerUnit = height / 4.0;
         proj_x = nn.Conv2d(latentChannels, 2 * components, 1);
         proj_y = nn.Conv2d(latentChannels, 2 * components, 1);
@@ -54,6 +57,8 @@ public sealed class SeparableWarp : nn.Module
     /// <summary>[B, 2K, L, G] on the token grid -> shifts in pixels and presence logits [B, K, L, size], linearly upsampled.</summary>
     (Tensor Shift, Tensor Presence) Axis(Tensor p, long size)
     {
+        if (rigid) p = cat([p.narrow(1, 0, components).mean([-1], keepdim: true).expand(-1, -1, -1, p.shape[3]),
+            p.narrow(1, components, components)], 1);                        // one shift per component and frame
         var up = nn.functional.interpolate(p, [p.shape[2], size], mode: InterpolationMode.Bilinear, align_corners: false);
         return (up.narrow(1, 0, components) * pixelsPerUnit, up.narrow(1, components, components));
     }

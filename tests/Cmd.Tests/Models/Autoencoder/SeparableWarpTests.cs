@@ -8,9 +8,9 @@ namespace Cmd.Tests.Models.Autoencoder;
 public class SeparableWarpTests
 {
     /// <summary>One component, sharp, every box open, shifted by (rows, cols) pixels through the projections' biases.</summary>
-    static SeparableWarp Shifting(double rows, double cols, int height)
+    static SeparableWarp Shifting(double rows, double cols, int height, bool rigid = false)
     {
-        var warp = new SeparableWarp(latentChannels: 2, components: 1, height);
+        var warp = new SeparableWarp(latentChannels: 2, components: 1, height, rigid);
         using var _ = no_grad();
         var p = warp.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         p["log_sigma"].fill_(Math.Log(0.25));
@@ -31,6 +31,21 @@ public class SeparableWarpTests
         var peak = frame.argmax().item<long>();
         Assert.Equal((13L, 15L), (peak / 32, peak % 32));                  // output row i reads row i - 3, column j reads j + 5
         Assert.True(frame[13, 15].item<float>() > 0.9f && frame[10, 20].item<float>() < -0.9f, $"peak {frame[13, 15].item<float>()}");
+    }
+
+    [Fact]
+    public void ARigidWarpMovesEveryRowByTheMeanOfTheRowsShifts()
+    {
+        using var warp = Shifting(rows: 0, cols: 0, height: 32, rigid: true);
+        using (no_grad()) warp.get_parameter("proj_x.weight")![0, 0] = 1 / 8.0f;   // z_x channel 0 in pixels
+        var content = full(new long[] { 1, 1, 32, 32 }, -1f);
+        content[0, 0, 10, 20] = 1f;
+        var zx = zeros(1, 2, 4, 4);
+        zx[0, 0] = tensor(new[] { 0f, 2f, 4f, 6f });                      // per-row shifts 0..6 pixels, mean 3
+        using var _ = no_grad();
+        var frame = warp.Decode(content, zx, zeros(1, 2, 4, 4))[0, 1, 0];
+        var peak = frame.argmax().item<long>();
+        Assert.Equal((13L, 20L), (peak / 32, peak % 32));
     }
 
     [Fact]
