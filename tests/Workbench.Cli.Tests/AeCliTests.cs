@@ -46,12 +46,14 @@ public class AeCliTests
     public void TheWorkbenchDecoderLeversReachTheTrainingRun()
     {
         var dir = Fixtures.TempDir("ae-levers");
-        var t = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--rigid", "--motion-twins",
+        var t = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--sprites", "--motion-twins",
             "--out", Path.Combine(dir, "warp"), "--device", "cpu");
         Assert.True(t.ExitCode == 0, t.StdErr);
-        Assert.Contains("motion twins (batch + its twins), rigid separable warp decoder (2 components)", t.StdOut);
+        Assert.Contains("motion twins (batch + its twins), sprite separable warp decoder (2 components)", t.StdOut);
         var rigidAlone = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--rigid", "--out", Path.Combine(dir, "rigid"));
         Assert.Contains("a rigid warp needs warp components (--warp K)", rigidAlone.StdErr);
+        var spritesAlone = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--sprites", "--out", Path.Combine(dir, "s"));
+        Assert.Contains("warp sprites need warp components (--warp K)", spritesAlone.StdErr);
         var keys = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--content-keys",
             "--out", Path.Combine(dir, "keys"), "--device", "cpu");
         Assert.True(keys.ExitCode == 0, keys.StdErr);

@@ -43,13 +43,15 @@ public static class PipelineTraining
                     $"batch {config.BatchSize}, lr {options.LearningRate}, betas ({options.Beta1}, {options.Beta2}), " +
                     $"{(options.DecoupledWeightDecay ? "AdamW" : "Adam")}, loss {config.Loss}" +
                     (config.ContentKeys ? ", content keys" : "") + (config.MotionTwins ? ", motion twins (batch + its twins)" : "") +
-                    (config.WarpComponents > 0 ? $", {(config.RigidWarp ? "rigid " : "")}separable warp decoder ({config.WarpComponents} components)" : "") +
+                    (config.WarpComponents > 0 ? $", {WarpKind(config)}separable warp decoder ({config.WarpComponents} components)" : "") +
                     $"; device {device.type}");
         var batches = AutoencoderData.Batches(data, config.BatchSize, options.Seed, config.MotionTwins);
         var result = AutoencoderTraining.Train(model, batches, options);
         model.eval();
         return (model, result);
     }
+
+    static string WarpKind(AutoencoderConfig c) => c.WarpSprites ? "sprite " : c.RigidWarp ? "rigid " : "";
 
     /// <summary>
     /// The autoencoder in <paramref name="weights"/> when given (a checkpoint or weights file); otherwise one trained (or

@@ -121,6 +121,10 @@ public sealed record AutoencoderConfig
     /// <summary>With <see cref="WarpComponents"/>: each component moves rigidly (one shift per frame, not one per row
     /// and column), so a digit cannot shear.</summary>
     public bool RigidWarp { get; init; }
+    /// <summary>With <see cref="WarpComponents"/>: each component is a sprite, as Moving MNIST draws its digits: a box
+    /// cut from x̄ (its presences averaged over the frames), moved rigidly with its ink. Implies <see cref="RigidWarp"/>;
+    /// false = each frame's box is drawn where the frame is, around whatever the shift brought there.</summary>
+    public bool WarpSprites { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
@@ -161,6 +165,7 @@ public sealed record AutoencoderConfig
         Need(ZPriorWeight == 0 || (DecoderZNoise == 0 && !FreezeEncoder),
             "the z prior trains the encoder with its own noise: not with --decoder-z-noise or --freeze-encoder");
         Need(!RigidWarp || WarpComponents > 0, "a rigid warp needs warp components (--warp K)");
+        Need(!WarpSprites || WarpComponents > 0, "warp sprites need warp components (--warp K)");
         Need(WarpComponents >= 0 && !(WarpComponents > 0 && ContentKeys),
             $"warp components must be >= 0 and replace the decoder that content keys extend (got {WarpComponents}, content keys {ContentKeys})");
         Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");

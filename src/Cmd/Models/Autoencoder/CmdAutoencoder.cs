@@ -34,7 +34,8 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         importance_head = new ImportanceHead(config);
         motion_head = new MotionLatentHead(config);
         if (config.WarpComponents > 0)
-            motion_warp = new SeparableWarp(config.LatentChannels, config.WarpComponents, config.Height, config.RigidWarp);
+            motion_warp = new SeparableWarp(config.LatentChannels, config.WarpComponents, config.Height,
+                config.RigidWarp || config.WarpSprites, config.WarpSprites);
         else
         {
             content_embed = new PatchConv2d(c, h, p);

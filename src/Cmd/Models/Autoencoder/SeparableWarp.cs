@@ -10,20 +10,24 @@ namespace Cmd.Models.Autoencoder;
 /// presence b^k(l, j). Component k is x̄ resampled along rows and columns (a Gaussian soft shift of learned width σ_k),
 /// seen through the box σ(a^k) σ(b^k); the components are joined as ink is drawn: 1 - Π_k (1 - ink_k).
 /// z can then say only where things move, never what they look like. Rigid: each component's shift is one per frame
-/// (the shift channels averaged over the rows, and over the columns), so a digit moves without shearing.
+/// (the shift channels averaged over the rows, and over the columns), so a digit moves without shearing. Sprites: each
+/// component's box is cut from x̄ instead (presences averaged over the frames) and moves with its ink, as Moving MNIST
+/// draws a digit.
 /// </summary>
 public sealed class SeparableWarp : nn.Module
 {
     readonly Conv2d proj_x, proj_y;  // z_x, z_y [B, D, L, H' | W'] -> [B, 2K, L, H' | W']: shifts, then presence logits
     readonly Parameter log_sigma;    // [K]: width of each component's soft shift, in pixels (log)
     readonly int components;
-    readonly bool rigid;
+    readonly bool rigid, sprites;
     readonly double pixelsPerUnit;
 
-    public SeparableWarp(int latentChannels, int components, int height, bool rigid = false) : base(nameof(SeparableWarp))
+    public SeparableWarp(int latentChannels, int components, int height, bool rigid = false, bool sprites = false)
+        : base(nameof(SeparableWarp))
     {
         this.components = components;
         this.rigid = rigid;
+        this.sprites = sprites;
         pixelsPerUnit = height / 4.0;
         proj_x = nn.Conv2d(latentChannels, 2 * components, 1);
         proj_y = nn.Conv2d(latentChannels, 2 * components, 1);
@@ -48,10 +52,26 @@ public sealed class SeparableWarp : nn.Module
         var (dx, colPresence) = Axis(proj_y.call(zy), w);                   // [B, K, L, W] each
         var sigma = log_sigma.exp().view(1, components, 1, 1, 1);
         var ink = (contentFrame + 1) / 2;                                   // [B, C, H, W] in [0, 1]
-        var moved = einsum("bklij,bcjm,bklnm->bklcin", ShiftMaps(dy, sigma), ink, ShiftMaps(dx, sigma)); // [B, K, L, C, H, W]
-        var box = (rowPresence.sigmoid().unsqueeze(-1) * colPresence.sigmoid().unsqueeze(-2)).unsqueeze(3);
-        var blank = (1 - box * moved).prod(1);                              // [B, L, C, H, W]: no component inks it
+        var blank = sprites ? Sprites(ink, dy, dx, rowPresence, colPresence, sigma)
+            : Boxed(ink, dy, dx, rowPresence, colPresence, sigma);         // [B, L, C, H, W]: no component inks it
         return 1 - 2 * blank;                                               // 2 (1 - blank) - 1
+    }
+
+    /// <summary>Each frame's box drawn where the frame is: [B, L, C, H, W], the share no component inks.</summary>
+    static Tensor Boxed(Tensor ink, Tensor dy, Tensor dx, Tensor rows, Tensor cols, Tensor sigma)
+    {
+        var moved = einsum("bklij,bcjm,bklnm->bklcin", ShiftMaps(dy, sigma), ink, ShiftMaps(dx, sigma)); // [B, K, L, C, H, W]
+        var box = (rows.sigmoid().unsqueeze(-1) * cols.sigmoid().unsqueeze(-2)).unsqueeze(3);
+        return (1 - box * moved).prod(1);
+    }
+
+    /// <summary>Each component's box cut from x̄ once (presences averaged over the frames), then moved with its ink.</summary>
+    static Tensor Sprites(Tensor ink, Tensor dy, Tensor dx, Tensor rows, Tensor cols, Tensor sigma)
+    {
+        var box = rows.mean([2]).sigmoid().unsqueeze(-1) * cols.mean([2]).sigmoid().unsqueeze(-2); // [B, K, H, W]
+        var layers = ink.unsqueeze(1) * box.unsqueeze(2);                  // [B, K, C, H, W]: each component's sprite
+        var moved = einsum("bklij,bkcjm,bklnm->bklcin", ShiftMaps(dy, sigma), layers, ShiftMaps(dx, sigma));
+        return (1 - moved).prod(1);
     }
 
     /// <summary>[B, 2K, L, G] on the token grid -> shifts in pixels and presence logits [B, K, L, size], linearly upsampled.</summary>

@@ -8,9 +8,9 @@ namespace Cmd.Tests.Models.Autoencoder;
 public class SeparableWarpTests
 {
     /// <summary>One component, sharp, every box open, shifted by (rows, cols) pixels through the projections' biases.</summary>
-    static SeparableWarp Shifting(double rows, double cols, int height, bool rigid = false)
+    static SeparableWarp Shifting(double rows, double cols, int height, bool rigid = false, bool sprites = false)
     {
-        var warp = new SeparableWarp(latentChannels: 2, components: 1, height, rigid);
+        var warp = new SeparableWarp(latentChannels: 2, components: 1, height, rigid, sprites);
         using var _ = no_grad();
         var p = warp.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         p["log_sigma"].fill_(Math.Log(0.25));
@@ -46,6 +46,32 @@ public class SeparableWarpTests
         var frame = warp.Decode(content, zx, zeros(1, 2, 4, 4))[0, 1, 0];
         var peak = frame.argmax().item<long>();
         Assert.Equal((13L, 20L), (peak / 32, peak % 32));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ASpriteIsCutFromTheContentFrameAndMovesWithItsInkWhereAFramesBoxStaysBehind(bool sprites)
+    {
+        using var warp = Shifting(rows: 12, cols: 12, height: 32, rigid: true, sprites);
+        using var _ = no_grad();
+        warp.get_parameter("proj_x.weight")![1, 1] = 40f;                 // z channel 1: presence, per token row / column
+        warp.get_parameter("proj_y.weight")![1, 1] = 40f;
+        warp.get_parameter("proj_x.bias")![1] = 0f;
+        warp.get_parameter("proj_y.bias")![1] = 0f;
+        var z = zeros(1, 2, 4, 4);
+        z[0, 1] = tensor(new[] { 1f, -1f, -1f, -1f });                    // only the first token (pixels 0..7) is present
+        var content = full(new long[] { 1, 1, 32, 32 }, -1f);
+        content[0, 0, 4, 4] = 1f;                                          // in the box
+        content[0, 0, 20, 20] = 1f;                                        // outside it
+        var frame = warp.Decode(content, z, z)[0, 1, 0];
+        if (sprites)
+        {
+            Assert.True(frame[16, 16].item<float>() > 0.9f, $"the sprite's ink {frame[16, 16].item<float>()}");
+            frame[16, 16] = -1f;
+            Assert.True(frame.max().item<float>() < -0.9f, $"ink outside the sprite: {frame.max().item<float>()}");
+        }
+        else Assert.True(frame.max().item<float>() < -0.9f, "a frame's box at pixels 0..7 sees no ink moved to 16");
     }
 
     [Fact]
