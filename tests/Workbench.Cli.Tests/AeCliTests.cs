@@ -46,10 +46,10 @@ public class AeCliTests
     public void TheWorkbenchDecoderLeversReachTheTrainingRun()
     {
         var dir = Fixtures.TempDir("ae-levers");
-        var t = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--sprites", "--motion-twins",
+        var t = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--sprites", "--multi-scale", "2", "--motion-twins",
             "--out", Path.Combine(dir, "warp"), "--device", "cpu");
         Assert.True(t.ExitCode == 0, t.StdErr);
-        Assert.Contains("motion twins (batch + its twins), sprite separable warp decoder (2 components)", t.StdOut);
+        Assert.Contains("motion twins (batch + its twins), sprite separable warp decoder (2 components), multi-scale loss (2 blurred levels);", t.StdOut);
         var rigidAlone = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--rigid", "--out", Path.Combine(dir, "rigid"));
         Assert.Contains("a rigid warp needs warp components (--warp K)", rigidAlone.StdErr);
         var spritesAlone = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--sprites", "--out", Path.Combine(dir, "s"));

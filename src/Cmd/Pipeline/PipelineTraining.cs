@@ -44,6 +44,7 @@ public static class PipelineTraining
                     $"{(options.DecoupledWeightDecay ? "AdamW" : "Adam")}, loss {config.Loss}" +
                     (config.ContentKeys ? ", content keys" : "") + (config.MotionTwins ? ", motion twins (batch + its twins)" : "") +
                     (config.WarpComponents > 0 ? $", {WarpKind(config)}separable warp decoder ({config.WarpComponents} components)" : "") +
+                    (config.MultiScaleLevels > 0 ? $", multi-scale loss ({config.MultiScaleLevels} blurred levels)" : "") +
                     $"; device {device.type}");
         var batches = AutoencoderData.Batches(data, config.BatchSize, options.Seed, config.MotionTwins);
         var result = AutoencoderTraining.Train(model, batches, options);

@@ -51,6 +51,10 @@ public sealed class AeCommand : ICommandGroup
     readonly Option<bool> motionTwins = new("--motion-twins") { Description = "Workbench lever (paper: off; Moving MNIST): each batch adds its clips' motion twins (same paths, other digits) and rebuilds each clip from its twin's z" };
     readonly Option<int?> warp = new("--warp") { Description = "Workbench lever (paper: off): K > 0 replaces the decoder by a separable warp with K components: each frame is the content frame moved along rows by z_x and columns by z_y" };
     readonly Option<bool> rigid = new("--rigid") { Description = "With --warp: each component moves rigidly (one shift per frame), so a digit cannot shear" };
+    readonly Option<int?> multiScale = new("--multi-scale")
+    {
+        Description = "Also take the reconstruction loss on the frames blurred by σ = 1, 2, .. 2^(N-1) px, so a warp learns large motions (0 = off)"
+    };
     readonly Option<bool> sprites = new("--sprites")
     {
         Description = "With --warp: each component is a sprite, a box cut from the content frame and moved rigidly with its ink"
@@ -119,6 +123,7 @@ public sealed class AeCommand : ICommandGroup
         if (r.GetValue(warp) is int k) c = c with { WarpComponents = k };
         if (r.GetValue(rigid)) c = c with { RigidWarp = true };
         if (r.GetValue(sprites)) c = c with { WarpSprites = true };
+        if (r.GetValue(multiScale) is int n) c = c with { MultiScaleLevels = n };
         if (r.GetValue(zPrior) is [var w, var sigma]) c = c with { ZPriorWeight = w, ZPosteriorStd = sigma };
         return c.Validate();
     }
@@ -147,7 +152,7 @@ public sealed class AeCommand : ICommandGroup
         var init = new Option<string?>("--init") { Description = "Fine-tune: start from this autoencoder's weights (checkpoint or `ae export` file; fresh optimizer)" };
         var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
-        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, contentKeys, motionTwins, warp, rigid, sprites, zPrior, dataset, root,
+        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, contentKeys, motionTwins, warp, rigid, sprites, multiScale, zPrior, dataset, root,
           ucfSplit, channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {

@@ -125,6 +125,10 @@ public sealed record AutoencoderConfig
     /// cut from x̄ (its presences averaged over the frames), moved rigidly with its ink. Implies <see cref="RigidWarp"/>;
     /// false = each frame's box is drawn where the frame is, around whatever the shift brought there.</summary>
     public bool WarpSprites { get; init; }
+    /// <summary>Workbench switch, in neither paper nor code (0 = off): the reconstruction loss is also taken on the frames
+    /// blurred by Gaussians of σ = 1, 2, .. 2^(n-1) px (<see cref="MultiScaleLoss"/>), so a misplaced stroke still tells
+    /// a warp where to move.</summary>
+    public int MultiScaleLevels { get; init; }
     /// <summary>Official code: z = tanh(f_M(u)); paper: z = f_M(u) (Eq. 4).</summary>
     public bool MotionTanh { get; init; }
     /// <summary>Official code: separate 1x1 convs for the x and y projections (pre_xt/pre_yt, post_xt/post_yt); paper: one f_M and one g_M.</summary>
@@ -166,6 +170,7 @@ public sealed record AutoencoderConfig
             "the z prior trains the encoder with its own noise: not with --decoder-z-noise or --freeze-encoder");
         Need(!RigidWarp || WarpComponents > 0, "a rigid warp needs warp components (--warp K)");
         Need(!WarpSprites || WarpComponents > 0, "warp sprites need warp components (--warp K)");
+        Need(MultiScaleLevels is >= 0 and <= 6, $"multi-scale levels must be in 0..6 (blurs of 1 .. 32 px; got {MultiScaleLevels})");
         Need(WarpComponents >= 0 && !(WarpComponents > 0 && ContentKeys),
             $"warp components must be >= 0 and replace the decoder that content keys extend (got {WarpComponents}, content keys {ContentKeys})");
         Need(PositionEmbedding != PositionEmbeddingKind.SinCos || Hidden % 4 == 0, $"sin-cos position embeddings need hidden % 4 == 0 (got {Hidden})");

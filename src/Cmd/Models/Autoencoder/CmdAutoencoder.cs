@@ -107,7 +107,7 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Reconstruction loss of the configured kind (paper: L2; official code: L1), plus the importance entropy when on;
-    /// with the workbench switches, the encoder frozen and z noised before decoding.</summary>
+    /// with the workbench switches, the encoder frozen and z noised before decoding, and the pooled levels added.</summary>
     public Tensor Loss(Tensor video)
     {
         AutoencoderEncoding e;
@@ -117,7 +117,10 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
             : (e.Zx, e.Zy);
         var recon = Config.MotionTwins ? Decode(Twins(e.ContentFrame), zx, zy) : Decode(e.ContentFrame, zx, zy);
         var target = Config.MotionTwins ? Twins(video) : video;           // twins: x̄ of each clip, z of its twin
-        var loss = Config.Loss == ReconstructionLoss.L1 ? nn.functional.l1_loss(recon, target) : nn.functional.mse_loss(recon, target);
+        Func<Tensor, Tensor, Tensor> distance = Config.Loss == ReconstructionLoss.L1
+            ? (a, b) => nn.functional.l1_loss(a, b) : (a, b) => nn.functional.mse_loss(a, b);
+        var loss = distance(recon, target);
+        if (Config.MultiScaleLevels > 0) loss = loss + MultiScaleLoss.Blurred(recon, target, Config.MultiScaleLevels, distance);
         bool entropy = Config.ImportanceEntropy > 0 && !Config.FreezeEncoder;   // a frozen f_I has nothing to learn
         if (entropy) loss = loss + Config.ImportanceEntropy * ContentFrame.Entropy(e.Weights);
         return Config.ZPriorWeight > 0 ? loss + Config.ZPriorWeight * PriorKl(e.Zx, e.Zy) : loss;
