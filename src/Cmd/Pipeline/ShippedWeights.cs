@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cmd.Data;
 
 namespace Cmd.Pipeline;
@@ -15,5 +16,28 @@ public sealed record ShippedWeights(string Folder)
     public string Content => Path.Combine(Folder, "content.safetensors");
     public string Motion => Path.Combine(Folder, "motion.safetensors");
 
+    public string Sampling => Path.Combine(Folder, "sampling.json");
+
     public bool Available => File.Exists(Autoencoder) && File.Exists(Content) && File.Exists(Motion);
+
+    /// <summary>The content model's classifier-free guidance scale this set was tuned for (sampling.json, "cfg_scale"); the
+    /// paper's 4.0 when the file is absent.</summary>
+    public double CfgScale
+    {
+        get
+        {
+            if (!File.Exists(Sampling)) return CmdSampler.DefaultCfgScale;
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(Sampling));
+                var scale = doc.RootElement.GetProperty("cfg_scale").GetDouble();
+                if (scale < 1 || double.IsNaN(scale)) throw new FormatException($"cfg_scale must be >= 1 (got {scale})");
+                return scale;
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new InvalidDataException($"{Sampling}: not a sampling file with a number \"cfg_scale\" >= 1 ({e.Message})");
+            }
+        }
+    }
 }

@@ -18,7 +18,11 @@ public sealed class SampleCommand : ICommandGroup
         var contentSteps = new Option<int>("--content-steps") { Description = "DDIM steps of the content model (paper: 50)", DefaultValueFactory = _ => 50 };
         var motionSteps = new Option<int>("--motion-steps") { Description = "DDIM steps of the motion model (paper: 100)", DefaultValueFactory = _ => 100 };
         var motionSampler = EvalCommand.SamplerOption("--motion-sampler");
-        var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale of the content model (paper: 4.0)", DefaultValueFactory = _ => 4.0 };
+        var cfg = new Option<double?>("--cfg")
+        {
+            Description = "Classifier-free guidance scale of the content model (paper: 4.0; default: the shipped set's, "
+                + "data/weights/small/sampling.json, with the shipped content model, else 4.0)"
+        };
         var batch = new Option<int>("--batch") { Description = "Samples per batch", DefaultValueFactory = _ => 16 };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         var ema = new Option<bool>("--ema") { Description = "Sample the runs' EMA weights (default: when a run has >= 5,000 steps)" };
@@ -40,7 +44,7 @@ public sealed class SampleCommand : ICommandGroup
             bool? preferEma = r.GetValue(ema) ? true : r.GetValue(noEma) ? false : null;
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
-                r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg), r.GetValue(batch), preferEma, Console.Error.WriteLine,
+                r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg) ?? DefaultCfg(r.GetValue(content)!), r.GetValue(batch), preferEma, Console.Error.WriteLine,
                 r.GetValue(motionSampler));
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
@@ -54,4 +58,9 @@ public sealed class SampleCommand : ICommandGroup
         });
         return command;
     }
+
+    /// <summary>The shipped set's guidance scale when sampling its content model, the paper's otherwise.</summary>
+    static double DefaultCfg(string content) =>
+        Path.GetFullPath(content) == Path.GetFullPath(ShippedWeights.Small.Content) ? ShippedWeights.Small.CfgScale
+            : CmdSampler.DefaultCfgScale;
 }

@@ -32,4 +32,19 @@ public class ShippedWeightsTests
         Assert.Equal(3L, s.Labels[0].item<long>());
         foreach (var t in new[] { s.ContentFrames, s.Z, s.Videos, s.Labels }) t.Dispose();
     }
+
+    [Fact]
+    public void TheGuidanceScaleComesFromTheSetsSamplingFileOrIsThePapers()
+    {
+        var set = new ShippedWeights(Fixtures.TempDir());
+        Assert.Equal(4.0, set.CfgScale);                                   // no sampling.json: the paper's
+        File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"why\": \"measured\"}");
+        Assert.Equal(7.5, set.CfgScale);
+        foreach (var bad in new[] { "{\"cfg\": 7}", "{\"cfg_scale\": 0.5}", "not json" })
+        {
+            File.WriteAllText(set.Sampling, bad);
+            var e = Assert.Throws<InvalidDataException>(() => set.CfgScale);
+            Assert.Contains("sampling.json: not a sampling file with a number \"cfg_scale\" >= 1", e.Message);
+        }
+    }
 }
