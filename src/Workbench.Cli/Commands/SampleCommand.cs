@@ -43,8 +43,9 @@ public sealed class SampleCommand : ICommandGroup
             if (r.GetValue(ema) && r.GetValue(noEma)) throw new ArgumentException("--ema and --no-ema exclude each other");
             bool? preferEma = r.GetValue(ema) ? true : r.GetValue(noEma) ? false : null;
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
+            double cfgScale = r.GetValue(cfg) ?? DefaultCfg(r.GetValue(content)!);
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
-                r.GetValue(contentSteps), r.GetValue(motionSteps), r.GetValue(cfg) ?? DefaultCfg(r.GetValue(content)!), r.GetValue(batch), preferEma, Console.Error.WriteLine,
+                r.GetValue(contentSteps), r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
                 r.GetValue(motionSampler));
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
