@@ -54,6 +54,13 @@ public class AeCliTests
         Assert.Contains("a rigid warp needs warp components (--warp K)", rigidAlone.StdErr);
         var spritesAlone = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--sprites", "--out", Path.Combine(dir, "s"));
         Assert.Contains("warp sprites need warp components (--warp K)", spritesAlone.StdErr);
+        var keypoints = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--sprites",
+            "--keypoints", "--out", Path.Combine(dir, "kp"), "--device", "cpu");
+        Assert.True(keypoints.ExitCode == 0, keypoints.StdErr);
+        Assert.Contains("keypoint sprite separable warp decoder (2 components);", keypoints.StdOut);
+        var keypointsAlone = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--warp", "2", "--keypoints",
+            "--out", Path.Combine(dir, "k"));
+        Assert.Contains("keypoints need warp sprites (--warp K --sprites)", keypointsAlone.StdErr);
         var keys = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--content-keys",
             "--out", Path.Combine(dir, "keys"), "--device", "cpu");
         Assert.True(keys.ExitCode == 0, keys.StdErr);

@@ -125,6 +125,10 @@ public sealed record AutoencoderConfig
     /// cut from x̄ (its presences averaged over the frames), moved rigidly with its ink. Implies <see cref="RigidWarp"/>;
     /// false = each frame's box is drawn where the frame is, around whatever the shift brought there.</summary>
     public bool WarpSprites { get; init; }
+    /// <summary>With <see cref="WarpSprites"/>: f_M is <see cref="KeypointHead"/>, so z holds each component's shift
+    /// (the move of its ink's centroid) and its place in x̄, and x̄'s ink is split between the places, not cut by boxes
+    /// on the token grid. Needs D >= 2K.</summary>
+    public bool WarpKeypoints { get; init; }
     /// <summary>Workbench switch, in neither paper nor code (0 = off): the reconstruction loss is also taken on the frames
     /// blurred by Gaussians of σ = 1, 2, .. 2^(n-1) px (<see cref="MultiScaleLoss"/>), so a misplaced stroke still tells
     /// a warp where to move.</summary>
@@ -170,6 +174,9 @@ public sealed record AutoencoderConfig
             "the z prior trains the encoder with its own noise: not with --decoder-z-noise or --freeze-encoder");
         Need(!RigidWarp || WarpComponents > 0, "a rigid warp needs warp components (--warp K)");
         Need(!WarpSprites || WarpComponents > 0, "warp sprites need warp components (--warp K)");
+        Need(!WarpKeypoints || WarpSprites, "keypoints need warp sprites (--warp K --sprites)");
+        Need(!WarpKeypoints || LatentChannels >= 2 * WarpComponents,
+            $"keypoints need D >= 2K: a shift and a place per component (got D={LatentChannels}, K={WarpComponents})");
         Need(MultiScaleLevels is >= 0 and <= 6, $"multi-scale levels must be in 0..6 (blurs of 1 .. 32 px; got {MultiScaleLevels})");
         Need(WarpComponents >= 0 && !(WarpComponents > 0 && ContentKeys),
             $"warp components must be >= 0 and replace the decoder that content keys extend (got {WarpComponents}, content keys {ContentKeys})");

@@ -17,7 +17,8 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
     readonly PatchConv2d patch_embed;       // pre-layer of f_B: patch (H/H', W/W')
     readonly TimeSformer encoder;           // f_B
     readonly ImportanceHead importance_head; // f_I
-    readonly MotionLatentHead motion_head;  // f_M
+    readonly MotionLatentHead? motion_head; // f_M
+    readonly KeypointHead? keypoint_head;   // workbench f_M for the sprite warp (WarpKeypoints)
     readonly PatchConv2d? content_embed;     // g_I
     readonly Conv2d? motion_embed;           // g_M (x; and y unless separate)
     readonly Conv2d? motion_embed_y;        // official code: post_yt
@@ -32,10 +33,11 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
         patch_embed = new PatchConv2d(c, h, p);
         encoder = NewTimeSformer(config);
         importance_head = new ImportanceHead(config);
-        motion_head = new MotionLatentHead(config);
+        if (config.WarpKeypoints) keypoint_head = new KeypointHead(config);
+        else motion_head = new MotionLatentHead(config);
         if (config.WarpComponents > 0)
             motion_warp = new SeparableWarp(config.LatentChannels, config.WarpComponents, config.Height,
-                config.RigidWarp || config.WarpSprites, config.WarpSprites);
+                config.RigidWarp || config.WarpSprites, config.WarpSprites, config.WarpKeypoints);
         else
         {
             content_embed = new PatchConv2d(c, h, p);
@@ -72,7 +74,8 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
             content = ContentFrame.PlainAverage(video);                    // Table 4b: no weighted sum
             weights = full(new long[] { video.shape[0], video.shape[1], 1, 1, 1 }, 1.0 / video.shape[1], device: video.device);
         }
-        var (zx, zy) = motion_head.Project(u);                             // Eq. 4
+        var (zx, zy) = keypoint_head is not null ? keypoint_head.Project(u, video, weights)  // workbench: keypoints
+            : motion_head!.Project(u);                                     // Eq. 4
         return new AutoencoderEncoding(content, weights, zx, zy);
     }
 

@@ -12,26 +12,37 @@ namespace Cmd.Models.Autoencoder;
 /// z can then say only where things move, never what they look like. Rigid: each component's shift is one per frame
 /// (the shift channels averaged over the rows, and over the columns), so a digit moves without shearing. Sprites: each
 /// component's box is cut from x̄ instead (presences averaged over the frames) and moves with its ink, as Moving MNIST
-/// draws a digit.
+/// draws a digit. Keypoints: z holds each component's shift and its place in x̄ (<see cref="KeypointHead"/>), and the
+/// sprites are x̄'s ink split between the places, each pixel to the nearest (a softmax of -distance² / 2s², s learned).
 /// </summary>
 public sealed class SeparableWarp : nn.Module
 {
-    readonly Conv2d proj_x, proj_y;  // z_x, z_y [B, D, L, H' | W'] -> [B, 2K, L, H' | W']: shifts, then presence logits
+    readonly Conv2d? proj_x, proj_y; // z_x, z_y [B, D, L, H' | W'] -> [B, 2K, L, H' | W']: shifts, then presence logits
     readonly Parameter log_sigma;    // [K]: width of each component's soft shift, in pixels (log)
+    readonly Parameter? log_partition; // keypoints: s, the width of the split of x̄'s ink between the places (log, pixels)
     readonly int components;
     readonly bool rigid, sprites;
     readonly double pixelsPerUnit;
 
-    public SeparableWarp(int latentChannels, int components, int height, bool rigid = false, bool sprites = false)
-        : base(nameof(SeparableWarp))
+    /// <summary>Pixels per unit of z's shift channels: a quarter of the frame.</summary>
+    public static double PixelsPerUnit(long height) => height / 4.0;
+
+    public SeparableWarp(int latentChannels, int components, int height, bool rigid = false, bool sprites = false,
+        bool keypoints = false) : base(nameof(SeparableWarp))
     {
         this.components = components;
         this.rigid = rigid;
         this.sprites = sprites;
-        pixelsPerUnit = height / 4.0;
+        pixelsPerUnit = PixelsPerUnit(height);
+        log_sigma = nn.Parameter(full(components, Math.Log(keypoints ? 1.0 : 4.0)));
+        if (keypoints)
+        {
+            log_partition = nn.Parameter(full(1, Math.Log(4.0)));
+            RegisterComponents();
+            return;
+        }
         proj_x = nn.Conv2d(latentChannels, 2 * components, 1);
         proj_y = nn.Conv2d(latentChannels, 2 * components, 1);
-        log_sigma = nn.Parameter(full(components, Math.Log(4.0)));
         using (no_grad())
             foreach (var p in new[] { proj_x, proj_y })
             {
@@ -48,8 +59,9 @@ public sealed class SeparableWarp : nn.Module
     public Tensor Decode(Tensor contentFrame, Tensor zx, Tensor zy)
     {
         long h = contentFrame.shape[2], w = contentFrame.shape[3];
-        var (dy, rowPresence) = Axis(proj_x.call(zx), h);                   // [B, K, L, H] each
-        var (dx, colPresence) = Axis(proj_y.call(zy), w);                   // [B, K, L, W] each
+        if (log_partition is not null) return 1 - 2 * Keypointed(contentFrame, zx, zy);
+        var (dy, rowPresence) = Axis(proj_x!.call(zx), h);                   // [B, K, L, H] each
+        var (dx, colPresence) = Axis(proj_y!.call(zy), w);                   // [B, K, L, W] each
         var sigma = log_sigma.exp().view(1, components, 1, 1, 1);
         var ink = (contentFrame + 1) / 2;                                   // [B, C, H, W] in [0, 1]
         var blank = sprites ? Sprites(ink, dy, dx, rowPresence, colPresence, sigma)
@@ -71,6 +83,25 @@ public sealed class SeparableWarp : nn.Module
         var box = rows.mean([2]).sigmoid().unsqueeze(-1) * cols.mean([2]).sigmoid().unsqueeze(-2); // [B, K, H, W]
         var layers = ink.unsqueeze(1) * box.unsqueeze(2);                  // [B, K, C, H, W]: each component's sprite
         var moved = einsum("bklij,bkcjm,bklnm->bklcin", ShiftMaps(dy, sigma), layers, ShiftMaps(dx, sigma));
+        return (1 - moved).prod(1);
+    }
+
+    /// <summary>x̄'s ink split between the components' places in x̄, each part moved by its shift: [B, L, C, H, W], the share
+    /// no component inks.</summary>
+    Tensor Keypointed(Tensor contentFrame, Tensor zx, Tensor zy)
+    {
+        long h = contentFrame.shape[2], w = contentFrame.shape[3];
+        var (dy, placeY) = KeypointHead.Read(zx, components, h);                   // [B, K, L], [B, K]
+        var (dx, placeX) = KeypointHead.Read(zy, components, w);
+        var rows = arange(h, dtype: zx.dtype, device: zx.device).view(1, 1, h, 1);
+        var cols = arange(w, dtype: zx.dtype, device: zx.device).view(1, 1, 1, w);
+        var distance = (rows - placeY.view(-1, components, 1, 1)).square() + (cols - placeX.view(-1, components, 1, 1)).square();
+        var split = (-distance / (2 * log_partition!.exp().square())).softmax(1);   // [B, K, H, W]
+        var layers = ((contentFrame + 1) / 2).unsqueeze(1) * split.unsqueeze(2);    // [B, K, C, H, W]: the sprites
+        var sigma = log_sigma.exp().view(1, components, 1, 1, 1);
+        var shiftY = ShiftMaps(dy.unsqueeze(-1).expand(-1, -1, -1, h), sigma);     // one shift per component and frame
+        var shiftX = ShiftMaps(dx.unsqueeze(-1).expand(-1, -1, -1, w), sigma);
+        var moved = einsum("bklij,bkcjm,bklnm->bklcin", shiftY, layers, shiftX);     // [B, K, L, C, H, W]
         return (1 - moved).prod(1);
     }
 
