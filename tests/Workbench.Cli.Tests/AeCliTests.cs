@@ -57,7 +57,11 @@ public class AeCliTests
         var keypoints = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--sprites",
             "--keypoints", "--out", Path.Combine(dir, "kp"), "--device", "cpu");
         Assert.True(keypoints.ExitCode == 0, keypoints.StdErr);
-        Assert.Contains("keypoint sprite separable warp decoder (2 components);", keypoints.StdOut);
+        Assert.Contains(", keypoint sprite separable warp decoder (2 components);", keypoints.StdOut);
+        var tracked = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--count", "8", "--warp", "2", "--sprites",
+            "--keypoints", "--track", "--out", Path.Combine(dir, "tr"), "--device", "cpu");
+        Assert.True(tracked.ExitCode == 0, tracked.StdErr);
+        Assert.Contains("tracked keypoint sprite separable warp decoder (2 components);", tracked.StdOut);
         var keypointsAlone = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "2", "--warp", "2", "--keypoints",
             "--out", Path.Combine(dir, "k"));
         Assert.Contains("keypoints need warp sprites (--warp K --sprites)", keypointsAlone.StdErr);

@@ -52,7 +52,7 @@ public static class PipelineTraining
         return (model, result);
     }
 
-    static string WarpKind(AutoencoderConfig c) => c.WarpKeypoints ? "keypoint sprite " : c.WarpSprites ? "sprite " : c.RigidWarp ? "rigid " : "";
+    static string WarpKind(AutoencoderConfig c) => c.WarpTracking ? "tracked keypoint sprite " : c.WarpKeypoints ? "keypoint sprite " : c.WarpSprites ? "sprite " : c.RigidWarp ? "rigid " : "";
 
     /// <summary>
     /// The autoencoder in <paramref name="weights"/> when given (a checkpoint or weights file); otherwise one trained (or

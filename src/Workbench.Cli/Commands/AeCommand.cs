@@ -63,6 +63,10 @@ public sealed class AeCommand : ICommandGroup
     {
         Description = "With --warp K --sprites: z holds each component's shift (its ink's centroid) and place; the sprites split the ink"
     };
+    readonly Option<bool> track = new("--track")
+    {
+        Description = "With --keypoints: each component's shifts come from matching its sprite against every frame, not its centroid"
+    };
     readonly Option<bool> freezeEncoder = new("--freeze-encoder") { Description = "Train the decoder only: the content frames and z (and DiTs trained on them) stay valid; use with --init" };
     readonly Option<double?> importanceEntropy = new("--importance-entropy") { Description = "Workbench lever (paper: 0): weight of the importance weights' entropy in the loss; > 0 pulls the content frame towards one frame" };
 
@@ -128,6 +132,7 @@ public sealed class AeCommand : ICommandGroup
         if (r.GetValue(rigid)) c = c with { RigidWarp = true };
         if (r.GetValue(sprites)) c = c with { WarpSprites = true };
         if (r.GetValue(keypoints)) c = c with { WarpKeypoints = true };
+        if (r.GetValue(track)) c = c with { WarpTracking = true };
         if (r.GetValue(multiScale) is int n) c = c with { MultiScaleLevels = n };
         if (r.GetValue(zPrior) is [var w, var sigma]) c = c with { ZPriorWeight = w, ZPosteriorStd = sigma };
         return c.Validate();
@@ -157,7 +162,7 @@ public sealed class AeCommand : ICommandGroup
         var init = new Option<string?>("--init") { Description = "Fine-tune: start from this autoencoder's weights (checkpoint or `ae export` file; fresh optimizer)" };
         var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
-        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, contentKeys, motionTwins, warp, rigid, sprites, keypoints, multiScale, zPrior, dataset, root,
+        { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, contentKeys, motionTwins, warp, rigid, sprites, keypoints, track, multiScale, zPrior, dataset, root,
           ucfSplit, channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {

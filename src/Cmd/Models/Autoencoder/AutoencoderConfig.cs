@@ -129,6 +129,9 @@ public sealed record AutoencoderConfig
     /// (the move of its ink's centroid) and its place in x̄, and x̄'s ink is split between the places, not cut by boxes
     /// on the token grid. Needs D >= 2K.</summary>
     public bool WarpKeypoints { get; init; }
+    /// <summary>With <see cref="WarpKeypoints"/>: each component's shifts are found by matching its sprite against every
+    /// frame (<see cref="KeypointHead.Track"/>) instead of by its ink's centroid, so it cannot swap digits between frames.</summary>
+    public bool WarpTracking { get; init; }
     /// <summary>Workbench switch, in neither paper nor code (0 = off): the reconstruction loss is also taken on the frames
     /// blurred by Gaussians of σ = 1, 2, .. 2^(n-1) px (<see cref="MultiScaleLoss"/>), so a misplaced stroke still tells
     /// a warp where to move.</summary>
@@ -175,6 +178,7 @@ public sealed record AutoencoderConfig
         Need(!RigidWarp || WarpComponents > 0, "a rigid warp needs warp components (--warp K)");
         Need(!WarpSprites || WarpComponents > 0, "warp sprites need warp components (--warp K)");
         Need(!WarpKeypoints || WarpSprites, "keypoints need warp sprites (--warp K --sprites)");
+        Need(!WarpTracking || WarpKeypoints, "tracking needs keypoints (--warp K --sprites --keypoints)");
         Need(!WarpKeypoints || LatentChannels >= 2 * WarpComponents,
             $"keypoints need D >= 2K: a shift and a place per component (got D={LatentChannels}, K={WarpComponents})");
         Need(MultiScaleLevels is >= 0 and <= 6, $"multi-scale levels must be in 0..6 (blurs of 1 .. 32 px; got {MultiScaleLevels})");

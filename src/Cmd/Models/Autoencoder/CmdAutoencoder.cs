@@ -74,7 +74,7 @@ public sealed class CmdAutoencoder : nn.Module<Tensor, Tensor>
             content = ContentFrame.PlainAverage(video);                    // Table 4b: no weighted sum
             weights = full(new long[] { video.shape[0], video.shape[1], 1, 1, 1 }, 1.0 / video.shape[1], device: video.device);
         }
-        var (zx, zy) = keypoint_head is not null ? keypoint_head.Project(u, video, weights)  // workbench: keypoints
+        var (zx, zy) = keypoint_head is not null ? keypoint_head.Project(u, video, weights, content)  // workbench: keypoints
             : motion_head!.Project(u);                                     // Eq. 4
         return new AutoencoderEncoding(content, weights, zx, zy);
     }

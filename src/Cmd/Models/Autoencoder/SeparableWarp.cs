@@ -93,10 +93,7 @@ public sealed class SeparableWarp : nn.Module
         long h = contentFrame.shape[2], w = contentFrame.shape[3];
         var (dy, placeY) = KeypointHead.Read(zx, components, h);                   // [B, K, L], [B, K]
         var (dx, placeX) = KeypointHead.Read(zy, components, w);
-        var rows = arange(h, dtype: zx.dtype, device: zx.device).view(1, 1, h, 1);
-        var cols = arange(w, dtype: zx.dtype, device: zx.device).view(1, 1, 1, w);
-        var distance = (rows - placeY.view(-1, components, 1, 1)).square() + (cols - placeX.view(-1, components, 1, 1)).square();
-        var split = (-distance / (2 * log_partition!.exp().square())).softmax(1);   // [B, K, H, W]
+        var split = KeypointHead.Split(placeY, placeX, h, w, log_partition!.exp());   // [B, K, H, W]
         var layers = ((contentFrame + 1) / 2).unsqueeze(1) * split.unsqueeze(2);    // [B, K, C, H, W]: the sprites
         var sigma = log_sigma.exp().view(1, components, 1, 1, 1);
         var shiftY = ShiftMaps(dy.unsqueeze(-1).expand(-1, -1, -1, h), sigma);     // one shift per component and frame

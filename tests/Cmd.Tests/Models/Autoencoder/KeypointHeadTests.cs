@@ -76,6 +76,24 @@ public class KeypointHeadTests
     }
 
     [Fact]
+    public void TrackingFindsEachSpritesShiftInAFrameThatHoldsTheOtherDigitToo()
+    {
+        var sprites = zeros(new long[] { 1, 2, 32, 32 });
+        sprites[0, 0, TensorIndex.Slice(4, 9), 6] = 1f;                     // a bar
+        sprites[0, 0, 4, TensorIndex.Slice(6, 10)] = 1f;                    // with a top: an upside-down L
+        sprites[0, 1, TensorIndex.Slice(20, 23), TensorIndex.Slice(20, 23)] = 1f;   // a square
+        var frames = zeros(new long[] { 1, 2, 32, 32 });
+        frames[0, 0] = sprites[0, 0].roll([3, -5], [0, 1]) + sprites[0, 1].roll([-2, 4], [0, 1]);
+        frames[0, 1] = sprites[0, 0] + sprites[0, 1];                          // frame 1: nothing moved
+        var (y, x) = KeypointHead.Track(sprites, frames.clamp_max(1));
+        Close(3, y[0, 0, 0], 0.05);
+        Close(-5, x[0, 0, 0], 0.05);
+        Close(-2, y[0, 0, 1], 0.05);
+        Close(4, x[0, 0, 1], 0.05);
+        Assert.True(y[0, 1].abs().max().item<float>() < 0.05 && x[0, 1].abs().max().item<float>() < 0.05, "frame 1 did not move");
+    }
+
+    [Fact]
     public void KeypointsNeedSpritesAndAShiftAndAPlaceChannelPerComponent()
     {
         var c = Keypoints(2);
@@ -83,6 +101,8 @@ public class KeypointHeadTests
         Assert.Contains("keypoints need warp sprites (--warp K --sprites)", noSprites.Message);
         var narrow = Assert.Throws<ArgumentException>(() => (c with { WarpComponents = 3 }).Validate());
         Assert.Contains("keypoints need D >= 2K", narrow.Message);
+        var tracking = Assert.Throws<ArgumentException>(() => (c with { WarpKeypoints = false, WarpTracking = true }).Validate());
+        Assert.Contains("tracking needs keypoints", tracking.Message);
         using var ae = new CmdAutoencoder(c);
         Assert.Contains(ae.state_dict().Keys, k => k.StartsWith("keypoint_head.assign"));
         Assert.DoesNotContain(ae.state_dict().Keys, k => k.StartsWith("motion_head") || k.StartsWith("motion_warp.proj_"));
