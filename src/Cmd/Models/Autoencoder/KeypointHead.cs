@@ -21,7 +21,7 @@ public sealed class KeypointHead : nn.Module
 
     /// <summary>Tracking: the width s (pixels) of the split the sprites are matched with, and the softmax temperature of
     /// the match as a share of a sprite's match with itself.</summary>
-    const double TrackSplit = 4.0, TrackTemperature = 0.02;
+    const double TrackSplit = 4.0, TrackTemperature = 0.005;
 
     public KeypointHead(AutoencoderConfig config) : base(nameof(KeypointHead))
     {
