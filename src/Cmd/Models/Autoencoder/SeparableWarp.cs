@@ -81,7 +81,13 @@ public sealed class SeparableWarp : nn.Module
     static Tensor Sprites(Tensor ink, Tensor dy, Tensor dx, Tensor rows, Tensor cols, Tensor sigma)
     {
         var box = rows.mean([2]).sigmoid().unsqueeze(-1) * cols.mean([2]).sigmoid().unsqueeze(-2); // [B, K, H, W]
-        var layers = ink.unsqueeze(1) * box.unsqueeze(2);                  // [B, K, C, H, W]: each component's sprite
+        return Moved(ink.unsqueeze(1) * box.unsqueeze(2), dy, dx, sigma);  // each component's sprite, moved
+    }
+
+    /// <summary>Sprites [B, K, C, H, W] moved along the row and column shifts [B, K, L, H | W]: [B, L, C, H, W], the share
+    /// no component inks.</summary>
+    static Tensor Moved(Tensor layers, Tensor dy, Tensor dx, Tensor sigma)
+    {
         var moved = einsum("bklij,bkcjm,bklnm->bklcin", ShiftMaps(dy, sigma), layers, ShiftMaps(dx, sigma));
         return (1 - moved).prod(1);
     }
@@ -96,10 +102,7 @@ public sealed class SeparableWarp : nn.Module
         var split = KeypointHead.Split(placeY, placeX, h, w, log_partition!.exp());   // [B, K, H, W]
         var layers = ((contentFrame + 1) / 2).unsqueeze(1) * split.unsqueeze(2);    // [B, K, C, H, W]: the sprites
         var sigma = log_sigma.exp().view(1, components, 1, 1, 1);
-        var shiftY = ShiftMaps(dy.unsqueeze(-1).expand(-1, -1, -1, h), sigma);     // one shift per component and frame
-        var shiftX = ShiftMaps(dx.unsqueeze(-1).expand(-1, -1, -1, w), sigma);
-        var moved = einsum("bklij,bkcjm,bklnm->bklcin", shiftY, layers, shiftX);     // [B, K, L, C, H, W]
-        return (1 - moved).prod(1);
+        return Moved(layers, dy.unsqueeze(-1).expand(-1, -1, -1, h), dx.unsqueeze(-1).expand(-1, -1, -1, w), sigma);
     }
 
     /// <summary>[B, 2K, L, G] on the token grid -> shifts in pixels and presence logits [B, K, L, size], linearly upsampled.</summary>
