@@ -76,6 +76,23 @@ public class AeCliTests
     }
 
     [Fact]
+    public void TheLearningRateDecayReachesTheTrainingRun()
+    {
+        var dir = Fixtures.TempDir("ae-decay");
+        var run = Path.Combine(dir, "run");
+        var t = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "4", "--count", "8", "--lr", "1e-3", "--decay-start", "2",
+            "--out", run, "--device", "cpu");
+        Assert.True(t.ExitCode == 0, t.StdErr);
+        // a cosine from step 2 to zero at step 4: steps 0-2 at the base rate, step 3 half way down
+        var rates = File.ReadAllLines(Path.Combine(run, "loss.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal([1e-3, 1e-3, 1e-3, 5e-4], rates.Select(r => Math.Round(r, 9)));
+        var late = CliRunner.Run("ae", "train", "--preset", "tiny", "--steps", "4", "--decay-start", "4", "--out", Path.Combine(dir, "late"));
+        Assert.NotEqual(0, late.ExitCode);
+        Assert.Contains("--decay-start must be 0 (no decay) or a step before --steps 4 (got 4)", late.StdErr);
+    }
+
+    [Fact]
     public void BadOptionsAndFilesAreOneLineErrors()
     {
         var r = CliRunner.Run("ae", "info", "--preset", "huge");

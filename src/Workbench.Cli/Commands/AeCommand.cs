@@ -153,6 +153,10 @@ public sealed class AeCommand : ICommandGroup
         var beta2 = new Option<double?>("--beta2") { Description = "Adam beta2 (paper 0.9)" };
         var wd = new Option<double?>("--weight-decay") { Description = "Weight decay (paper 0)" };
         var warmup = new Option<long>("--warmup") { Description = "Linear learning-rate warm-up steps", DefaultValueFactory = _ => 0 };
+        var decayStart = new Option<long>("--decay-start")
+        {
+            Description = "Cosine learning-rate decay from this step to 0 at --steps (0 = none, the paper)", DefaultValueFactory = _ => 0,
+        };
         var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0 = off)", DefaultValueFactory = _ => 0 };
         var every = new Option<long>("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 200 };
         var minutes = new Option<double>("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit", DefaultValueFactory = _ => 0 };
@@ -163,7 +167,7 @@ public sealed class AeCommand : ICommandGroup
         var initFresh = new Option<string[]>("--init-fresh") { Description = "With --init: parameters (name prefixes, e.g. importance_head.) that keep their new init", AllowMultipleArgumentsPerToken = true };
         var c = new Command("train", "Train the autoencoder (L2 reconstruction; Adam with the paper's betas) on a dataset's train split")
         { preset, variant, d, l, hidden, depth, heads, headDim, patch, size, importance, positions, noWeightedSum, importanceEntropy, decoderZNoise, freezeEncoder, contentKeys, motionTwins, warp, rigid, sprites, keypoints, track, multiScale, zPrior, dataset, root,
-          ucfSplit, channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, clip, every, minutes, seed, output, resume, init, initFresh };
+          ucfSplit, channels, count, dataSeed, steps, batch, lr, beta1, beta2, wd, warmup, decayStart, clip, every, minutes, seed, output, resume, init, initFresh };
         c.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -171,7 +175,8 @@ public sealed class AeCommand : ICommandGroup
             var config = ConfigFrom(r);
             var requested = AutoencoderTraining.Options(config) with
             {
-                Steps = r.GetValue(steps), WarmupSteps = r.GetValue(warmup), MaxGradNorm = r.GetValue(clip), CheckpointEvery = r.GetValue(every),
+                Steps = r.GetValue(steps), WarmupSteps = r.GetValue(warmup), DecayStart = r.GetValue(decayStart),
+                MaxGradNorm = r.GetValue(clip), CheckpointEvery = r.GetValue(every),
                 MaxMinutes = r.GetValue(minutes), Seed = r.GetValue(seed), OutDir = outDir, Resume = r.GetValue(resume),
             };
             config = AutoencoderTraining.ConfigForRun(config, requested, Console.Error.WriteLine);
