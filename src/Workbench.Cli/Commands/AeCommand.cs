@@ -152,11 +152,8 @@ public sealed class AeCommand : ICommandGroup
         var beta1 = new Option<double?>("--beta1") { Description = "Adam beta1 (paper 0.5)" };
         var beta2 = new Option<double?>("--beta2") { Description = "Adam beta2 (paper 0.9)" };
         var wd = new Option<double?>("--weight-decay") { Description = "Weight decay (paper 0)" };
-        var warmup = new Option<long>("--warmup") { Description = "Linear learning-rate warm-up steps", DefaultValueFactory = _ => 0 };
-        var decayStart = new Option<long>("--decay-start")
-        {
-            Description = "Cosine learning-rate decay from this step to 0 at --steps (0 = none, the paper)", DefaultValueFactory = _ => 0,
-        };
+        var warmup = ScheduleOptions.Warmup();
+        var decayStart = ScheduleOptions.DecayStart();
         var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0 = off)", DefaultValueFactory = _ => 0 };
         var every = new Option<long>("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 200 };
         var minutes = new Option<double>("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit", DefaultValueFactory = _ => 0 };

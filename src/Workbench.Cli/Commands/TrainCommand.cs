@@ -33,11 +33,8 @@ public sealed class TrainCommand : ICommandGroup
         public readonly Option<long> CheckpointEvery = new("--checkpoint-every") { Description = "Checkpoint interval in steps", DefaultValueFactory = _ => 500 };
         public readonly Option<double> MaxMinutes = new("--max-minutes") { Description = "Stop (with a checkpoint) after this wall time; 0 = no limit; --resume continues", DefaultValueFactory = _ => 0 };
 
-        public readonly Option<long> Warmup = new("--warmup") { Description = "Linear learning-rate warm-up steps (0 = none, the paper)", DefaultValueFactory = _ => 0 };
-        public readonly Option<long> DecayStart = new("--decay-start")
-        {
-            Description = "Cosine learning-rate decay from this step to 0 at --steps (0 = none, the paper)", DefaultValueFactory = _ => 0,
-        };
+        public readonly Option<long> Warmup = ScheduleOptions.Warmup();
+        public readonly Option<long> DecayStart = ScheduleOptions.DecayStart();
         public readonly Option<int?> Hidden = new("--hidden") { Description = "Width of the DiT (default: the preset's; small: 256)" };
         public readonly Option<int?> Depth = new("--depth") { Description = "DiT blocks (default: the preset's; small: 6)" };
         public readonly Option<int?> Heads = new("--heads") { Description = "Attention heads (default: the preset's; small: 4)" };
