@@ -26,6 +26,7 @@ namespace Workbench.Cli
         {
             Cmd.Runtime.MklDispatch.Apply();          // before libtorch loads: MKL's fast matmul paths on non-Intel CPUs too
             Cmd.Runtime.NativeMemory.KeepFreedMemory(); // no page-fault storm re-mapping each step's activations
+            Cmd.Runtime.ConvolutionCheck.Apply();     // oneDNN off where its convolution gradients are wrong on this CPU
             var parse = BuildRoot().Parse(args);
             try
             {

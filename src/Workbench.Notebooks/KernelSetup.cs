@@ -82,6 +82,7 @@ public static class KernelSetup
         Formatters.RegisterNow();
         Cmd.Runtime.MklDispatch.Apply();          // before libtorch loads, as the CLI does
         Cmd.Runtime.NativeMemory.KeepFreedMemory();
+        Cmd.Runtime.ConvolutionCheck.Apply();     // oneDNN off where its convolution gradients are wrong, as the CLI does
         TorchSharp.torch.manual_seed(0);
         Console.WriteLine(Describe(repository));
         if (!Cmd.Runtime.ScalarLifetimeGuard.Active) // a kernel not started by `make jupyter` (e.g. VS Code's own)

@@ -15,6 +15,10 @@ public class InfoAndInspectCliTests
         // sum of (i/n) over an n x n x n product, n = 256: n^2 (n-1) / 2 = 8,355,840
         Assert.Contains("matmul check", r.StdOut);
         Assert.Contains("sum = 8355840.0 (expected 8355840.0)", r.StdOut);
+        // the CLI checked libtorch's convolution gradients (oneDNN's are wrong on some CPUs) and left them right
+        var conv = r.StdOut.Split('\n').Single(l => l.StartsWith("conv gradients", StringComparison.Ordinal));
+        Assert.Matches("right|oneDNN off", conv);
+        Assert.DoesNotContain("WRONG", conv);
     }
 
     /// <summary>

@@ -49,5 +49,6 @@ public sealed record WorkbenchInfo(
         yield return ("threads", Threads.ToString());
         yield return ("cuda available", CudaAvailable ? $"yes ({CudaDevices} devices)" : "no");
         yield return ("matmul check", $"sum = {MatmulSum:F1} (expected {ExpectedMatmulSum(256):F1}), {MatmulMilliseconds:F1} ms");
+        yield return ("conv gradients", ConvolutionCheck.Status ?? "not checked in this process");
     }
 }

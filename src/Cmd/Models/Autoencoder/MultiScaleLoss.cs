@@ -21,17 +21,20 @@ public static class MultiScaleLoss
         return sum;
     }
 
-    /// <summary>x [N, C, H, W] convolved with a separable Gaussian of std σ pixels (radius 3σ, zeros beyond the frame).</summary>
-    public static Tensor Blur(Tensor x, double sigma)
+    /// <summary>x [N, C, H, W] convolved with a separable Gaussian of std σ pixels (radius 3σ, zeros beyond the frame):
+    /// G_H x G_Wᵀ with banded matrices, not a convolution, since oneDNN's gradient of a 1-channel convolution is wrong on
+    /// some CPUs (Runtime/ConvolutionCheck.cs) and this loss must not depend on the machine.</summary>
+    public static Tensor Blur(Tensor x, double sigma) =>
+        Band(x.shape[2], sigma, x).matmul(x).matmul(Band(x.shape[3], sigma, x).t());
+
+    /// <summary>[n, n]: entry (i, j) is the normalised Gaussian weight of offset j - i, zero beyond the radius 3σ.</summary>
+    static Tensor Band(long n, double sigma, Tensor like)
     {
         int radius = (int)Math.Ceiling(3 * sigma);
-        long c = x.shape[1];
-        var offsets = arange(-radius, radius + 1, dtype: x.dtype, device: x.device);
-        var g = (-offsets.square() / (2 * sigma * sigma)).exp();
-        g = g / g.sum();
-        var rows = g.view(1, 1, -1, 1).expand(c, 1, -1, 1);
-        var cols = g.view(1, 1, 1, -1).expand(c, 1, 1, -1);
-        var y = nn.functional.conv2d(x, rows, padding: [radius, 0], groups: c);
-        return nn.functional.conv2d(y, cols, padding: [0, radius], groups: c);
+        var offsets = arange(-radius, radius + 1, dtype: like.dtype, device: like.device);
+        var total = (-offsets.square() / (2 * sigma * sigma)).exp().sum();
+        var positions = arange(n, dtype: like.dtype, device: like.device);
+        var d = positions.view(1, -1) - positions.view(-1, 1);                 // j - i
+        return ((-d.square() / (2 * sigma * sigma)).exp() / total).masked_fill(d.abs() > radius, 0);
     }
 }
