@@ -43,9 +43,7 @@ public static class ConvolutionCheck
             return $"WRONG with oneDNN (relative error {error:E1}), kept on by {OptOutVariable}=keep";
         try
         {
-            var context = GlobalContext();
-            SetUserEnabledMkldnn(context, false);
-            SetUserEnabledNnpack(context, false);
+            UseOneDnn(false);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -55,6 +53,17 @@ public static class ConvolutionCheck
         return after <= Tolerance
             ? $"oneDNN off: its gradients were wrong here (relative error {error:E1}); now {after:E1}"
             : $"WRONG (relative error {error:E1} with oneDNN, {after:E1} without)";
+    }
+
+    /// <summary>Whether libtorch may run convolutions in oneDNN (torch.backends.mkldnn.enabled).</summary>
+    public static bool OneDnnEnabled => UserEnabledMkldnn(GlobalContext());
+
+    /// <summary>Lets libtorch run convolutions in oneDNN, or not (then NNPACK is off too): what `bench conv` compares.</summary>
+    public static void UseOneDnn(bool on)
+    {
+        var context = GlobalContext();
+        SetUserEnabledMkldnn(context, on);
+        SetUserEnabledNnpack(context, on);
     }
 
     /// <summary>The worst relative error of the input gradients of the convolutions oneDNN got wrong, three calls
@@ -89,6 +98,10 @@ public static class ConvolutionCheck
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     static extern IntPtr GlobalContext();
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
+    [return: MarshalAs(UnmanagedType.I1)]
+    static extern bool UserEnabledMkldnn(IntPtr context);
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
     static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.I1)] bool enabled);

@@ -21,6 +21,7 @@ public sealed class BenchCommand : ICommandGroup
         command.Subcommands.Add(Matmul());
         command.Subcommands.Add(Motion());
         command.Subcommands.Add(Denormals());
+        command.Subcommands.Add(Convolutions());
         return command;
     }
 
@@ -128,6 +129,23 @@ public sealed class BenchCommand : ICommandGroup
             return 0;
         });
         return all;
+    }
+
+    Command Convolutions()
+    {
+        var steps = new Option<int>("--steps") { Description = "Timed steps in each mode (after 2 warm-up steps in each)", DefaultValueFactory = _ => 10 };
+        var c = new Command("conv", "Training steps with libtorch's convolutions in oneDNN and in its own kernels, alternating in one run " +
+            "(what ConvolutionCheck costs where it turns oneDNN off), and each mode's convolution gradient error") { steps };
+        c.SetAction(r =>
+        {
+            Console.WriteLine($"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; at start: {Cmd.Runtime.ConvolutionCheck.Status}");
+            var res = ConvolutionBackendBenchmark.Run(r.GetValue(steps));
+            Console.WriteLine($"convolution input gradients, worst relative error: oneDNN {res.OneDnnError:E1}, libtorch's own {res.OwnError:E1}");
+            foreach (var row in res.Rows)
+                Console.WriteLine($"{row.Step}: oneDNN {row.OneDnn.Describe()}, own {row.Own.Describe()}, own / oneDNN {row.Ratio:F2}");
+            return 0;
+        });
+        return c;
     }
 
     Command Denormals()
