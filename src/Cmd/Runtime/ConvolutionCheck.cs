@@ -72,7 +72,8 @@ public static class ConvolutionCheck
     {
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
-        (int Batch, int Channels, int Size, int KernelH, int KernelW)[] cases = [(2, 8, 32, 3, 3), (4, 1, 32, 25, 1), (2, 4, 16, 3, 3)];
+        (int Batch, int Channels, int Size, int KernelH, int KernelW)[] cases =
+            [(2, 8, 32, 3, 3), (4, 1, 32, 25, 1), (2, 4, 16, 3, 3)];              // the shapes seen wrong
         double worst = 0;
         foreach (var (batch, channels, size, kh, kw) in cases)
             for (int call = 0; call < 3; call++)
