@@ -40,4 +40,17 @@ public class EvalCliTests
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("not found", missing.StdErr);
     }
+
+    [Fact]
+    public void MotionAtSeveralSeedsPrintsEachTheirMeanAndTheTrajectoriesOfKeypointZ()
+    {
+        var shipped = new Cmd.Pipeline.ShippedWeights(Path.Combine(Cmd.Data.RepoData.DataDirectory, "weights", "small"));
+        var r = CliRunner.Run("eval", "motion", "--ae", shipped.Autoencoder, "--motion", shipped.Motion, "--clips", "4",
+            "--steps", "2", "--seeds", "0", "1");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Matches(@"motion prediction at sampler seeds 0, 1: \d+\.\d\dx, \d+\.\d\dx; mean \d+\.\d\dx", r.StdOut);
+        var table = r.StdOut.Split('\n').SkipWhile(l => !l.StartsWith("trajectories (keypoint z)")).ToList();
+        Assert.Contains("seed 1", table[0]);
+        Assert.Contains(table, l => l.StartsWith("place in x̄ vs the real z's, px"));
+    }
 }

@@ -17,13 +17,24 @@ namespace Cmd.Evaluation;
 /// </summary>
 public static class MotionScore
 {
-    /// <summary>The scores; <see cref="MotionPrediction"/> is null when no motion DiT was given (the autoencoder's rows only).</summary>
-    public sealed record Result(int Count, FvdResult Reconstruction, FvdResult? MotionPrediction, FvdResult OtherClipMotion,
-        FvdResult Floor)
+    /// <summary>The scores; <see cref="MotionPrediction"/> is null when no motion DiT was given (the autoencoder's
+    /// rows only), else the first sampler seed's. With keypoint z, each set's trajectories
+    /// (<see cref="KeypointTrajectories"/>).</summary>
+    public sealed record Result(int Count, FvdResult Reconstruction, FvdResult? MotionPrediction,
+        FvdResult OtherClipMotion, FvdResult Floor)
     {
+        /// <summary>Motion prediction at each sampler seed asked for (one seed moves it by up to 0.9x here); one row,
+        /// seed null, when none was.</summary>
+        public IReadOnlyList<SeedScore> BySeed { get; init; } = [];
+        public KeypointTrajectories.Stats? RealTrajectories { get; init; }
+        public KeypointTrajectories.Stats? OtherClipTrajectories { get; init; }
+
         public double ReconstructionRatio => Reconstruction.Value / Floor.Value;
         public double MotionPredictionRatio => MotionPrediction is null ? double.NaN : MotionPrediction.Value / Floor.Value;
         public double OtherClipMotionRatio => OtherClipMotion.Value / Floor.Value;
+        /// <summary>Mean motion prediction ratio over the seeds (NaN without a motion DiT).</summary>
+        public double MeanMotionPredictionRatio =>
+            BySeed.Count == 0 ? MotionPredictionRatio : BySeed.Average(s => s.Ratio);
 
         public override string ToString()
         {
@@ -34,30 +45,63 @@ public static class MotionScore
                 $"({ReconstructionRatio:F2}x), {prediction}another clip's real z {OtherClipMotion.Value:F1} " +
                 $"({OtherClipMotionRatio:F2}x); real vs real {Floor.Value:F1} at {Floor.RealCount} clips (detector {Floor.Detector})");
         }
+
+        /// <summary>"motion prediction at sampler seeds 0, 1, 2: 3.06x, 3.96x, 3.47x; mean 3.50x" (empty below two
+        /// seeds).</summary>
+        public string SeedLine()
+        {
+            var ic = System.Globalization.CultureInfo.InvariantCulture;
+            return BySeed.Count < 2 ? "" : string.Create(ic,
+                $"motion prediction at sampler seeds {string.Join(", ", BySeed.Select(s => s.Seed))}: " +
+                $"{string.Join(", ", BySeed.Select(s => s.Ratio.ToString("F2", ic) + "x"))}; " +
+                $"mean {MeanMotionPredictionRatio:F2}x");
+        }
     }
+
+    /// <summary>Motion prediction with the sampler seeded by <paramref name="Seed"/> (null: the caller's RNG as it
+    /// was); its trajectories with keypoint z.</summary>
+    public sealed record SeedScore(int? Seed, FvdResult Fvd, double Ratio, KeypointTrajectories.Stats? Trajectories);
 
     /// <param name="count">Held-out clips scored (another as many make the floor).</param>
     /// <param name="motion">The motion DiT; null scores the autoencoder's rows only.</param>
     /// <param name="steps">DDIM steps of the motion model (paper: 100).</param>
+    /// <param name="seeds">Sampler seeds, each a motion prediction of the same clips (null: one, from the caller's
+    /// RNG).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
-        int count, int steps = CmdSampler.DefaultMotionSteps, MotionSampler sampler = MotionSampler.Ddim)
+        int count, int steps = CmdSampler.DefaultMotionSteps, MotionSampler sampler = MotionSampler.Ddim,
+        IReadOnlyList<int>? seeds = null)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
+        if (seeds is { Count: 0 }) throw new ArgumentException("--seeds: give at least one sampler seed");
         if (motion is not null) Fits(motion.Model.Config, ae.Config);
         var (realStats, held, floor) = HeldOutSet(detector, ae, count);
         using var _ = held;
+        bool keypoints = ae.Config.WarpKeypoints;
         FvdResult reconstruction, otherClip;
-        FvdResult? prediction = null;
+        KeypointTrajectories.Stats? otherTrajectories = null;
         using (var videos = CmdSampler.Decode(ae, held.Content, held.Z))
             reconstruction = FvdEvaluation.Of(detector, realStats, videos);
-        if (motion is not null)
-            using (var z = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler))
-            using (var videos = CmdSampler.Decode(ae, held.Content, z))
-                prediction = FvdEvaluation.Of(detector, realStats, videos);
+        var bySeed = motion is null ? [] : (seeds?.Select(s => (int?)s) ?? [null]).Select(seed =>
+        {
+            if (seed is int given) TorchSharp.torch.manual_seed(given);
+            using var z = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler);
+            using var videos = CmdSampler.Decode(ae, held.Content, z);
+            var fvd = FvdEvaluation.Of(detector, realStats, videos);
+            var trajectories = keypoints ? KeypointTrajectories.Of(z, held.Z, ae.Config) : null;
+            return new SeedScore(seed, fvd, fvd.Value / floor.Value, trajectories);
+        }).ToList();
         using (var z = held.Z.roll(1, 0))
-        using (var videos = CmdSampler.Decode(ae, held.Content, z))
+        {
+            using var videos = CmdSampler.Decode(ae, held.Content, z);
             otherClip = FvdEvaluation.Of(detector, realStats, videos);
-        return new Result(count, reconstruction, prediction, otherClip, floor);
+            if (keypoints) otherTrajectories = KeypointTrajectories.Of(z, held.Z, ae.Config);
+        }
+        return new Result(count, reconstruction, bySeed.FirstOrDefault()?.Fvd, otherClip, floor)
+        {
+            BySeed = bySeed,
+            RealTrajectories = keypoints ? KeypointTrajectories.Of(held.Z, held.Z, ae.Config) : null,
+            OtherClipTrajectories = otherTrajectories,
+        };
     }
 
     /// <summary>

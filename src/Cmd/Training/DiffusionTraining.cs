@@ -48,9 +48,12 @@ public static class DiffusionTraining
             throw new ArgumentException($"motion latents [{string.Join(", ", pairs.Z.shape.Skip(1))}] (H'={pairs.GridH}, W'={pairs.GridW}) do not fit motion DiT '{cfg.Name}' [{cfg.LatentChannels}, {cfg.Frames}, {cfg.GridHeight}+{cfg.GridWidth}]");
         if (cfg.Condition == MotionCondition.Class) CheckLabels(pairs.Labels, cfg.NumClasses);
         if (cfg.Condition == MotionCondition.Text) throw new NotSupportedException("text-conditional motion training needs caption embeddings (a text encoder), which this workbench does not ship yet; use --condition class or none");
-        var zScale = pairs.Z.std().item<float>();
+        if (options.Resume && File.Exists(options.CheckpointPath))
+            CheckResumedInputScale(options.CheckpointPath, options.InputScale);
+        var zScale = (float)(pairs.Z.std().item<float>() / options.InputScale);   // z / zScale: unit std, times b
         var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
         meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
+        meta[ModelMetadata.InputScaleKey] = ModelMetadata.Format(options.InputScale);
         var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma);
         return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
         {
@@ -107,6 +110,18 @@ public static class DiffusionTraining
         if (saved is not null && saved != cfg)
             throw new ArgumentException($"{checkpoint} holds a content DiT {System.Text.Json.JsonSerializer.Serialize(saved)}; --resume " +
                 $"continues it, so it cannot become {System.Text.Json.JsonSerializer.Serialize(cfg)} (a new --out, or --init to start from its weights)");
+    }
+
+    /// <summary>--resume with another --input-scale would go on training the model on z of another size:
+    /// refused.</summary>
+    static void CheckResumedInputScale(string checkpoint, double inputScale)
+    {
+        var saved = SafeTensorsFile.Open(checkpoint).Metadata.GetValueOrDefault(ModelMetadata.InputScaleKey) ?? "1";
+        if (double.Parse(saved, System.Globalization.CultureInfo.InvariantCulture) != inputScale)
+            throw new ArgumentException($"{checkpoint} was trained with --input-scale {saved}; " +
+                "--resume continues it, " +
+                $"so it cannot go on at {ModelMetadata.Format(inputScale)} (a new --out, or --init to start from its " +
+                "weights)");
     }
 
     static void CheckLabels(Tensor labels, int numClasses)

@@ -12,6 +12,9 @@ namespace Cmd.Training;
 public static class ModelMetadata
 {
     public const string KindKey = "model_kind", ConfigKey = "model_config", ZScaleKey = "z_scale", EmaDecayKey = "ema_decay";
+    /// <summary>Motion DiT: <see cref="TrainingOptions.InputScale"/> (z_scale already holds it: std(z) / input
+    /// scale).</summary>
+    public const string InputScaleKey = "input_scale";
     public const string StepKey = "step";
 
     public const string Autoencoder = "cmd-autoencoder";

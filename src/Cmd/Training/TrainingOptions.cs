@@ -37,6 +37,11 @@ public sealed record TrainingOptions
     public bool Resume { get; init; }
     /// <summary>Diffusion models: min-SNR-gamma loss weighting (<see cref="Diffusion.GaussianDiffusion.MinSnrGamma"/>); 0 = off, the paper.</summary>
     public double MinSnrGamma { get; init; }
+    /// <summary>Motion diffusion: z is scaled to unit std, then by this (Chen 2023, "On the importance of noise
+    /// scheduling": input scaling b shifts log-SNR by 2 log b); 1 = the paper. Below 1 when z repeats a value over
+    /// many entries (keypoint z: a place over 16 frames x 16 cells), which a denoiser would otherwise read off the
+    /// noisy z until high noise.</summary>
+    public double InputScale { get; init; } = 1;
     /// <summary>Show the progress bar on stderr.</summary>
     public bool Progress { get; init; } = true;
 
@@ -54,6 +59,8 @@ public sealed record TrainingOptions
         Need(Eps > 0 && WeightDecay >= 0 && WarmupSteps >= 0 && MaxGradNorm >= 0 && MaxMinutes >= 0 && CheckpointEvery >= 0 && LogEvery > 0, "eps > 0 and weight decay, warm-up, clipping, checkpoint interval >= 0, log interval > 0");
         Need(DecayStart >= 0 && (DecayStart == 0 || DecayStart < Steps),
             $"--decay-start must be 0 (no decay) or a step before --steps {Steps} (got {DecayStart})");
+        Need(InputScale > 0 && double.IsFinite(InputScale),
+            $"--input-scale must be > 0 (1 = the paper; got {InputScale})");
         Need(MinSnrGamma >= 0 && double.IsFinite(MinSnrGamma), $"--min-snr must be >= 0 (0 = off; got {MinSnrGamma})");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
         return this;

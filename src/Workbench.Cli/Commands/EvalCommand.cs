@@ -82,6 +82,12 @@ public sealed class EvalCommand : ICommandGroup
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the motion sampler", DefaultValueFactory = _ => 0 };
+        var seeds = new Option<int[]>("--seeds")
+        {
+            Description = "Score motion prediction at each of these sampler seeds (e.g. 0 1 2) and their mean; " +
+                          "in place of --seed",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var sampler = SamplerOption("--sampler");
         var zNoise = new Option<double[]>("--z-noise")
         {
@@ -100,7 +106,8 @@ public sealed class EvalCommand : ICommandGroup
             if (r.GetValueOrDefault<int[]>()?.Any(t => t is < 0 or > 999) == true) r.AddError("--from-t must be 0-999");
         });
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
-                                            "first rows), over the real-vs-real floor") { ae, motion, clips, steps, ema, weights, seed, sampler, zNoise, fromT };
+                                            "first rows), over the real-vs-real floor")
+            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT };
         command.SetAction(r =>
         {
             if (r.GetValue(motion) is null && r.GetValue(fromT) is { Length: > 0 }) throw new ArgumentException("--from-t needs --motion");
@@ -110,7 +117,15 @@ public sealed class EvalCommand : ICommandGroup
             using var _ = model?.Model;
             TorchSharp.torch.manual_seed(r.GetValue(seed));
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
-            Console.WriteLine(MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps), r.GetValue(sampler)));
+            int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
+            var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
+                r.GetValue(sampler), sampled);
+            Console.WriteLine(score);
+            if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
+            if (score.RealTrajectories is { } real)
+                Console.WriteLine(KeypointTrajectories.Table([("real z", real),
+                    ("another's", score.OtherClipTrajectories!),
+                    .. score.BySeed.Select(s => ($"seed {s.Seed}", s.Trajectories!))]));
             if (model is not null)
                 foreach (var (t, fvd, ratio) in MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips),
                              r.GetValue(fromT) ?? [], r.GetValue(steps)))

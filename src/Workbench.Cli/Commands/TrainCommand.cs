@@ -117,7 +117,16 @@ public sealed class TrainCommand : ICommandGroup
         var keyPatch = new Option<int?>("--key-patch") { Description = "Key (content-frame) patch size (Table 4c: 4, 8, 16; default: the preset's)" };
         var patch = new Option<int?>("--patch") { Description = "Input patch size of z (default 2)" };
         var condition = new Option<string>("--condition") { Description = "Condition through adaLN: class or none", DefaultValueFactory = _ => "class" };
-        var c = new Command("motion", "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens") { preset, keyPatch, patch, condition };
+        var inputScale = new Option<double>("--input-scale")
+        {
+            Description = "z scaled to unit std, then by this (Chen 2023: shifts the noise schedule by 2 log b); " +
+                          "1 = the paper. Below 1 for z that repeat values (keypoint z), so places are decided where " +
+                          "the content frame tells them",
+            DefaultValueFactory = _ => 1,
+        };
+        var c = new Command("motion",
+            "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
+            { preset, keyPatch, patch, condition, inputScale };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -137,7 +146,8 @@ public sealed class TrainCommand : ICommandGroup
                 KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond,
                 HiddenSize = width, Depth = blocks, NumHeads = heads,
             };
-            var res = PipelineTraining.Motion(cfg, pairs, common.Options(r), r.GetValue(common.Batch), device,
+            var options = common.Options(r) with { InputScale = r.GetValue(inputScale) };
+            var res = PipelineTraining.Motion(cfg, pairs, options, r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);
             return 0;

@@ -78,6 +78,27 @@ public class MotionScoreTests
     }
 
     [Fact]
+    public void EachSamplerSeedIsScoredOnTheSameClipsAndASeedGivesTheSameScoreTwice()
+    {
+        using var ae = Shipped();
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
+        using var _ = motion.Model;
+        var r = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [3, 4, 3]);
+        Assert.Equal([3, 4, 3], r.BySeed.Select(s => s.Seed));
+        Assert.Equal(r.BySeed[0].Fvd.Value, r.BySeed[2].Fvd.Value, 6);
+        Assert.NotEqual(r.BySeed[0].Fvd.Value, r.BySeed[1].Fvd.Value);
+        Assert.Equal(r.BySeed[0].Fvd.Value, r.MotionPrediction!.Value);
+        Assert.Equal(r.BySeed.Average(s => s.Ratio), r.MeanMotionPredictionRatio, 9);
+        Assert.Contains("seeds 3, 4, 3", r.SeedLine());
+        Assert.Equal(0, r.RealTrajectories!.PlaceError, 6);                  // the shipped z are keypoints
+        Assert.True(r.OtherClipTrajectories!.PlaceError > 1, $"{r.OtherClipTrajectories.PlaceError}");
+        Assert.All(r.BySeed, s => Assert.NotNull(s.Trajectories));
+        Assert.Contains("at least one sampler seed", Assert.Throws<ArgumentException>(() =>
+            MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [])).Message);
+    }
+
+    [Fact]
     public void FewerThanTwoClipsAreAClearError()
     {
         using var ae = Shipped();

@@ -97,6 +97,31 @@ public class DiffusionTrainingTests
     }
 
     [Fact]
+    public void AnInputScaleShrinksZForTheModelIsKeptInItsWeightsAndCannotChangeOnResume()
+    {
+        using var pairs = PipelineFixtures.TinyPairs();
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
+        var dir = Fixtures.TempDir("motion-scaled");
+        using (var m = Seeded(cfg))
+        {
+            var options = PipelineFixtures.Options(dir, 2) with { InputScale = 0.25 };
+            DiffusionTraining.TrainMotion(m, pairs, options, batchSize: 4);
+        }
+        var loaded = ModelStore.LoadMotion(dir);
+        using var _ = loaded.Model;
+        float std = pairs.Z.std().item<float>();
+        Assert.Equal(std / 0.25, loaded.ZScale, 4);                          // z / z_scale has std 0.25
+        var meta = Cmd.IO.SafeTensorsFile.Open(Path.Combine(dir, ModelMetadata.EmaFileName)).Metadata;
+        Assert.Equal("0.25", meta[ModelMetadata.InputScaleKey]);
+        using var again = Seeded(cfg);
+        var e = Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(again, pairs,
+            PipelineFixtures.Options(dir, 4) with { Resume = true }, batchSize: 4));
+        Assert.Contains("--input-scale 0.25", e.Message);
+        Assert.Contains("--input-scale must be > 0", Assert.Throws<ArgumentException>(() =>
+            (PipelineFixtures.Options(dir, 4) with { InputScale = 0 }).Validate()).Message);
+    }
+
+    [Fact]
     public void MismatchedPairsAreClearErrors()
     {
         using var pairs = PipelineFixtures.TinyPairs();

@@ -1,0 +1,91 @@
+using Cmd.Evaluation;
+using Cmd.Models.Autoencoder;
+using Cmd.Presets;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.Evaluation;
+
+/// <summary>Keypoint z read as trajectories: constant speed, bounces, x̄'s frame, places, range.</summary>
+public class KeypointTrajectoriesTests
+{
+    static readonly AutoencoderConfig Config =
+        RunPresets.Tiny.Autoencoder with { WarpComponents = 2, WarpSprites = true, WarpKeypoints = true };
+
+    /// <summary>z [1, D, L, H'+W'] whose components sit at <paramref name="position"/>(k, l) pixels in frame l on
+    /// both axes and at <paramref name="place"/>[k] in x̄, laid out as <see cref="KeypointHead"/> does.</summary>
+    static Tensor Z(Func<int, int, double> position, double[] place)
+    {
+        var c = Config;
+        double unit = SeparableWarp.PixelsPerUnit(c.Height);
+        var axis = zeros(1, c.LatentChannels, c.Frames);
+        for (int k = 0; k < 2; k++)
+        for (int l = 0; l < c.Frames; l++)
+        {
+            axis[0, k, l] = (float)((position(k, l) - place[k]) / unit);
+            axis[0, 2 + k, l] = (float)((place[k] - c.Height / 2.0) / unit);
+        }
+        var zx = axis.unsqueeze(-1).expand(-1, -1, -1, c.GridHeight);
+        var zy = axis.unsqueeze(-1).expand(-1, -1, -1, c.GridWidth);
+        return cat([zx, zy], -1).contiguous();
+    }
+
+    /// <summary>Component 0 moves 2 px a frame from 10 and bounces at 20; component 1 moves 1 px a frame from 5;
+    /// x̄ is frame 3.</summary>
+    static double Bouncing(int k, int l) => k == 0 ? 20 - Math.Abs(10 + 2 * l - 20) : 5 + l;
+
+    static readonly double[] Places = [Bouncing(0, 3), Bouncing(1, 3)];
+
+    [Fact]
+    public void RealMotionHasAConstantSpeedTurnsOnlyAtBouncesAndRestsAtTheContentFrame()
+    {
+        using var z = Z(Bouncing, Places);
+        var s = KeypointTrajectories.Of(z, z, Config);
+        Assert.Equal(1.5, s.Speed, 5);                        // 2 px and 1 px a frame
+        Assert.Equal(0, s.SpeedChange, 5);
+        Assert.Equal(4.0 / 6 / 2, s.Turn, 5);                 // one turn of 4 px in component 0's 6 second differences
+        Assert.Equal(0, s.AnchorShift, 5);
+        Assert.Equal(0, s.PlaceError, 5);
+        Assert.Equal(Places[0] - Places[1], s.PlaceSpread, 4);   // 16 - 8 on both axes
+        Assert.Equal(0, s.Outside, 5);
+    }
+
+    [Fact]
+    public void JitterMisplacementAndOvershootAreEachSeen()
+    {
+        using var real = Z(Bouncing, Places);
+        using var jitter = Z((k, l) => Bouncing(k, l) + (l % 2 == 0 ? 0.5 : -0.5), Places);
+        Assert.True(KeypointTrajectories.Of(jitter, real, Config).SpeedChange > 0.5);
+        using var moved = Z((k, l) => Bouncing(k, l) + 2, [Places[0] + 2, Places[1] + 2]);
+        var m = KeypointTrajectories.Of(moved, real, Config);
+        Assert.Equal(2, m.PlaceError, 4);
+        Assert.Equal(0, m.AnchorShift, 4);                    // the same motion 2 px lower: still through x̄'s frame
+        Assert.Equal(1.0 / 16, m.Outside, 4);                  // frame 5 of component 0 goes 2 px past the real range
+        using var swapped = Z((k, l) => Bouncing(1 - k, l), [Places[1], Places[0]]);   // components the other way
+        var w = KeypointTrajectories.Of(swapped, real, Config);
+        Assert.Equal(0, w.PlaceError, 4);
+        Assert.Equal(0, w.Outside, 4);
+        using var late = Z(Bouncing, [Bouncing(0, 3), Bouncing(1, 5)]);   // no frame where both are at their places
+        Assert.True(KeypointTrajectories.Of(late, real, Config).AnchorShift > 0.5);
+    }
+
+    [Fact]
+    public void ZWithoutKeypointsOrOfAnotherShapeIsAClearError()
+    {
+        using var z = Z(Bouncing, Places);
+        Assert.Contains("no keypoint z", Assert.Throws<ArgumentException>(() =>
+            KeypointTrajectories.Of(z, z, RunPresets.Tiny.Autoencoder)).Message);
+        Assert.Contains("differ", Assert.Throws<ArgumentException>(() =>
+            KeypointTrajectories.Of(z, z[.., .., 1..], Config)).Message);
+    }
+
+    [Fact]
+    public void TheTableHasARowPerQuantityAndAColumnPerSet()
+    {
+        using var z = Z(Bouncing, Places);
+        var s = KeypointTrajectories.Of(z, z, Config);
+        var lines = KeypointTrajectories.Table([("real z", s), ("seed 0", s)]).Split(Environment.NewLine);
+        Assert.Equal(8, lines.Length);
+        Assert.Contains("seed 0", lines[0]);
+        Assert.Contains("1.50", lines[1]);
+    }
+}
