@@ -79,7 +79,7 @@ public static class DenoisingError
         using var z = pairs.Z / zScale;
         Tensor Frames(Tensor idx) => pairs.Content.index_select(0, otherContent ? (idx + 1).remainder(pairs.Count) : idx);
         return ByTimestep((zt, t, idx) => model.call(zt, t, Frames(idx), byClass ? pairs.Labels.index_select(0, idx) : null),
-            z, timesteps, batchSize, seed);
+            z, timesteps, batchSize, seed, DiffusionTraining.MotionDiffusion(model.Config));
     }
 
     /// <summary>What predicting one constant x_0 for every sample scores (the samples' variance): the bar an x_0 error at

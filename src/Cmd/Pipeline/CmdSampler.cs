@@ -53,7 +53,7 @@ public static class CmdSampler
         content = content.to(device);
         cond = cond?.to(device);
         long n = content.shape[0];
-        var diffusion = GaussianDiffusion.Create(steps.ToString(CultureInfo.InvariantCulture));
+        var diffusion = DiffusionTraining.MotionDiffusion(model.Config, steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth, device: device);
         using var _ = no_grad();
         Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == MotionSampler.Ddpm
@@ -80,7 +80,7 @@ public static class CmdSampler
         int steps = DefaultMotionSteps)
     {
         var device = model.parameters().First().device;
-        var diffusion = GaussianDiffusion.Create(steps.ToString(CultureInfo.InvariantCulture));
+        var diffusion = DiffusionTraining.MotionDiffusion(model.Config, steps.ToString(CultureInfo.InvariantCulture));
         int k = diffusion.TimestepMap.Count(t => t <= fromT) - 1;        // the map is ascending
         if (k < 0) throw new ArgumentException($"--from-t must be 0-999 (got {fromT})");
         content = content.to(device);

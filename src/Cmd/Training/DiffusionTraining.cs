@@ -49,12 +49,15 @@ public static class DiffusionTraining
         if (cfg.Condition == MotionCondition.Class) CheckLabels(pairs.Labels, cfg.NumClasses);
         if (cfg.Condition == MotionCondition.Text) throw new NotSupportedException("text-conditional motion training needs caption embeddings (a text encoder), which this workbench does not ship yet; use --condition class or none");
         if (options.Resume && File.Exists(options.CheckpointPath))
+        {
+            CheckResumedMotion(options.CheckpointPath, cfg);
             CheckResumedInputScale(options.CheckpointPath, options.InputScale);
+        }
         var zScale = (float)(pairs.Z.std().item<float>() / options.InputScale);   // z / zScale: unit std, times b
         var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
         meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
         meta[ModelMetadata.InputScaleKey] = ModelMetadata.Format(options.InputScale);
-        var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma);
+        var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma);
         return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
         {
             var device = model.parameters().First().device;
@@ -66,6 +69,12 @@ public static class DiffusionTraining
             return diffusion.TrainingLosses((x, tt) => model.call(x, tt, content, y), z0, t).Loss.mean();
         });
     }
+
+    /// <summary>The motion model's diffusion: 1000 linear steps (respaced), predicting what the config says.</summary>
+    public static GaussianDiffusion MotionDiffusion(MotionDiTConfig cfg, string timestepRespacing = "",
+        double minSnrGamma = 0) =>
+        GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.Validate().Prediction == "x0",
+            learnSigma: cfg.LearnSigma, predictV: cfg.Prediction == "v", minSnrGamma: minSnrGamma);
 
     /// <summary>Trains the cubic baseline on raw (or latent) videos [N, L, C, H, W] through the same diffusion code.</summary>
     public static TrainingResult TrainCubic(CubicVideoDiT model, Func<long, (Tensor Videos, Tensor Labels)> batchAt, TrainingOptions options, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
@@ -110,6 +119,16 @@ public static class DiffusionTraining
         if (saved is not null && saved != cfg)
             throw new ArgumentException($"{checkpoint} holds a content DiT {System.Text.Json.JsonSerializer.Serialize(saved)}; --resume " +
                 $"continues it, so it cannot become {System.Text.Json.JsonSerializer.Serialize(cfg)} (a new --out, or --init to start from its weights)");
+    }
+
+    /// <summary>--resume continues the motion model in the checkpoint: another config (e.g. --predict v on an eps run)
+    /// is refused, as for the content model.</summary>
+    static void CheckResumedMotion(string checkpoint, MotionDiTConfig cfg)
+    {
+        var saved = MotionDiTConfig.FromJson(ModelMetadata.ReadConfig(checkpoint, ModelMetadata.Motion));
+        if (saved != cfg)
+            throw new ArgumentException($"{checkpoint} holds a motion DiT {saved.ToJson()}; --resume continues " +
+                $"it, so it cannot become {cfg.ToJson()} (a new --out, or --init to start from its weights)");
     }
 
     /// <summary>--resume with another --input-scale would go on training the model on z of another size:

@@ -124,9 +124,20 @@ public sealed class TrainCommand : ICommandGroup
                           "the content frame tells them",
             DefaultValueFactory = _ => 1,
         };
+        var predict = new Option<string>("--predict")
+        {
+            Description = "What the network predicts: eps (the paper), x0 or v", DefaultValueFactory = _ => "eps",
+            HelpName = "eps|x0|v",
+        };
+        predict.Validators.Add(r =>
+        {
+            var given = r.GetValueOrDefault<string>();
+            if (!DiTConfig.Predictions.Contains(given))
+                r.AddError($"--predict must be one of {string.Join(", ", DiTConfig.Predictions)} (got '{given}')");
+        });
         var c = new Command("motion",
             "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
-            { preset, keyPatch, patch, condition, inputScale };
+            { preset, keyPatch, patch, condition, inputScale, predict };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -144,7 +155,7 @@ public sealed class TrainCommand : ICommandGroup
             var cfg = p with
             {
                 KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond,
-                HiddenSize = width, Depth = blocks, NumHeads = heads,
+                HiddenSize = width, Depth = blocks, NumHeads = heads, Prediction = r.GetValue(predict)!,
             };
             var options = common.Options(r) with { InputScale = r.GetValue(inputScale) };
             var res = PipelineTraining.Motion(cfg, pairs, options, r.GetValue(common.Batch), device,

@@ -122,6 +122,32 @@ public class DiffusionTrainingTests
     }
 
     [Fact]
+    public void A_motion_DiT_set_to_predict_v_trains_samples_and_keeps_the_switch_and_resume_cannot_change_it()
+    {
+        using var pairs = PipelineFixtures.TinyPairs();
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4, Prediction = "v" };
+        var dir = Fixtures.TempDir("motion-v");
+        using (var m = Seeded(cfg))
+            DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(dir, 2), batchSize: 4);
+        var loaded = ModelStore.LoadMotion(dir);
+        using var _ = loaded.Model;
+        Assert.Equal("v", loaded.Model.Config.Prediction);
+        Assert.Equal(ModelMeanType.Velocity, DiffusionTraining.MotionDiffusion(loaded.Model.Config).MeanType);
+        var paper = cfg with { Prediction = "eps" };
+        Assert.Equal(ModelMeanType.Epsilon, DiffusionTraining.MotionDiffusion(paper).MeanType);
+        var content = pairs.Content[..2];
+        var z = CmdSampler.SampleMotion(loaded.Model, content, pairs.Labels[..2], loaded.ZScale, steps: 2);
+        Assert.Equal(pairs.Z[..2].shape, z.shape);
+        Assert.True(z.isfinite().all().item<bool>());
+        using var eps = Seeded(paper);
+        var e = Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(eps, pairs,
+            PipelineFixtures.Options(dir, 4) with { Resume = true }, batchSize: 4));
+        Assert.Contains("--resume continues it", e.Message);
+        Assert.Contains("prediction 'u' is not one of", Assert.Throws<ArgumentException>(() =>
+            (cfg with { Prediction = "u" }).Validate()).Message);
+    }
+
+    [Fact]
     public void MismatchedPairsAreClearErrors()
     {
         using var pairs = PipelineFixtures.TinyPairs();

@@ -33,6 +33,8 @@ public sealed record MotionDiTConfig
     public int TextDim { get; init; } = 1024;
     public double ClassDropoutProb { get; init; } = 0.1;
     public bool LearnSigma { get; init; } = true;
+    /// <summary>What the network predicts: eps (the paper), x0 or v (<see cref="DiTConfig.Predictions"/>).</summary>
+    public string Prediction { get; init; } = "eps";
 
     [JsonIgnore] public int OutChannels => LearnSigma ? LatentChannels * 2 : LatentChannels;
     [JsonIgnore] public int ZGridRows => Frames / PatchSize;
@@ -50,6 +52,8 @@ public sealed record MotionDiTConfig
         Need(HiddenSize >= 1 && Depth >= 1 && NumHeads >= 1, $"hidden size, depth and heads must be >= 1 (got {HiddenSize}, {Depth}, {NumHeads})");
         Need(HiddenSize % NumHeads == 0 && HiddenSize % 4 == 0, $"hidden size {HiddenSize} must be divisible by 4 and by {NumHeads} heads");
         Need(Condition != MotionCondition.Class || NumClasses > 0, "class conditioning needs NumClasses > 0");
+        Need(DiTConfig.Predictions.Contains(Prediction),
+            $"prediction '{Prediction}' is not one of {string.Join(", ", DiTConfig.Predictions)}");
         return this;
     }
 
