@@ -127,6 +127,26 @@ public static class MotionScore
     }
 
     /// <summary>
+    /// What FVD-local minds in keypoint motion: real z changed by each probe (<see cref="TrajectoryProbe"/>), decoded
+    /// on their own content frames, over the floor, with the changed z's trajectories.
+    /// </summary>
+    public static IReadOnlyList<(TrajectoryProbe Probe, FvdResult Fvd, double Ratio, KeypointTrajectories.Stats Trajectories)>
+        Probes(LocalFvdDetector detector, CmdAutoencoder ae, int count, IReadOnlyList<TrajectoryProbe> probes)
+    {
+        if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
+        if (probes.Count == 0) return [];
+        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
+        using var _ = held;
+        return probes.Select(probe =>
+        {
+            using var z = probe.Apply(held.Z, ae.Config);
+            using var videos = CmdSampler.Decode(ae, held.Content, z);
+            var fvd = FvdEvaluation.Of(detector, realStats, videos);
+            return (probe, fvd, fvd.Value / floor.Value, KeypointTrajectories.Of(z, held.Z, ae.Config));
+        }).ToList();
+    }
+
+    /// <summary>
     /// SDEdit rows: each held-out clip's real z noised to timestep t and denoised by the motion DiT from its own content
     /// frame (<see cref="CmdSampler.DenoiseMotionFrom"/>), decoded, FVD-local over the floor. Low t keeps the clip's
     /// trajectory and leaves the model the fine detail; high t leaves it the whole motion.

@@ -101,13 +101,24 @@ public sealed class EvalCommand : ICommandGroup
                           "which noise levels it gets wrong",
             AllowMultipleArgumentsPerToken = true,
         };
+        var probes = new Option<string[]>("--probe")
+        {
+            Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4; a factor, " +
+                          "pixels, pixels): what FVD-local minds in generated motion",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        probes.Validators.Add(r =>
+        {
+            foreach (var p in r.GetValueOrDefault<string[]>() ?? [])
+                try { TrajectoryProbe.Parse(p); } catch (ArgumentException e) { r.AddError(e.Message); }
+        });
         fromT.Validators.Add(r =>   // before the minutes of scoring, not after
         {
             if (r.GetValueOrDefault<int[]>()?.Any(t => t is < 0 or > 999) == true) r.AddError("--from-t must be 0-999");
         });
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
                                             "first rows), over the real-vs-real floor")
-            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT };
+            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes };
         command.SetAction(r =>
         {
             if (r.GetValue(motion) is null && r.GetValue(fromT) is { Length: > 0 }) throw new ArgumentException("--from-t needs --motion");
@@ -131,6 +142,13 @@ public sealed class EvalCommand : ICommandGroup
                              r.GetValue(fromT) ?? [], r.GetValue(steps)))
                     Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
+            var probed = MotionScore.Probes(detector, autoencoder, r.GetValue(clips),
+                (r.GetValue(probes) ?? []).Select(TrajectoryProbe.Parse).ToList());
+            foreach (var (probe, fvd, ratio, _) in probed)
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"real z, {probe}: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
+            if (probed.Count > 0)
+                Console.WriteLine(KeypointTrajectories.Table(probed.Select(p => (p.Probe.ToString(), p.Trajectories)).ToList()));
             var sigmas = r.GetValue(zNoise) ?? [];
             if (sigmas.Length > 0)
                 foreach (var (sigma, fvd, ratio) in MotionScore.DecoderSensitivity(detector, autoencoder, r.GetValue(clips), sigmas))

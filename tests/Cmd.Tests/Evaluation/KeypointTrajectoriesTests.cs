@@ -88,4 +88,43 @@ public class KeypointTrajectoriesTests
         Assert.Contains("seed 0", lines[0]);
         Assert.Contains("1.50", lines[1]);
     }
+
+    [Fact]
+    public void ProbesChangeOneTrajectoryPropertyEach()
+    {
+        using var real = Z(Bouncing, Places);
+        manual_seed(0);
+        var slow = KeypointTrajectories.Of(TrajectoryProbe.Parse("slow:0.5").Apply(real, Config), real, Config);
+        Assert.Equal(0.75, slow.Speed, 4);                                  // half of 1.5 px a frame
+        Assert.Equal(0, slow.AnchorShift, 4);                               // x̄'s frame stays put
+        Assert.Equal(0, slow.PlaceError, 4);
+        var jitter = KeypointTrajectories.Of(TrajectoryProbe.Parse("jitter:1").Apply(real, Config), real, Config);
+        Assert.True(jitter.SpeedChange > 0.3, $"speed change {jitter.SpeedChange}");
+        Assert.Equal(0, jitter.PlaceError, 4);
+        var offset = KeypointTrajectories.Of(TrajectoryProbe.Parse("Offset:3").Apply(real, Config), real, Config);
+        Assert.Equal(0, offset.SpeedChange, 4);                             // the same motion, moved as a whole
+        Assert.Equal(1.5, offset.Speed, 4);
+        Assert.True(offset.AnchorShift > 0.5, $"anchor {offset.AnchorShift}");
+        using var untouched = TrajectoryProbe.Parse("jitter:0").Apply(real, Config);
+        Assert.True(untouched.equal(real).all().item<bool>());
+        Assert.Equal("slow:0.87", TrajectoryProbe.Parse("SLOW:0.87").ToString());
+    }
+
+    [Theory]
+    [InlineData("fast:2")]
+    [InlineData("jitter")]
+    [InlineData("jitter:-1")]
+    [InlineData("offset:x")]
+    [InlineData("3:1")]
+    public void AProbeThatIsNotOneOfTheThreeIsAClearError(string text) =>
+        Assert.Contains("give slow:FACTOR, jitter:PIXELS or offset:PIXELS", Assert.Throws<ArgumentException>(() =>
+            TrajectoryProbe.Parse(text)).Message);
+
+    [Fact]
+    public void ProbingZWithoutKeypointsIsAClearError()
+    {
+        using var z = Z(Bouncing, Places);
+        Assert.Contains("nothing to probe", Assert.Throws<ArgumentException>(() =>
+            TrajectoryProbe.Parse("slow:0.5").Apply(z, RunPresets.Tiny.Autoencoder)).Message);
+    }
 }

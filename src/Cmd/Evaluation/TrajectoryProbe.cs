@@ -1,0 +1,57 @@
+using Cmd.Models.Autoencoder;
+using static TorchSharp.torch;
+
+namespace Cmd.Evaluation;
+
+/// <summary>
+/// Real keypoint z changed in one trajectory property at a time (<see cref="KeypointTrajectories"/>), to measure what
+/// FVD-local minds in generated motion: slower digits (shifts times a factor, so x̄'s frame stays put), jitter (a
+/// Gaussian per frame, component and axis) or an offset (one Gaussian per clip, component and axis: no frame is x̄).
+/// Amounts are a factor for slow, a standard deviation in pixels for jitter and offset.
+/// </summary>
+public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
+{
+    public enum Change { Slow, Jitter, Offset }
+
+    public override string ToString() =>
+        $"{Kind.ToString().ToLowerInvariant()}:{Amount.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>"slow:0.87", "jitter:0.5" or "offset:4".</summary>
+    public static TrajectoryProbe Parse(string text)
+    {
+        var parts = text.Split(':');
+        bool known = Enum.TryParse<Change>(parts[0], ignoreCase: true, out var kind) && Enum.IsDefined(kind);
+        if (parts.Length != 2 || !known || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out double amount) || !double.IsFinite(amount) || amount < 0)
+            throw new ArgumentException($"--probe '{text}': give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0)");
+        return new TrajectoryProbe(kind, amount);
+    }
+
+    /// <summary>z [N, D, L, H'+W'] of a keypoint autoencoder with this change applied to its shift channels.</summary>
+    public Tensor Apply(Tensor z, AutoencoderConfig config)
+    {
+        if (!config.WarpKeypoints)
+            throw new ArgumentException($"autoencoder '{config.Name}' has no keypoint z (--keypoints): nothing to probe");
+        int k = config.WarpComponents;
+        long n = z.shape[0], frames = z.shape[2];
+        using var scope = NewDisposeScope();
+        var shifts = z.narrow(1, 0, k);
+        var changed = Kind switch
+        {
+            Change.Slow => shifts * Amount,
+            Change.Jitter => shifts + Noise(n, k, frames, config, z),
+            _ => shifts + Noise(n, k, 1, config, z).expand(-1, -1, frames, -1),
+        };
+        return cat([changed, z.narrow(1, k, z.shape[1] - k)], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Gaussian shifts of <see cref="Amount"/> pixels [N, K, frames, H'+W'], one per axis, the same over its
+    /// grid cells (as the keypoint head lays shifts out), in units of z.</summary>
+    Tensor Noise(long n, int k, long frames, AutoencoderConfig config, Tensor like)
+    {
+        var rows = randn(n, k, frames, 1, dtype: like.dtype, device: like.device).expand(-1, -1, -1, config.GridHeight);
+        var cols = randn(n, k, frames, 1, dtype: like.dtype, device: like.device).expand(-1, -1, -1, config.GridWidth);
+        return cat([rows / SeparableWarp.PixelsPerUnit(config.Height), cols / SeparableWarp.PixelsPerUnit(config.Width)], -1)
+            * Amount;
+    }
+}
