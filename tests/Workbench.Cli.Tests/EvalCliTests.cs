@@ -53,4 +53,18 @@ public class EvalCliTests
         Assert.Contains("seed 1", table[0]);
         Assert.Contains(table, l => l.StartsWith("place in x̄ vs the real z's, px"));
     }
+
+    [Fact]
+    public void SampleAnchorsTheShippedMotionAsItsSamplingFileSaysUnlessToldNot()
+    {
+        var dir = Fixtures.TempDir("cli-anchor");
+        string[] small = ["--class", "0", "--count", "1", "--content-steps", "2", "--motion-steps", "2"];
+        var shipped = CliRunner.Run(["sample", .. small, "--out", Path.Combine(dir, "default")]);
+        Assert.True(shipped.ExitCode == 0, shipped.StdErr);
+        bool anchored = Cmd.Pipeline.ShippedWeights.Small.Anchor;
+        Assert.Equal(anchored, shipped.StdErr.Contains("anchored at x̄'s frame"));
+        var off = CliRunner.Run(["sample", .. small, "--anchor", "false", "--out", Path.Combine(dir, "off")]);
+        Assert.True(off.ExitCode == 0, off.StdErr);
+        Assert.DoesNotContain("anchored", off.StdErr);
+    }
 }

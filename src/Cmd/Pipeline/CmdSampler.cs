@@ -98,7 +98,7 @@ public static class CmdSampler
     /// <summary>class -> content frame -> motion latent -> decoder -> video, in batches of <paramref name="batchSize"/>.</summary>
     public static Samples Sample(CmdAutoencoder ae, DiT content, LoadedDiffusionModel<MotionDiT> motion, long[] labels, int contentSteps = 50, int motionSteps = 100,
         double cfgScale = DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null,
-        MotionSampler motionSampler = MotionSampler.Ddim)
+        MotionSampler motionSampler = MotionSampler.Ddim, bool anchor = false)
     {
         if (labels.Length == 0) throw new ArgumentException("nothing to sample: give at least one class");
         var mc = motion.Model.Config;
@@ -113,9 +113,11 @@ public static class CmdSampler
             var y = tensor(labels.Skip(start).Take(batchSize).ToArray(), device: device);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames (DDIM {contentSteps}, CFG {cfgScale})");
             var frame = SampleContent(content, y, contentSteps, cfgScale);
-            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps})");
+            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps}" +
+                (anchor ? ", anchored at x̄'s frame)" : ")"));
             var z = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale, motionSteps, motionCfgScale,
                 sampler: motionSampler);
+            if (anchor) z = KeypointAnchor.Apply(z, ac);                       // workbench switch: x̄'s frame at rest
             var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
             using var _ = no_grad();
             var video = ae.Decode(frame.to(device), zx, zy).clamp(-1, 1);
@@ -132,7 +134,8 @@ public static class CmdSampler
     /// </summary>
     public static Samples SampleFromFiles(string autoencoder, string content, string motion, long[] labels, Device device,
         int contentSteps = DefaultContentSteps, int motionSteps = DefaultMotionSteps, double cfgScale = DefaultCfgScale,
-        int batchSize = 16, bool? preferEma = null, Action<string>? log = null, MotionSampler motionSampler = MotionSampler.Ddim)
+        int batchSize = 16, bool? preferEma = null, Action<string>? log = null, MotionSampler motionSampler = MotionSampler.Ddim,
+        bool anchor = false)
     {
         using var ae = ModelStore.LoadAutoencoder(autoencoder, device);
         var c = ModelStore.LoadContent(content, device, preferEma);
@@ -141,7 +144,7 @@ public static class CmdSampler
         {
             log?.Invoke($"models: {c.Path}, {m.Path}");
             return Sample(ae, c.Model, m, labels, contentSteps, motionSteps, cfgScale, batchSize: batchSize, log: log,
-                motionSampler: motionSampler);
+                motionSampler: motionSampler, anchor: anchor);
         }
         finally { c.Model.Dispose(); m.Model.Dispose(); }
     }

@@ -22,22 +22,29 @@ public sealed record ShippedWeights(string Folder)
 
     /// <summary>The content model's classifier-free guidance scale this set was tuned for (sampling.json, "cfg_scale"); the
     /// paper's 4.0 when the file is absent.</summary>
-    public double CfgScale
+    public double CfgScale => Read(root =>
     {
-        get
+        var scale = root.GetProperty("cfg_scale").GetDouble();
+        if (scale < 1 || double.IsNaN(scale)) throw new FormatException($"cfg_scale must be >= 1 (got {scale})");
+        return scale;
+    }, CmdSampler.DefaultCfgScale);
+
+    /// <summary>Whether this set's motion latents are anchored at x̄'s frame (<see cref="KeypointAnchor"/>;
+    /// sampling.json, "anchor"; false when absent).</summary>
+    public bool Anchor => Read(root => root.TryGetProperty("anchor", out var a) && a.GetBoolean(), false);
+
+    T Read<T>(Func<JsonElement, T> setting, T absent)
+    {
+        if (!File.Exists(Sampling)) return absent;
+        try
         {
-            if (!File.Exists(Sampling)) return CmdSampler.DefaultCfgScale;
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(Sampling));
-                var scale = doc.RootElement.GetProperty("cfg_scale").GetDouble();
-                if (scale < 1 || double.IsNaN(scale)) throw new FormatException($"cfg_scale must be >= 1 (got {scale})");
-                return scale;
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                throw new InvalidDataException($"{Sampling}: not a sampling file with a number \"cfg_scale\" >= 1 ({e.Message})");
-            }
+            using var doc = JsonDocument.Parse(File.ReadAllText(Sampling));
+            return setting(doc.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{Sampling}: not a sampling file with a number \"cfg_scale\" >= 1 and an " +
+                $"optional true/false \"anchor\" ({e.Message})");
         }
     }
 }

@@ -101,6 +101,10 @@ public sealed class EvalCommand : ICommandGroup
                           "which noise levels it gets wrong",
             AllowMultipleArgumentsPerToken = true,
         };
+        var anchor = new Option<bool>("--anchor")
+        {
+            Description = "Anchor the motion DiT's keypoint z at x̄'s frame before decoding (workbench; as sample --anchor)",
+        };
         var probes = new Option<string[]>("--probe")
         {
             Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4; a factor, " +
@@ -118,7 +122,7 @@ public sealed class EvalCommand : ICommandGroup
         });
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
                                             "first rows), over the real-vs-real floor")
-            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes };
+            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor };
         command.SetAction(r =>
         {
             if (r.GetValue(motion) is null && r.GetValue(fromT) is { Length: > 0 }) throw new ArgumentException("--from-t needs --motion");
@@ -130,7 +134,7 @@ public sealed class EvalCommand : ICommandGroup
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
-                r.GetValue(sampler), sampled);
+                r.GetValue(sampler), sampled, r.GetValue(anchor));
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)

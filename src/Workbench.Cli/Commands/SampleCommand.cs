@@ -23,6 +23,12 @@ public sealed class SampleCommand : ICommandGroup
             Description = "Classifier-free guidance scale of the content model (paper: 4.0; default: the shipped set's, "
                 + "data/weights/small/sampling.json, with the shipped content model, else 4.0)"
         };
+        var anchor = new Option<bool?>("--anchor")
+        {
+            Description = "Anchor keypoint z at x̄'s frame (workbench, not the paper: the frame where the drawn shifts are " +
+                          "smallest is taken as x̄'s and its shifts subtracted from every frame; default: the shipped " +
+                          "set's, data/weights/small/sampling.json, with the shipped motion model, else off)",
+        };
         var batch = new Option<int>("--batch") { Description = "Samples per batch", DefaultValueFactory = _ => 16 };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         var ema = new Option<bool>("--ema") { Description = "Sample the runs' EMA weights (default: when a run has >= 5,000 steps)" };
@@ -35,7 +41,8 @@ public sealed class SampleCommand : ICommandGroup
         dtype.AcceptOnlyFromAmong("float32", "float16", "bfloat16");
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "results/samples" };
         var command = new Command("sample", "Generate videos with CMD: content frame, then motion latent, then decode")
-            { ae, content, motion, cls, count, contentSteps, motionSteps, motionSampler, cfg, batch, seed, ema, noEma, dtype, output };
+            { ae, content, motion, cls, count, contentSteps, motionSteps, motionSampler, cfg, batch, seed, ema, noEma, dtype,
+              output, anchor };
         command.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -46,7 +53,7 @@ public sealed class SampleCommand : ICommandGroup
             double cfgScale = r.GetValue(cfg) ?? DefaultCfg(r.GetValue(content)!);
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
                 r.GetValue(contentSteps), r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
-                r.GetValue(motionSampler));
+                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!));
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
             Console.WriteLine($"content frames: {written.ContentGrid}");
@@ -59,6 +66,10 @@ public sealed class SampleCommand : ICommandGroup
         });
         return command;
     }
+
+    /// <summary>The shipped set's anchoring when sampling its motion model, off otherwise.</summary>
+    static bool DefaultAnchor(string motion) =>
+        Path.GetFullPath(motion) == Path.GetFullPath(ShippedWeights.Small.Motion) && ShippedWeights.Small.Anchor;
 
     /// <summary>The shipped set's guidance scale when sampling its content model, the paper's otherwise.</summary>
     static double DefaultCfg(string content) =>

@@ -8,7 +8,7 @@ namespace Cmd.Tests.Evaluation;
 /// <summary>Keypoint z read as trajectories: constant speed, bounces, x̄'s frame, places, range.</summary>
 public class KeypointTrajectoriesTests
 {
-    static readonly AutoencoderConfig Config =
+    internal static readonly AutoencoderConfig Config =
         RunPresets.Tiny.Autoencoder with { WarpComponents = 2, WarpSprites = true, WarpKeypoints = true };
 
     /// <summary>z [1, D, L, H'+W'] whose components sit at <paramref name="position"/>(k, l) pixels in frame l on
@@ -34,6 +34,9 @@ public class KeypointTrajectoriesTests
     static double Bouncing(int k, int l) => k == 0 ? 20 - Math.Abs(10 + 2 * l - 20) : 5 + l;
 
     static readonly double[] Places = [Bouncing(0, 3), Bouncing(1, 3)];
+
+    /// <summary>The bouncing pair laid out as the keypoint head would: x̄ is frame 3.</summary>
+    internal static Tensor RealZ() => Z(Bouncing, Places);
 
     [Fact]
     public void RealMotionHasAConstantSpeedTurnsOnlyAtBouncesAndRestsAtTheContentFrame()
