@@ -61,7 +61,7 @@ public class EvalCliTests
         string[] small = ["--class", "0", "--count", "1", "--content-steps", "2", "--motion-steps", "2"];
         var shipped = CliRunner.Run(["sample", .. small, "--out", Path.Combine(dir, "default")]);
         Assert.True(shipped.ExitCode == 0, shipped.StdErr);
-        bool anchored = Cmd.Pipeline.ShippedWeights.Small.Anchor;
+        bool anchored = Cmd.Pipeline.ShippedWeights.Small.Anchor != Cmd.Pipeline.MotionAnchor.Off;
         Assert.Equal(anchored, shipped.StdErr.Contains("anchored at x̄'s frame"));
         var off = CliRunner.Run(["sample", .. small, "--anchor", "false", "--out", Path.Combine(dir, "off")]);
         Assert.True(off.ExitCode == 0, off.StdErr);

@@ -203,8 +203,10 @@ public sealed class GaussianDiffusion
     public Tensor PredictEpsFromXStart(Tensor xT, Tensor t, Tensor predXStart) =>
         (Extract(sqrtRecipAlphasCumprod, t, xT) * xT - predXStart) / Extract(sqrtRecipm1AlphasCumprod, t, xT);
 
-    /// <summary>p(x_{t-1} | x_t) from a model output (eps and, if learned, the variance interpolation values in [-1, 1]).</summary>
-    public PMeanVariance PMeanVarianceFromOutput(Tensor output, Tensor x, Tensor t, bool clipDenoised = false)
+    /// <summary>p(x_{t-1} | x_t) from a model output (eps and, if learned, the variance interpolation values in [-1, 1]);
+    /// <paramref name="denoisedFn"/> maps the predicted x_0 before clipping, as the official code's denoised_fn.</summary>
+    public PMeanVariance PMeanVarianceFromOutput(Tensor output, Tensor x, Tensor t, bool clipDenoised = false,
+        Func<Tensor, Tensor>? denoisedFn = null)
     {
         long c = x.shape[1];
         Tensor modelOut, logVar;
@@ -226,27 +228,31 @@ public sealed class GaussianDiffusion
         }
         var variance = exp(logVar);
         var predXStart = PredXStartFromOutput(x, t, modelOut);
+        if (denoisedFn is not null) predXStart = denoisedFn(predXStart);
         if (clipDenoised) predXStart = predXStart.clamp(-1, 1);
         var (mean, _, _) = QPosteriorMeanVariance(predXStart, x, t);
         return new PMeanVariance(mean, variance, logVar, predXStart);
     }
 
-    public PMeanVariance PMeanVariance(DenoiseFn model, Tensor x, Tensor t, bool clipDenoised = false) =>
-        PMeanVarianceFromOutput(CallModel(model, x, t), x, t, clipDenoised);
+    public PMeanVariance PMeanVariance(DenoiseFn model, Tensor x, Tensor t, bool clipDenoised = false,
+        Func<Tensor, Tensor>? denoisedFn = null) =>
+        PMeanVarianceFromOutput(CallModel(model, x, t), x, t, clipDenoised, denoisedFn);
 
     /// <summary>One ancestral (DDPM) step: mean + sigma * noise, no noise at t = 0.</summary>
-    public StepOutput PSample(DenoiseFn model, Tensor x, Tensor t, bool clipDenoised = false, Tensor? noise = null)
+    public StepOutput PSample(DenoiseFn model, Tensor x, Tensor t, bool clipDenoised = false, Tensor? noise = null,
+        Func<Tensor, Tensor>? denoisedFn = null)
     {
-        var o = PMeanVariance(model, x, t, clipDenoised);
+        var o = PMeanVariance(model, x, t, clipDenoised, denoisedFn);
         noise ??= randn_like(x);
         var nonzero = NonZeroMask(t, x);
         return new StepOutput(o.Mean + nonzero * exp(0.5 * o.LogVariance) * noise, o.PredXStart);
     }
 
     /// <summary>One DDIM step (Song et al. 2021, Eq. 12); eta = 0 is deterministic.</summary>
-    public StepOutput DdimSample(DenoiseFn model, Tensor x, Tensor t, double eta = 0.0, bool clipDenoised = false, Tensor? noise = null)
+    public StepOutput DdimSample(DenoiseFn model, Tensor x, Tensor t, double eta = 0.0, bool clipDenoised = false,
+        Tensor? noise = null, Func<Tensor, Tensor>? denoisedFn = null)
     {
-        var o = PMeanVariance(model, x, t, clipDenoised);
+        var o = PMeanVariance(model, x, t, clipDenoised, denoisedFn);
         var eps = PredictEpsFromXStart(x, t, o.PredXStart); // re-derived, as the official code does
         var alphaBar = Extract(alphasCumprod, t, x);
         var alphaBarPrev = Extract(alphasCumprodPrev, t, x);
@@ -265,14 +271,15 @@ public sealed class GaussianDiffusion
     }
 
     /// <summary>Full DDPM sampling from <paramref name="noise"/>; <paramref name="onStep"/> sees each step's output (index counts down).</summary>
-    public Tensor PSampleLoop(DenoiseFn model, Tensor noise, bool clipDenoised = false, Action<int, StepOutput>? onStep = null) =>
-        Loop(noise, onStep, (x, t) => PSample(model, x, t, clipDenoised));
+    public Tensor PSampleLoop(DenoiseFn model, Tensor noise, bool clipDenoised = false, Action<int, StepOutput>? onStep = null,
+        Func<Tensor, Tensor>? denoisedFn = null) =>
+        Loop(noise, onStep, (x, t) => PSample(model, x, t, clipDenoised, denoisedFn: denoisedFn));
 
     /// <summary>DDIM sampling over this (respaced) process from <paramref name="noise"/>, or (SDEdit) from x at step
     /// <paramref name="fromStep"/> of this process, e.g. a noised real sample.</summary>
     public Tensor DdimSampleLoop(DenoiseFn model, Tensor noise, double eta = 0.0, bool clipDenoised = false, Action<int, StepOutput>? onStep = null,
-        int? fromStep = null) =>
-        Loop(noise, onStep, (x, t) => DdimSample(model, x, t, eta, clipDenoised), fromStep ?? NumTimesteps - 1);
+        int? fromStep = null, Func<Tensor, Tensor>? denoisedFn = null) =>
+        Loop(noise, onStep, (x, t) => DdimSample(model, x, t, eta, clipDenoised, denoisedFn: denoisedFn), fromStep ?? NumTimesteps - 1);
 
     Tensor Loop(Tensor noise, Action<int, StepOutput>? onStep, Func<Tensor, Tensor, StepOutput> step, int? from = null)
     {

@@ -65,12 +65,13 @@ public static class MotionScore
     /// <param name="count">Held-out clips scored (another as many make the floor).</param>
     /// <param name="motion">The motion DiT; null scores the autoencoder's rows only.</param>
     /// <param name="steps">DDIM steps of the motion model (paper: 100).</param>
-    /// <param name="anchor">Anchor the drawn keypoint z at x̄'s frame (<see cref="KeypointAnchor"/>).</param>
+    /// <param name="anchor">Anchor the drawn keypoint z at x̄'s frame (<see cref="KeypointAnchor"/>), after sampling or
+    /// at each step's x_0.</param>
     /// <param name="seeds">Sampler seeds, each a motion prediction of the same clips (null: one, from the caller's
     /// RNG).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, MotionSampler sampler = MotionSampler.Ddim,
-        IReadOnlyList<int>? seeds = null, bool anchor = false)
+        IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (seeds is { Count: 0 }) throw new ArgumentException("--seeds: give at least one sampler seed");
@@ -85,8 +86,9 @@ public static class MotionScore
         var bySeed = motion is null ? [] : (seeds?.Select(s => (int?)s) ?? [null]).Select(seed =>
         {
             if (seed is int given) TorchSharp.torch.manual_seed(given);
-            using var drawn = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler);
-            using var z = anchor ? KeypointAnchor.Apply(drawn, ae.Config) : drawn.alias();
+            using var drawn = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler,
+                denoisedFn: KeypointAnchor.DenoisedFn(anchor, ae.Config));
+            using var z = KeypointAnchor.Finish(drawn, anchor, ae.Config);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             var trajectories = keypoints ? KeypointTrajectories.Of(z, held.Z, ae.Config) : null;

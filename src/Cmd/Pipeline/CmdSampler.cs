@@ -44,9 +44,9 @@ public static class CmdSampler
     }
 
     /// <summary>Motion latents z [N, D, L, H'+W'] (unscaled) given content frames and the condition; DDIM (or ancestral: <paramref name="sampler"/>),
-    /// optional CFG on the condition.</summary>
+    /// optional CFG on the condition; <paramref name="denoisedFn"/> maps each step's predicted x_0 (of z / zScale).</summary>
     public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0,
-        Action<int>? onStep = null, MotionSampler sampler = MotionSampler.Ddim)
+        Action<int>? onStep = null, MotionSampler sampler = MotionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null)
     {
         var c = model.Config;
         var device = model.parameters().First().device;
@@ -57,8 +57,8 @@ public static class CmdSampler
         var noise = randn(n, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth, device: device);
         using var _ = no_grad();
         Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == MotionSampler.Ddpm
-            ? diffusion.PSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i))
-            : diffusion.DdimSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i)));
+            ? diffusion.PSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i), denoisedFn: denoisedFn)
+            : diffusion.DdimSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i), denoisedFn: denoisedFn));
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
             z = Loop((x, t) => model.call(x, t, content, cond), noise);
@@ -98,7 +98,7 @@ public static class CmdSampler
     /// <summary>class -> content frame -> motion latent -> decoder -> video, in batches of <paramref name="batchSize"/>.</summary>
     public static Samples Sample(CmdAutoencoder ae, DiT content, LoadedDiffusionModel<MotionDiT> motion, long[] labels, int contentSteps = 50, int motionSteps = 100,
         double cfgScale = DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null,
-        MotionSampler motionSampler = MotionSampler.Ddim, bool anchor = false)
+        MotionSampler motionSampler = MotionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off)
     {
         if (labels.Length == 0) throw new ArgumentException("nothing to sample: give at least one class");
         var mc = motion.Model.Config;
@@ -114,10 +114,10 @@ public static class CmdSampler
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames (DDIM {contentSteps}, CFG {cfgScale})");
             var frame = SampleContent(content, y, contentSteps, cfgScale);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps}" +
-                (anchor ? ", anchored at x̄'s frame)" : ")"));
-            var z = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale, motionSteps, motionCfgScale,
-                sampler: motionSampler);
-            if (anchor) z = KeypointAnchor.Apply(z, ac);                       // workbench switch: x̄'s frame at rest
+                AnchorNote(anchor) + ")");
+            using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale,
+                motionSteps, motionCfgScale, sampler: motionSampler, denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac));
+            var z = KeypointAnchor.Finish(drawn, anchor, ac);                  // workbench switch: x̄'s frame at rest
             var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
             using var _ = no_grad();
             var video = ae.Decode(frame.to(device), zx, zy).clamp(-1, 1);
@@ -135,7 +135,7 @@ public static class CmdSampler
     public static Samples SampleFromFiles(string autoencoder, string content, string motion, long[] labels, Device device,
         int contentSteps = DefaultContentSteps, int motionSteps = DefaultMotionSteps, double cfgScale = DefaultCfgScale,
         int batchSize = 16, bool? preferEma = null, Action<string>? log = null, MotionSampler motionSampler = MotionSampler.Ddim,
-        bool anchor = false)
+        MotionAnchor anchor = MotionAnchor.Off)
     {
         using var ae = ModelStore.LoadAutoencoder(autoencoder, device);
         var c = ModelStore.LoadContent(content, device, preferEma);
@@ -150,10 +150,18 @@ public static class CmdSampler
     }
 
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
+    /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
-        MotionSampler sampler = MotionSampler.Ddim) =>
+        MotionSampler sampler = MotionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null) =>
         InBatches(motion, held, batchSize, (content, cond, _) =>
-            SampleMotion(motion.Model, content, cond, motion.ZScale, steps, sampler: sampler));
+            SampleMotion(motion.Model, content, cond, motion.ZScale, steps, sampler: sampler, denoisedFn: denoisedFn));
+
+    static string AnchorNote(MotionAnchor anchor) => anchor switch
+    {
+        MotionAnchor.Final => ", anchored at x̄'s frame",
+        MotionAnchor.Denoised => ", anchored at x̄'s frame at every step's x_0",
+        _ => "",
+    };
 
     /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int)"/> for each held-out pair's real z, in batches.</summary>
     public static Tensor DenoiseMotionFrom(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int fromT, int steps = DefaultMotionSteps,

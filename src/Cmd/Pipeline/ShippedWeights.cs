@@ -29,9 +29,11 @@ public sealed record ShippedWeights(string Folder)
         return scale;
     }, CmdSampler.DefaultCfgScale);
 
-    /// <summary>Whether this set's motion latents are anchored at x̄'s frame (<see cref="KeypointAnchor"/>;
-    /// sampling.json, "anchor"; false when absent).</summary>
-    public bool Anchor => Read(root => root.TryGetProperty("anchor", out var a) && a.GetBoolean(), false);
+    /// <summary>How this set's motion latents are anchored at x̄'s frame (<see cref="KeypointAnchor"/>; sampling.json,
+    /// "anchor": "off", "final" or "denoised", true as final, false as off; off when absent).</summary>
+    public MotionAnchor Anchor => Read(root => !root.TryGetProperty("anchor", out var a) ? MotionAnchor.Off
+        : a.ValueKind == JsonValueKind.String ? Enum.Parse<MotionAnchor>(a.GetString()!, ignoreCase: true)
+        : a.GetBoolean() ? MotionAnchor.Final : MotionAnchor.Off, MotionAnchor.Off);
 
     T Read<T>(Func<JsonElement, T> setting, T absent)
     {
@@ -41,10 +43,11 @@ public sealed record ShippedWeights(string Folder)
             using var doc = JsonDocument.Parse(File.ReadAllText(Sampling));
             return setting(doc.RootElement);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException
+                                  or ArgumentException)
         {
             throw new InvalidDataException($"{Sampling}: not a sampling file with a number \"cfg_scale\" >= 1 and an " +
-                $"optional true/false \"anchor\" ({e.Message})");
+                $"optional \"anchor\" (true, false, \"off\", \"final\" or \"denoised\") ({e.Message})");
         }
     }
 }

@@ -101,10 +101,8 @@ public sealed class EvalCommand : ICommandGroup
                           "which noise levels it gets wrong",
             AllowMultipleArgumentsPerToken = true,
         };
-        var anchor = new Option<bool>("--anchor")
-        {
-            Description = "Anchor the motion DiT's keypoint z at x̄'s frame before decoding (workbench; as sample --anchor)",
-        };
+        var anchor = AnchorOption("--anchor", "Anchor the motion DiT's keypoint z at x̄'s frame (workbench; as sample " +
+            "--anchor): after sampling (final, or no value), at every step's x_0 (denoised), or off (the default)");
         var probes = new Option<string[]>("--probe")
         {
             Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4; a factor, " +
@@ -134,7 +132,7 @@ public sealed class EvalCommand : ICommandGroup
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
-                r.GetValue(sampler), sampled, r.GetValue(anchor));
+                r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off);
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)
@@ -172,13 +170,28 @@ public sealed class EvalCommand : ICommandGroup
         {
             "ddim" => Cmd.Pipeline.MotionSampler.Ddim,
             "ddpm" => Cmd.Pipeline.MotionSampler.Ddpm,
-            var v => Fail(a, $"{name} must be ddim or ddpm (got '{v}')"),
+            var v => Fail<Cmd.Pipeline.MotionSampler>(a, $"{name} must be ddim or ddpm (got '{v}')"),
         },
     };
 
-    static Cmd.Pipeline.MotionSampler Fail(System.CommandLine.Parsing.ArgumentResult a, string message)
+    /// <summary>`--anchor [off|final|denoised]` (<see cref="Cmd.Pipeline.MotionAnchor"/>; true and false as final and
+    /// off, no value as final); null when not given.</summary>
+    internal static Option<Cmd.Pipeline.MotionAnchor?> AnchorOption(string name, string description) => new(name)
+    {
+        Description = description,
+        Arity = ArgumentArity.ZeroOrOne,
+        CustomParser = a => a.Tokens.SingleOrDefault()?.Value.ToLowerInvariant() switch
+        {
+            null or "true" or "final" => Cmd.Pipeline.MotionAnchor.Final,
+            "false" or "off" => Cmd.Pipeline.MotionAnchor.Off,
+            "denoised" => Cmd.Pipeline.MotionAnchor.Denoised,
+            var v => Fail<Cmd.Pipeline.MotionAnchor?>(a, $"{name} must be off, final or denoised (got '{v}')"),
+        },
+    };
+
+    static T Fail<T>(System.CommandLine.Parsing.ArgumentResult a, string message)
     {
         a.AddError(message);
-        return default;
+        return default!;
     }
 }

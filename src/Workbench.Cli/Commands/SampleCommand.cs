@@ -23,12 +23,10 @@ public sealed class SampleCommand : ICommandGroup
             Description = "Classifier-free guidance scale of the content model (paper: 4.0; default: the shipped set's, "
                 + "data/weights/small/sampling.json, with the shipped content model, else 4.0)"
         };
-        var anchor = new Option<bool?>("--anchor")
-        {
-            Description = "Anchor keypoint z at x̄'s frame (workbench, not the paper: the frame where the drawn shifts are " +
-                          "smallest is taken as x̄'s and its shifts subtracted from every frame; default: the shipped " +
-                          "set's, data/weights/small/sampling.json, with the shipped motion model, else off)",
-        };
+        var anchor = EvalCommand.AnchorOption("--anchor", "Anchor keypoint z at x̄'s frame (workbench, not the paper: " +
+            "the frame where the shifts are smallest is taken as x̄'s and its shifts subtracted from every frame) after " +
+            "sampling (final, or no value), at every step's x_0 (denoised) or off; default: the shipped set's, " +
+            "data/weights/small/sampling.json, with the shipped motion model, else off");
         var batch = new Option<int>("--batch") { Description = "Samples per batch", DefaultValueFactory = _ => 16 };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 0 };
         var ema = new Option<bool>("--ema") { Description = "Sample the runs' EMA weights (default: when a run has >= 5,000 steps)" };
@@ -68,8 +66,8 @@ public sealed class SampleCommand : ICommandGroup
     }
 
     /// <summary>The shipped set's anchoring when sampling its motion model, off otherwise.</summary>
-    static bool DefaultAnchor(string motion) =>
-        Path.GetFullPath(motion) == Path.GetFullPath(ShippedWeights.Small.Motion) && ShippedWeights.Small.Anchor;
+    static MotionAnchor DefaultAnchor(string motion) =>
+        Path.GetFullPath(motion) == Path.GetFullPath(ShippedWeights.Small.Motion) ? ShippedWeights.Small.Anchor : MotionAnchor.Off;
 
     /// <summary>The shipped set's guidance scale when sampling its content model, the paper's otherwise.</summary>
     static double DefaultCfg(string content) =>

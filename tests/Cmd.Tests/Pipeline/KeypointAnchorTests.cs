@@ -37,10 +37,39 @@ public class KeypointAnchorTests
     }
 
     [Fact]
+    public void AnchoringEachStepsX0SteersTheSamplerAndEndsAtRestInOneFrame()
+    {
+        using var model = new Cmd.Models.Denoisers.MotionDiT(RunPresets.Tiny.Motion);
+        model.eval();
+        manual_seed(1);
+        using (no_grad())                                  // adaLN-Zero predicts eps = 0, which the anchor commutes with
+            foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.05);
+        var c = model.Config;
+        using var content = randn(2, c.ContentChannels, c.ContentHeight, c.ContentWidth);
+        using var y = tensor(new long[] { 1, 2 });
+        Tensor Draw(MotionAnchor anchor)
+        {
+            manual_seed(3);
+            using var drawn = CmdSampler.SampleMotion(model, content, y, 2f, 4,
+                denoisedFn: KeypointAnchor.DenoisedFn(anchor, Config));
+            return KeypointAnchor.Finish(drawn, anchor, Config);
+        }
+        using var off = Draw(MotionAnchor.Off);
+        using var final = Draw(MotionAnchor.Final);
+        using var denoised = Draw(MotionAnchor.Denoised);
+        Assert.True(KeypointTrajectories.Of(off, off, Config).AnchorShift > 1e-3);
+        Assert.Equal(0, KeypointTrajectories.Of(final, final, Config).AnchorShift, 3);   // px, after float rounding
+        Assert.Equal(0, KeypointTrajectories.Of(denoised, denoised, Config).AnchorShift, 3);
+        Assert.True((denoised - final).abs().max().item<float>() > 1e-3f, "the steps after the first ignored the anchor");
+    }
+
+    [Fact]
     public void ZWithoutKeypointsIsAClearError()
     {
         using var real = KeypointTrajectoriesTests.RealZ();
         Assert.Contains("nothing to anchor", Assert.Throws<ArgumentException>(() =>
             KeypointAnchor.Apply(real, RunPresets.Tiny.Autoencoder)).Message);
+        Assert.Contains("nothing to anchor", Assert.Throws<ArgumentException>(() =>   // before sampling, not after
+            KeypointAnchor.DenoisedFn(MotionAnchor.Denoised, RunPresets.Tiny.Autoencoder)).Message);
     }
 }

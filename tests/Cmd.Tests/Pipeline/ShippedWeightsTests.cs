@@ -38,14 +38,19 @@ public class ShippedWeightsTests
     {
         var set = new ShippedWeights(Fixtures.TempDir());
         Assert.Equal(4.0, set.CfgScale);                                   // no sampling.json: the paper's
-        Assert.False(set.Anchor);
+        Assert.Equal(MotionAnchor.Off, set.Anchor);
         File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"why\": \"measured\"}");
         Assert.Equal(7.5, set.CfgScale);
-        Assert.False(set.Anchor);                                          // no "anchor": off
+        Assert.Equal(MotionAnchor.Off, set.Anchor);                        // no "anchor": off
         File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"anchor\": true}");
-        Assert.True(set.Anchor);
-        File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"anchor\": \"yes\"}");
-        Assert.Contains("optional true/false \"anchor\"", Assert.Throws<InvalidDataException>(() => set.Anchor).Message);
+        Assert.Equal(MotionAnchor.Final, set.Anchor);                      // session 28's files: true is after sampling
+        File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"anchor\": \"Denoised\"}");
+        Assert.Equal(MotionAnchor.Denoised, set.Anchor);
+        foreach (var bad in new[] { "\"yes\"", "1" })
+        {
+            File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"anchor\": " + bad + "}");
+            Assert.Contains("optional \"anchor\"", Assert.Throws<InvalidDataException>(() => set.Anchor).Message);
+        }
         foreach (var bad in new[] { "{\"cfg\": 7}", "{\"cfg_scale\": 0.5}", "not json" })
         {
             File.WriteAllText(set.Sampling, bad);
