@@ -66,5 +66,11 @@ public class EvalCliTests
         var off = CliRunner.Run(["sample", .. small, "--anchor", "false", "--out", Path.Combine(dir, "off")]);
         Assert.True(off.ExitCode == 0, off.StdErr);
         Assert.DoesNotContain("anchored", off.StdErr);
+        var denoised = CliRunner.Run(["sample", .. small, "--anchor", "denoised", "--out", Path.Combine(dir, "x0")]);
+        Assert.True(denoised.ExitCode == 0, denoised.StdErr);
+        Assert.Contains("anchored at x̄'s frame at every step's x_0", denoised.StdErr);
+        var bad = CliRunner.Run(["sample", .. small, "--anchor", "sideways", "--out", Path.Combine(dir, "bad")]);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--anchor must be off, final or denoised (got 'sideways')", bad.StdErr);
     }
 }

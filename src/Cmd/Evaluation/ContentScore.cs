@@ -30,7 +30,7 @@ public static class ContentScore
     /// </summary>
     public static (Result Score, Tensor Frames) Score(LocalFvdDetector detector, DiT model, Tensor realContent,
         Tensor realLabels, int perClass, int frames, int steps = CmdSampler.DefaultContentSteps,
-        double cfgScale = CmdSampler.DefaultCfgScale, int batch = 50)
+        double cfgScale = CmdSampler.DefaultCfgScale, int batch = 50, DiffusionSampler sampler = DiffusionSampler.Ddim)
     {
         if (perClass < 1) throw new ArgumentException($"need at least one frame per class (got {perClass})");
         var c = model.Config;
@@ -42,7 +42,7 @@ public static class ContentScore
         for (int i = 0, n = (int)labels.shape[0]; i < n; i += batch)
         {
             using var scope = NewDisposeScope();
-            var part = CmdSampler.SampleContent(model, labels[i..Math.Min(i + batch, n)], steps, cfgScale);
+            var part = CmdSampler.SampleContent(model, labels[i..Math.Min(i + batch, n)], steps, cfgScale, sampler: sampler);
             parts.Add(part.cpu().MoveToOuterDisposeScope());
         }
         var generated = cat(parts);

@@ -70,7 +70,7 @@ public static class MotionScore
     /// <param name="seeds">Sampler seeds, each a motion prediction of the same clips (null: one, from the caller's
     /// RNG).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
-        int count, int steps = CmdSampler.DefaultMotionSteps, MotionSampler sampler = MotionSampler.Ddim,
+        int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
         IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");

@@ -19,8 +19,10 @@ public static class CmdSampler
     public const int DefaultContentSteps = 50, DefaultMotionSteps = 100;
     public const double DefaultCfgScale = 4.0;
 
-    /// <summary>Content frames [N, C, H, W] for the given classes: DDIM with CFG over all eps channels.</summary>
-    public static Tensor SampleContent(DiT model, Tensor labels, int steps = DefaultContentSteps, double cfgScale = DefaultCfgScale, Action<int>? onStep = null)
+    /// <summary>Content frames [N, C, H, W] for the given classes: DDIM (or ancestral: <paramref name="sampler"/>) with
+    /// CFG over all eps channels.</summary>
+    public static Tensor SampleContent(DiT model, Tensor labels, int steps = DefaultContentSteps, double cfgScale = DefaultCfgScale,
+        Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim)
     {
         var c = model.Config;
         var device = model.parameters().First().device;
@@ -29,16 +31,16 @@ public static class CmdSampler
         var diffusion = DiffusionTraining.ContentDiffusion(c, steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.InChannels, c.InputSize, c.InputSize, device: device);
         using var _ = no_grad();
+        Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == DiffusionSampler.Ddpm
+            ? diffusion.PSampleLoop(fn, start, clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i))
+            : diffusion.DdimSampleLoop(fn, start, clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i)));
         Tensor sample;
         if (cfgScale == 1.0)
-            sample = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, labels), noise, clipDenoised: true,
-                onStep: (i, _) => onStep?.Invoke(i)));
+            sample = Loop((x, t) => model.call(x, t, labels), noise);
         else
         {
             var y = cat([labels, full_like(labels, c.NumClasses)]);
-            var both = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.ForwardWithCfg(x, t, y, cfgScale, c.InChannels),
-                cat([noise, noise]), clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i)));
-            sample = both[..(int)n];
+            sample = Loop((x, t) => model.ForwardWithCfg(x, t, y, cfgScale, c.InChannels), cat([noise, noise]))[..(int)n];
         }
         return sample.clamp(-1, 1);
     }
@@ -46,7 +48,7 @@ public static class CmdSampler
     /// <summary>Motion latents z [N, D, L, H'+W'] (unscaled) given content frames and the condition; DDIM (or ancestral: <paramref name="sampler"/>),
     /// optional CFG on the condition; <paramref name="denoisedFn"/> maps each step's predicted x_0 (of z / zScale).</summary>
     public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0,
-        Action<int>? onStep = null, MotionSampler sampler = MotionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null)
+        Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null)
     {
         var c = model.Config;
         var device = model.parameters().First().device;
@@ -56,7 +58,7 @@ public static class CmdSampler
         var diffusion = DiffusionTraining.MotionDiffusion(model.Config, steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth, device: device);
         using var _ = no_grad();
-        Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == MotionSampler.Ddpm
+        Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == DiffusionSampler.Ddpm
             ? diffusion.PSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i), denoisedFn: denoisedFn)
             : diffusion.DdimSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i), denoisedFn: denoisedFn));
         Tensor z;
@@ -98,7 +100,8 @@ public static class CmdSampler
     /// <summary>class -> content frame -> motion latent -> decoder -> video, in batches of <paramref name="batchSize"/>.</summary>
     public static Samples Sample(CmdAutoencoder ae, DiT content, LoadedDiffusionModel<MotionDiT> motion, long[] labels, int contentSteps = 50, int motionSteps = 100,
         double cfgScale = DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null,
-        MotionSampler motionSampler = MotionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off)
+        DiffusionSampler motionSampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off,
+        DiffusionSampler contentSampler = DiffusionSampler.Ddim)
     {
         if (labels.Length == 0) throw new ArgumentException("nothing to sample: give at least one class");
         var mc = motion.Model.Config;
@@ -111,8 +114,9 @@ public static class CmdSampler
         {
             using var scope = NewDisposeScope();
             var y = tensor(labels.Skip(start).Take(batchSize).ToArray(), device: device);
-            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames (DDIM {contentSteps}, CFG {cfgScale})");
-            var frame = SampleContent(content, y, contentSteps, cfgScale);
+            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames ({contentSampler.ToString().ToUpperInvariant()} {contentSteps}, " +
+                $"CFG {cfgScale})");
+            var frame = SampleContent(content, y, contentSteps, cfgScale, sampler: contentSampler);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps}" +
                 AnchorNote(anchor) + ")");
             using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale,
@@ -134,8 +138,8 @@ public static class CmdSampler
     /// </summary>
     public static Samples SampleFromFiles(string autoencoder, string content, string motion, long[] labels, Device device,
         int contentSteps = DefaultContentSteps, int motionSteps = DefaultMotionSteps, double cfgScale = DefaultCfgScale,
-        int batchSize = 16, bool? preferEma = null, Action<string>? log = null, MotionSampler motionSampler = MotionSampler.Ddim,
-        MotionAnchor anchor = MotionAnchor.Off)
+        int batchSize = 16, bool? preferEma = null, Action<string>? log = null, DiffusionSampler motionSampler = DiffusionSampler.Ddim,
+        MotionAnchor anchor = MotionAnchor.Off, DiffusionSampler contentSampler = DiffusionSampler.Ddim)
     {
         using var ae = ModelStore.LoadAutoencoder(autoencoder, device);
         var c = ModelStore.LoadContent(content, device, preferEma);
@@ -144,7 +148,7 @@ public static class CmdSampler
         {
             log?.Invoke($"models: {c.Path}, {m.Path}");
             return Sample(ae, c.Model, m, labels, contentSteps, motionSteps, cfgScale, batchSize: batchSize, log: log,
-                motionSampler: motionSampler, anchor: anchor);
+                motionSampler: motionSampler, anchor: anchor, contentSampler: contentSampler);
         }
         finally { c.Model.Dispose(); m.Model.Dispose(); }
     }
@@ -152,7 +156,7 @@ public static class CmdSampler
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
     /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
-        MotionSampler sampler = MotionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null) =>
+        DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null) =>
         InBatches(motion, held, batchSize, (content, cond, _) =>
             SampleMotion(motion.Model, content, cond, motion.ZScale, steps, sampler: sampler, denoisedFn: denoisedFn));
 

@@ -37,14 +37,15 @@ public sealed class EvalCommand : ICommandGroup
         var content = new Option<string>("--content") { Description = "Content DiT run folder or weights file", Required = true };
         var pairs = new Option<string>("--pairs") { Description = "Held-out latent pairs (`ae encode --split test`): their real content frames are the reference", Required = true };
         var perClass = new Option<int>("--per-class") { Description = "Content frames sampled per class", DefaultValueFactory = _ => 20 };
-        var steps = new Option<int>("--steps") { Description = "DDIM steps (paper: 50)", DefaultValueFactory = _ => 50 };
+        var steps = new Option<int>("--steps") { Description = "Sampler steps (paper: DDIM 50)", DefaultValueFactory = _ => 50 };
+        var sampler = SamplerOption("--sampler", "Content frame");
         var cfg = new Option<double>("--cfg") { Description = "Classifier-free guidance scale (paper: 4.0)", DefaultValueFactory = _ => 4.0 };
         var frames = new Option<int>("--frames") { Description = "Length of the still clips the detector sees", DefaultValueFactory = _ => 16 };
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var png = new Option<string?>("--png") { Description = "Also save the generated content frames here, a row per class" };
         var command = new Command("content", "Class accuracy of a content DiT's frames shown to the detector as still clips, beside that of " +
-                                             "held-out real content frames") { content, pairs, perClass, steps, cfg, frames, ema, weights, png };
+                                             "held-out real content frames") { content, pairs, perClass, steps, sampler, cfg, frames, ema, weights, png };
         command.SetAction(r =>
         {
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
@@ -53,7 +54,7 @@ public sealed class EvalCommand : ICommandGroup
             TorchSharp.torch.manual_seed(0);
             Console.WriteLine($"content DiT: {model.Path}");
             var (score, generated) = ContentScore.Score(detector, model.Model, real.Content, real.Labels, r.GetValue(perClass),
-                r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg));
+                r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg), sampler: r.GetValue(sampler));
             using (generated)
                 if (r.GetValue(png) is { } path)
                 {
@@ -161,16 +162,16 @@ public sealed class EvalCommand : ICommandGroup
         return command;
     }
 
-    /// <summary>`--sampler ddim|ddpm` for motion latents (<see cref="Cmd.Pipeline.MotionSampler"/>).</summary>
-    internal static Option<Cmd.Pipeline.MotionSampler> SamplerOption(string name) => new(name)
+    /// <summary>`--sampler ddim|ddpm` for motion latents or content frames (<see cref="Cmd.Pipeline.DiffusionSampler"/>).</summary>
+    internal static Option<Cmd.Pipeline.DiffusionSampler> SamplerOption(string name, string what = "Motion") => new(name)
     {
-        Description = "Motion sampler: ddim (eta 0, the paper's) or ddpm (ancestral, the model's learned variance)",
-        DefaultValueFactory = _ => Cmd.Pipeline.MotionSampler.Ddim,
+        Description = $"{what} sampler: ddim (eta 0, the paper's) or ddpm (ancestral, the model's learned variance)",
+        DefaultValueFactory = _ => Cmd.Pipeline.DiffusionSampler.Ddim,
         CustomParser = a => a.Tokens.Single().Value.ToLowerInvariant() switch
         {
-            "ddim" => Cmd.Pipeline.MotionSampler.Ddim,
-            "ddpm" => Cmd.Pipeline.MotionSampler.Ddpm,
-            var v => Fail<Cmd.Pipeline.MotionSampler>(a, $"{name} must be ddim or ddpm (got '{v}')"),
+            "ddim" => Cmd.Pipeline.DiffusionSampler.Ddim,
+            "ddpm" => Cmd.Pipeline.DiffusionSampler.Ddpm,
+            var v => Fail<Cmd.Pipeline.DiffusionSampler>(a, $"{name} must be ddim or ddpm (got '{v}')"),
         },
     };
 

@@ -18,6 +18,7 @@ public sealed class SampleCommand : ICommandGroup
         var contentSteps = new Option<int>("--content-steps") { Description = "DDIM steps of the content model (paper: 50)", DefaultValueFactory = _ => 50 };
         var motionSteps = new Option<int>("--motion-steps") { Description = "DDIM steps of the motion model (paper: 100)", DefaultValueFactory = _ => 100 };
         var motionSampler = EvalCommand.SamplerOption("--motion-sampler");
+        var contentSampler = EvalCommand.SamplerOption("--content-sampler", "Content frame");
         var cfg = new Option<double?>("--cfg")
         {
             Description = "Classifier-free guidance scale of the content model (paper: 4.0; default: the shipped set's, "
@@ -40,7 +41,7 @@ public sealed class SampleCommand : ICommandGroup
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "results/samples" };
         var command = new Command("sample", "Generate videos with CMD: content frame, then motion latent, then decode")
             { ae, content, motion, cls, count, contentSteps, motionSteps, motionSampler, cfg, batch, seed, ema, noEma, dtype,
-              output, anchor };
+              output, anchor, contentSampler };
         command.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -51,7 +52,7 @@ public sealed class SampleCommand : ICommandGroup
             double cfgScale = r.GetValue(cfg) ?? DefaultCfg(r.GetValue(content)!);
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
                 r.GetValue(contentSteps), r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
-                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!));
+                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!), r.GetValue(contentSampler));
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
             Console.WriteLine($"content frames: {written.ContentGrid}");

@@ -31,7 +31,7 @@ public class MotionScoreTests
         var r = Score(ae, count: 16, scrambleMotion: true);
         Assert.Equal(16, r.Count);
         Assert.Equal(16L, r.Floor.RealCount);
-        Assert.True(r.Reconstruction.Value < r.MotionPrediction.Value, r.ToString());
+        Assert.True(r.Reconstruction.Value < r.MotionPrediction!.Value, r.ToString());
         Assert.Equal(r.MotionPrediction.Value / r.Floor.Value, r.MotionPredictionRatio, 9);
         Assert.Equal(r.OtherClipMotion.Value / r.Floor.Value, r.OtherClipMotionRatio, 9);
         Assert.Contains("another clip's real z", r.ToString());

@@ -27,20 +27,39 @@ public class CmdSamplerTests
     }
 
     [Fact]
-    public void DdpmMotionSamplerIsAncestralNotDdim()
+    public void DdpmMotionSamplingIsAncestralNotDdim()
     {
         using var model = new MotionDiT(RunPresets.Tiny.Motion);
         model.eval();
         var c = model.Config;
         using var content = randn(2, c.ContentChannels, c.ContentHeight, c.ContentWidth);
         using var y = tensor(new long[] { 1, 2 });
-        Tensor Draw(MotionSampler s) { manual_seed(3); return CmdSampler.SampleMotion(model, content, y, 1f, 4, sampler: s); }
-        using var ddim = Draw(MotionSampler.Ddim);
-        using var ddimAgain = Draw(MotionSampler.Ddim);
-        using var ddpm = Draw(MotionSampler.Ddpm);
+        Tensor Draw(DiffusionSampler s) { manual_seed(3); return CmdSampler.SampleMotion(model, content, y, 1f, 4, sampler: s); }
+        using var ddim = Draw(DiffusionSampler.Ddim);
+        using var ddimAgain = Draw(DiffusionSampler.Ddim);
+        using var ddpm = Draw(DiffusionSampler.Ddpm);
         Assert.Equal(new long[] { 2, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth }, ddpm.shape);
         Assert.True(ddim.allclose(ddimAgain, rtol: 0, atol: 0), "ddim drew different z from the same noise");
         Assert.True(ddpm.isfinite().all().item<bool>());
         Assert.True((ddpm - ddim).abs().max().item<float>() > 1e-3f, "ddpm drew the same z as ddim: the switch was ignored");
+    }
+
+    [Fact]
+    public void DdpmContentSamplingIsAncestralNotDdim()
+    {
+        using var model = new DiT(RunPresets.Tiny.ContentDiT);
+        model.eval();
+        manual_seed(1);
+        using (no_grad())                                  // adaLN-Zero's zero output would make both samplers agree
+            foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.05);
+        using var y = tensor(new long[] { 1, 2 });
+        Tensor Draw(DiffusionSampler s) { manual_seed(3); return CmdSampler.SampleContent(model, y, 4, sampler: s); }
+        using var ddim = Draw(DiffusionSampler.Ddim);
+        using var ddpm = Draw(DiffusionSampler.Ddpm);
+        using var ddpmAgain = Draw(DiffusionSampler.Ddpm);
+        Assert.Equal(ddim.shape, ddpm.shape);
+        Assert.True(ddpm.allclose(ddpmAgain, rtol: 0, atol: 0), "the same seed drew different frames");
+        Assert.True(ddpm.abs().max().item<float>() <= 1f);                                 // clamped as DDIM's are
+        Assert.True((ddpm - ddim).abs().max().item<float>() > 1e-3f, "ddpm drew the same frames as ddim: switch ignored");
     }
 }
