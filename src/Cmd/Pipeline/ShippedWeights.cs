@@ -29,6 +29,19 @@ public sealed record ShippedWeights(string Folder)
         return scale;
     }, CmdSampler.DefaultCfgScale);
 
+    /// <summary>The content model's sampler this set was tuned for (sampling.json, "content_sampler": "ddim" or "ddpm");
+    /// the paper's DDIM when absent.</summary>
+    public DiffusionSampler ContentSampler => Read(root => root.TryGetProperty("content_sampler", out var a)
+        ? Enum.Parse<DiffusionSampler>(a.GetString()!, ignoreCase: true) : DiffusionSampler.Ddim, DiffusionSampler.Ddim);
+
+    /// <summary>The content sampler's steps (sampling.json, "content_steps" >= 1); the paper's 50 when absent.</summary>
+    public int ContentSteps => Read(root =>
+    {
+        if (!root.TryGetProperty("content_steps", out var a)) return CmdSampler.DefaultContentSteps;
+        int steps = a.GetInt32();
+        return steps >= 1 ? steps : throw new FormatException($"content_steps must be >= 1 (got {steps})");
+    }, CmdSampler.DefaultContentSteps);
+
     /// <summary>How this set's motion latents are anchored at x̄'s frame (<see cref="KeypointAnchor"/>; sampling.json,
     /// "anchor": "off", "final" or "denoised", true as final, false as off; off when absent).</summary>
     public MotionAnchor Anchor => Read(root => !root.TryGetProperty("anchor", out var a) ? MotionAnchor.Off
@@ -47,7 +60,8 @@ public sealed record ShippedWeights(string Folder)
                                   or ArgumentException)
         {
             throw new InvalidDataException($"{Sampling}: not a sampling file with a number \"cfg_scale\" >= 1 and an " +
-                $"optional \"anchor\" (true, false, \"off\", \"final\" or \"denoised\") ({e.Message})");
+                $"optional \"anchor\" (true, false, \"off\", \"final\" or \"denoised\"), \"content_sampler\" (\"ddim\" or " +
+                $"\"ddpm\") and \"content_steps\" (>= 1) ({e.Message})");
         }
     }
 }

@@ -167,13 +167,16 @@ public sealed class EvalCommand : ICommandGroup
     {
         Description = $"{what} sampler: ddim (eta 0, the paper's) or ddpm (ancestral, the model's learned variance)",
         DefaultValueFactory = _ => Cmd.Pipeline.DiffusionSampler.Ddim,
-        CustomParser = a => a.Tokens.Single().Value.ToLowerInvariant() switch
+        CustomParser = a => ParseSampler(a, name),
+    };
+
+    internal static Cmd.Pipeline.DiffusionSampler ParseSampler(System.CommandLine.Parsing.ArgumentResult a, string name) =>
+        a.Tokens.Single().Value.ToLowerInvariant() switch
         {
             "ddim" => Cmd.Pipeline.DiffusionSampler.Ddim,
             "ddpm" => Cmd.Pipeline.DiffusionSampler.Ddpm,
             var v => Fail<Cmd.Pipeline.DiffusionSampler>(a, $"{name} must be ddim or ddpm (got '{v}')"),
-        },
-    };
+        };
 
     /// <summary>`--anchor [off|final|denoised]` (<see cref="Cmd.Pipeline.MotionAnchor"/>; true and false as final and
     /// off, no value as final); null when not given.</summary>

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary>`workbench sample`: class -> content frame (DDIM 50) -> motion latent (DDIM 100) -> decoder -> video; writes grids, GIFs, MP4s.</summary>
+/// <summary>`workbench sample`: class -> content frame (DDIM 50, or as the shipped set says) -> motion latent (DDIM 100)
+/// -> decoder -> video; writes grids, GIFs, MP4s.</summary>
 public sealed class SampleCommand : ICommandGroup
 {
     public Command Build()
@@ -15,10 +16,19 @@ public sealed class SampleCommand : ICommandGroup
         var motion = new Option<string>("--motion") { Description = "Motion model run folder or file (default: the shipped small model)", DefaultValueFactory = _ => ShippedWeights.Small.Motion };
         var cls = new Option<int[]>("--class") { Description = "Class label(s) to generate", DefaultValueFactory = _ => [0], AllowMultipleArgumentsPerToken = true };
         var count = new Option<int>("--count") { Description = "Videos per class", DefaultValueFactory = _ => 8 };
-        var contentSteps = new Option<int>("--content-steps") { Description = "DDIM steps of the content model (paper: 50)", DefaultValueFactory = _ => 50 };
+        var contentSteps = new Option<int?>("--content-steps")
+        {
+            Description = "Sampler steps of the content model (paper: DDIM 50; default: the shipped set's, "
+                + "data/weights/small/sampling.json, with the shipped content model, else 50)"
+        };
         var motionSteps = new Option<int>("--motion-steps") { Description = "DDIM steps of the motion model (paper: 100)", DefaultValueFactory = _ => 100 };
         var motionSampler = EvalCommand.SamplerOption("--motion-sampler");
-        var contentSampler = EvalCommand.SamplerOption("--content-sampler", "Content frame");
+        var contentSampler = new Option<DiffusionSampler?>("--content-sampler")
+        {
+            Description = "Content frame sampler: ddim (eta 0, the paper's) or ddpm (ancestral, the model's learned "
+                + "variance; default: the shipped set's, data/weights/small/sampling.json, with the shipped content model, else ddim)",
+            CustomParser = a => EvalCommand.ParseSampler(a, "--content-sampler"),
+        };
         var cfg = new Option<double?>("--cfg")
         {
             Description = "Classifier-free guidance scale of the content model (paper: 4.0; default: the shipped set's, "
@@ -49,10 +59,13 @@ public sealed class SampleCommand : ICommandGroup
             if (r.GetValue(ema) && r.GetValue(noEma)) throw new ArgumentException("--ema and --no-ema exclude each other");
             bool? preferEma = r.GetValue(ema) ? true : r.GetValue(noEma) ? false : null;
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
-            double cfgScale = r.GetValue(cfg) ?? DefaultCfg(r.GetValue(content)!);
+            bool shippedContent = IsShipped(r.GetValue(content)!, ShippedWeights.Small.Content);
+            double cfgScale = r.GetValue(cfg) ?? (shippedContent ? ShippedWeights.Small.CfgScale : CmdSampler.DefaultCfgScale);
+            int steps = r.GetValue(contentSteps) ?? (shippedContent ? ShippedWeights.Small.ContentSteps : CmdSampler.DefaultContentSteps);
+            var sampler = r.GetValue(contentSampler) ?? (shippedContent ? ShippedWeights.Small.ContentSampler : DiffusionSampler.Ddim);
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
-                r.GetValue(contentSteps), r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
-                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!), r.GetValue(contentSampler));
+                steps, r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
+                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!), sampler);
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
             Console.WriteLine($"content frames: {written.ContentGrid}");
@@ -68,10 +81,8 @@ public sealed class SampleCommand : ICommandGroup
 
     /// <summary>The shipped set's anchoring when sampling its motion model, off otherwise.</summary>
     static MotionAnchor DefaultAnchor(string motion) =>
-        Path.GetFullPath(motion) == Path.GetFullPath(ShippedWeights.Small.Motion) ? ShippedWeights.Small.Anchor : MotionAnchor.Off;
+        IsShipped(motion, ShippedWeights.Small.Motion) ? ShippedWeights.Small.Anchor : MotionAnchor.Off;
 
-    /// <summary>The shipped set's guidance scale when sampling its content model, the paper's otherwise.</summary>
-    static double DefaultCfg(string content) =>
-        Path.GetFullPath(content) == Path.GetFullPath(ShippedWeights.Small.Content) ? ShippedWeights.Small.CfgScale
-            : CmdSampler.DefaultCfgScale;
+    /// <summary>Whether a model argument is the shipped file, whose sampling settings then come from sampling.json.</summary>
+    static bool IsShipped(string given, string shipped) => Path.GetFullPath(given) == Path.GetFullPath(shipped);
 }

@@ -58,4 +58,22 @@ public class ShippedWeightsTests
             Assert.Contains("sampling.json: not a sampling file with a number \"cfg_scale\" >= 1", e.Message);
         }
     }
+
+    [Fact]
+    public void TheContentSamplerAndItsStepsComeFromTheSamplingFileOrAreThePapers()
+    {
+        var set = new ShippedWeights(Fixtures.TempDir());
+        Assert.Equal((DiffusionSampler.Ddim, 50), (set.ContentSampler, set.ContentSteps));      // no file: the paper's
+        File.WriteAllText(set.Sampling, "{\"cfg_scale\": 10}");
+        Assert.Equal((DiffusionSampler.Ddim, 50), (set.ContentSampler, set.ContentSteps));      // not in it: the paper's
+        File.WriteAllText(set.Sampling, "{\"cfg_scale\": 10, \"content_sampler\": \"ddpm\", \"content_steps\": 250}");
+        Assert.Equal((DiffusionSampler.Ddpm, 250), (set.ContentSampler, set.ContentSteps));
+        foreach (var (bad, read) in new (string, Func<object>)[] { ("\"content_sampler\": \"euler\"", () => set.ContentSampler),
+                     ("\"content_sampler\": 1", () => set.ContentSampler), ("\"content_steps\": 0", () => set.ContentSteps),
+                     ("\"content_steps\": \"many\"", () => set.ContentSteps) })
+        {
+            File.WriteAllText(set.Sampling, "{\"cfg_scale\": 10, " + bad + "}");
+            Assert.Contains("\"content_sampler\" (\"ddim\" or \"ddpm\")", Assert.Throws<InvalidDataException>(read).Message);
+        }
+    }
 }
