@@ -20,10 +20,11 @@ public static class CmdSampler
     public const double DefaultCfgScale = 4.0;
 
     /// <summary>Content frames [N, C, H, W] for the given classes: DDIM (or ancestral: <paramref name="sampler"/>) with
-    /// CFG over all eps channels.</summary>
+    /// CFG over all eps channels (at the steps of <paramref name="interval"/>; null: every step).</summary>
     public static Tensor SampleContent(DiT model, Tensor labels, int steps = DefaultContentSteps, double cfgScale = DefaultCfgScale,
-        Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim)
+        Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim, GuidanceInterval? interval = null)
     {
+        interval = (interval ?? GuidanceInterval.Always).Validate();
         var c = model.Config;
         var device = model.parameters().First().device;
         labels = labels.to(device);
@@ -40,7 +41,8 @@ public static class CmdSampler
         else
         {
             var y = cat([labels, full_like(labels, c.NumClasses)]);
-            sample = Loop((x, t) => model.ForwardWithCfg(x, t, y, cfgScale, c.InChannels), cat([noise, noise]))[..(int)n];
+            sample = Loop((x, t) => model.ForwardWithCfg(x, t, y, interval.ScaleAt(t, cfgScale), c.InChannels),
+                cat([noise, noise]))[..(int)n];
         }
         return sample.clamp(-1, 1);
     }
@@ -101,7 +103,7 @@ public static class CmdSampler
     public static Samples Sample(CmdAutoencoder ae, DiT content, LoadedDiffusionModel<MotionDiT> motion, long[] labels, int contentSteps = 50, int motionSteps = 100,
         double cfgScale = DefaultCfgScale, double motionCfgScale = 1.0, int batchSize = 16, Action<string>? log = null,
         DiffusionSampler motionSampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off,
-        DiffusionSampler contentSampler = DiffusionSampler.Ddim)
+        DiffusionSampler contentSampler = DiffusionSampler.Ddim, GuidanceInterval? cfgInterval = null)
     {
         if (labels.Length == 0) throw new ArgumentException("nothing to sample: give at least one class");
         var mc = motion.Model.Config;
@@ -115,8 +117,8 @@ public static class CmdSampler
             using var scope = NewDisposeScope();
             var y = tensor(labels.Skip(start).Take(batchSize).ToArray(), device: device);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames ({contentSampler.ToString().ToUpperInvariant()} {contentSteps}, " +
-                $"CFG {cfgScale})");
-            var frame = SampleContent(content, y, contentSteps, cfgScale, sampler: contentSampler);
+                $"CFG {cfgScale}" + (cfgInterval is null || cfgInterval == GuidanceInterval.Always ? "" : $" at {cfgInterval}") + ")");
+            var frame = SampleContent(content, y, contentSteps, cfgScale, sampler: contentSampler, interval: cfgInterval);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps}" +
                 AnchorNote(anchor) + ")");
             using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale,
@@ -139,7 +141,8 @@ public static class CmdSampler
     public static Samples SampleFromFiles(string autoencoder, string content, string motion, long[] labels, Device device,
         int contentSteps = DefaultContentSteps, int motionSteps = DefaultMotionSteps, double cfgScale = DefaultCfgScale,
         int batchSize = 16, bool? preferEma = null, Action<string>? log = null, DiffusionSampler motionSampler = DiffusionSampler.Ddim,
-        MotionAnchor anchor = MotionAnchor.Off, DiffusionSampler contentSampler = DiffusionSampler.Ddim)
+        MotionAnchor anchor = MotionAnchor.Off, DiffusionSampler contentSampler = DiffusionSampler.Ddim,
+        GuidanceInterval? cfgInterval = null)
     {
         using var ae = ModelStore.LoadAutoencoder(autoencoder, device);
         var c = ModelStore.LoadContent(content, device, preferEma);
@@ -148,7 +151,7 @@ public static class CmdSampler
         {
             log?.Invoke($"models: {c.Path}, {m.Path}");
             return Sample(ae, c.Model, m, labels, contentSteps, motionSteps, cfgScale, batchSize: batchSize, log: log,
-                motionSampler: motionSampler, anchor: anchor, contentSampler: contentSampler);
+                motionSampler: motionSampler, anchor: anchor, contentSampler: contentSampler, cfgInterval: cfgInterval);
         }
         finally { c.Model.Dispose(); m.Model.Dispose(); }
     }

@@ -42,6 +42,11 @@ public sealed record ShippedWeights(string Folder)
         return steps >= 1 ? steps : throw new FormatException($"content_steps must be >= 1 (got {steps})");
     }, CmdSampler.DefaultContentSteps);
 
+    /// <summary>The timesteps at which the content model is guided (sampling.json, "cfg_interval": [low, high],
+    /// <see cref="GuidanceInterval"/>); every step when absent.</summary>
+    public GuidanceInterval CfgInterval => Read(root => root.TryGetProperty("cfg_interval", out var a)
+        ? new GuidanceInterval(a[0].GetInt32(), a[1].GetInt32()).Validate() : GuidanceInterval.Always, GuidanceInterval.Always);
+
     /// <summary>How this set's motion latents are anchored at x̄'s frame (<see cref="KeypointAnchor"/>; sampling.json,
     /// "anchor": "off", "final" or "denoised", true as final, false as off; off when absent).</summary>
     public MotionAnchor Anchor => Read(root => !root.TryGetProperty("anchor", out var a) ? MotionAnchor.Off
@@ -57,11 +62,12 @@ public sealed record ShippedWeights(string Folder)
             return setting(doc.RootElement);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException
-                                  or ArgumentException)
+                                  or ArgumentException or IndexOutOfRangeException)
         {
             throw new InvalidDataException($"{Sampling}: not a sampling file with a number \"cfg_scale\" >= 1 and an " +
                 $"optional \"anchor\" (true, false, \"off\", \"final\" or \"denoised\"), \"content_sampler\" (\"ddim\" or " +
-                $"\"ddpm\") and \"content_steps\" (>= 1) ({e.Message})");
+                $"\"ddpm\") and \"content_steps\" (>= 1), \"cfg_interval\" ([low, high]) " +
+                $"({e.Message})");
         }
     }
 }

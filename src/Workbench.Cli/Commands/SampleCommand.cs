@@ -34,6 +34,13 @@ public sealed class SampleCommand : ICommandGroup
             Description = "Classifier-free guidance scale of the content model (paper: 4.0; default: the shipped set's, "
                 + "data/weights/small/sampling.json, with the shipped content model, else 4.0)"
         };
+        var cfgInterval = new Option<int[]>("--cfg-interval")
+        {
+            Description = "Guide the content model only at timesteps LOW < t <= HIGH of 0-999 (workbench, Kynkäänniemi et " +
+                "al. 2024; default: the shipped set's, data/weights/small/sampling.json, with the shipped content model, " +
+                "else every step)",
+            AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2),
+        };
         var anchor = EvalCommand.AnchorOption("--anchor", "Anchor keypoint z at x̄'s frame (workbench, not the paper: " +
             "the frame where the shifts are smallest is taken as x̄'s and its shifts subtracted from every frame) after " +
             "sampling (final, or no value), at every step's x_0 (denoised) or off; default: the shipped set's, " +
@@ -51,7 +58,7 @@ public sealed class SampleCommand : ICommandGroup
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "results/samples" };
         var command = new Command("sample", "Generate videos with CMD: content frame, then motion latent, then decode")
             { ae, content, motion, cls, count, contentSteps, motionSteps, motionSampler, cfg, batch, seed, ema, noEma, dtype,
-              output, anchor, contentSampler };
+              output, anchor, contentSampler, cfgInterval };
         command.SetAction(r =>
         {
             var device = GlobalOptions.ResolveDevice(r);
@@ -63,9 +70,11 @@ public sealed class SampleCommand : ICommandGroup
             double cfgScale = r.GetValue(cfg) ?? (shippedContent ? ShippedWeights.Small.CfgScale : CmdSampler.DefaultCfgScale);
             int steps = r.GetValue(contentSteps) ?? (shippedContent ? ShippedWeights.Small.ContentSteps : CmdSampler.DefaultContentSteps);
             var sampler = r.GetValue(contentSampler) ?? (shippedContent ? ShippedWeights.Small.ContentSampler : DiffusionSampler.Ddim);
+            var interval = r.GetValue(cfgInterval) is [int low, int high] ? new GuidanceInterval(low, high).Validate()
+                : shippedContent ? ShippedWeights.Small.CfgInterval : GuidanceInterval.Always;
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
                 steps, r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
-                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!), sampler);
+                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!), sampler, interval);
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
             Console.WriteLine($"content frames: {written.ContentGrid}");

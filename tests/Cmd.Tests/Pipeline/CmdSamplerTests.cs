@@ -45,6 +45,31 @@ public class CmdSamplerTests
     }
 
     [Fact]
+    public void ContentGuidanceActsOnlyInsideItsInterval()
+    {
+        using var model = new DiT(RunPresets.Tiny.ContentDiT);
+        model.eval();
+        manual_seed(1);
+        using (no_grad())
+            foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.05);
+        using var y = tensor(new long[] { 1, 2 });
+        Tensor Draw(double cfg, GuidanceInterval? interval)
+        {
+            manual_seed(3);
+            return CmdSampler.SampleContent(model, y, 4, cfg, interval: interval);
+        }
+        using var unguided = Draw(1.0, null);
+        using var guided = Draw(4.0, null);
+        using var everyStep = Draw(4.0, new GuidanceInterval(-1, 999));
+        using var noStep = Draw(4.0, new GuidanceInterval(990, 998));     // 4 steps: t = 0, 333, 666, 999
+        using var some = Draw(4.0, new GuidanceInterval(300, 700));
+        Assert.True(everyStep.allclose(guided, rtol: 0, atol: 0));
+        Assert.True(noStep.allclose(unguided, rtol: 0, atol: 1e-3), "guided outside the interval");   // guided: 2 off
+        Assert.True((some - guided).abs().max().item<float>() > 1e-3f && (some - unguided).abs().max().item<float>() > 1e-3f);
+        Assert.Contains("-1 <= low < high <= 999", Assert.Throws<ArgumentException>(() => Draw(4.0, new(500, 400))).Message);
+    }
+
+    [Fact]
     public void DdpmContentSamplingIsAncestralNotDdim()
     {
         using var model = new DiT(RunPresets.Tiny.ContentDiT);

@@ -68,9 +68,13 @@ public class ShippedWeightsTests
         Assert.Equal((DiffusionSampler.Ddim, 50), (set.ContentSampler, set.ContentSteps));      // not in it: the paper's
         File.WriteAllText(set.Sampling, "{\"cfg_scale\": 10, \"content_sampler\": \"ddpm\", \"content_steps\": 250}");
         Assert.Equal((DiffusionSampler.Ddpm, 250), (set.ContentSampler, set.ContentSteps));
+        Assert.Equal(GuidanceInterval.Always, set.CfgInterval);
+        File.WriteAllText(set.Sampling, "{\"cfg_scale\": 10, \"cfg_interval\": [100, 600]}");
+        Assert.Equal(new GuidanceInterval(100, 600), set.CfgInterval);
         foreach (var (bad, read) in new (string, Func<object>)[] { ("\"content_sampler\": \"euler\"", () => set.ContentSampler),
                      ("\"content_sampler\": 1", () => set.ContentSampler), ("\"content_steps\": 0", () => set.ContentSteps),
-                     ("\"content_steps\": \"many\"", () => set.ContentSteps) })
+                     ("\"content_steps\": \"many\"", () => set.ContentSteps), ("\"cfg_interval\": [600]", () => set.CfgInterval),
+                     ("\"cfg_interval\": [600, 100]", () => set.CfgInterval), ("\"cfg_interval\": 5", () => set.CfgInterval) })
         {
             File.WriteAllText(set.Sampling, "{\"cfg_scale\": 10, " + bad + "}");
             Assert.Contains("\"content_sampler\" (\"ddim\" or \"ddpm\")", Assert.Throws<InvalidDataException>(read).Message);
