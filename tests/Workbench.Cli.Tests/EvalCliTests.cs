@@ -63,6 +63,9 @@ public class EvalCliTests
         Assert.True(shipped.ExitCode == 0, shipped.StdErr);
         bool anchored = Cmd.Pipeline.ShippedWeights.Small.Anchor != Cmd.Pipeline.MotionAnchor.Off;
         Assert.Equal(anchored, shipped.StdErr.Contains("anchored at x̄'s frame"));
+        var w = Cmd.Pipeline.ShippedWeights.Small;                         // content sampler and guidance from sampling.json
+        Assert.Contains($"content frames ({w.ContentSampler.ToString().ToUpperInvariant()} 2, CFG {w.CfgScale}", shipped.StdErr);
+        Assert.Equal(w.CfgInterval != Cmd.Pipeline.GuidanceInterval.Always, shipped.StdErr.Contains($"at {w.CfgInterval})"));
         var off = CliRunner.Run(["sample", .. small, "--anchor", "false", "--out", Path.Combine(dir, "off")]);
         Assert.True(off.ExitCode == 0, off.StdErr);
         Assert.DoesNotContain("anchored", off.StdErr);
