@@ -116,8 +116,9 @@ public static class CmdSampler
         {
             using var scope = NewDisposeScope();
             var y = tensor(labels.Skip(start).Take(batchSize).ToArray(), device: device);
-            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames ({contentSampler.ToString().ToUpperInvariant()} {contentSteps}, " +
-                $"CFG {cfgScale}" + (cfgInterval is null || cfgInterval == GuidanceInterval.Always ? "" : $" at {cfgInterval}") + ")");
+            string guided = cfgInterval is null || cfgInterval == GuidanceInterval.Always ? "" : $" at {cfgInterval}";
+            log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: content frames " +
+                $"({contentSampler.ToString().ToUpperInvariant()} {contentSteps}, CFG {cfgScale}{guided})");
             var frame = SampleContent(content, y, contentSteps, cfgScale, sampler: contentSampler, interval: cfgInterval);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps}" +
                 AnchorNote(anchor) + ")");

@@ -24,5 +24,5 @@ public sealed record GuidanceInterval(int Low, int High)
     public GuidanceInterval Validate() => Low >= -1 && Low < High && High <= 999 ? this
         : throw new ArgumentException($"the guidance interval must satisfy -1 <= low < high <= 999 (got {Low} {High})");
 
-    public override string ToString() => this == Always ? "every step" : $"{Low} < t <= {High}";
+    public override string ToString() => this == Always ? "every step" : Low < 0 ? $"t <= {High}" : $"{Low} < t <= {High}";
 }

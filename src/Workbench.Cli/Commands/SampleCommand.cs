@@ -66,12 +66,12 @@ public sealed class SampleCommand : ICommandGroup
             if (r.GetValue(ema) && r.GetValue(noEma)) throw new ArgumentException("--ema and --no-ema exclude each other");
             bool? preferEma = r.GetValue(ema) ? true : r.GetValue(noEma) ? false : null;
             var labels = r.GetValue(cls)!.SelectMany(k => Enumerable.Repeat((long)k, r.GetValue(count))).ToArray();
-            bool shippedContent = IsShipped(r.GetValue(content)!, ShippedWeights.Small.Content);
-            double cfgScale = r.GetValue(cfg) ?? (shippedContent ? ShippedWeights.Small.CfgScale : CmdSampler.DefaultCfgScale);
-            int steps = r.GetValue(contentSteps) ?? (shippedContent ? ShippedWeights.Small.ContentSteps : CmdSampler.DefaultContentSteps);
-            var sampler = r.GetValue(contentSampler) ?? (shippedContent ? ShippedWeights.Small.ContentSampler : DiffusionSampler.Ddim);
+            var set = IsShipped(r.GetValue(content)!, ShippedWeights.Small.Content) ? ShippedWeights.Small : null;
+            double cfgScale = r.GetValue(cfg) ?? set?.CfgScale ?? CmdSampler.DefaultCfgScale;
+            int steps = r.GetValue(contentSteps) ?? set?.ContentSteps ?? CmdSampler.DefaultContentSteps;
+            var sampler = r.GetValue(contentSampler) ?? set?.ContentSampler ?? DiffusionSampler.Ddim;
             var interval = r.GetValue(cfgInterval) is [int low, int high] ? new GuidanceInterval(low, high).Validate()
-                : shippedContent ? ShippedWeights.Small.CfgInterval : GuidanceInterval.Always;
+                : set?.CfgInterval ?? GuidanceInterval.Always;
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
                 steps, r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
                 r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!), sampler, interval);
