@@ -32,9 +32,7 @@ public static class CmdSampler
         var diffusion = DiffusionTraining.ContentDiffusion(c, steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.InChannels, c.InputSize, c.InputSize, device: device);
         using var _ = no_grad();
-        Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == DiffusionSampler.Ddpm
-            ? diffusion.PSampleLoop(fn, start, clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i))
-            : diffusion.DdimSampleLoop(fn, start, clipDenoised: true, onStep: (i, _) => onStep?.Invoke(i)));
+        Tensor Loop(DenoiseFn fn, Tensor start) => Draw(diffusion, sampler, fn, start, onStep, clipDenoised: true);
         Tensor sample;
         if (cfgScale == 1.0)
             sample = Loop((x, t) => model.call(x, t, labels), noise);
@@ -46,6 +44,14 @@ public static class CmdSampler
         }
         return sample.clamp(-1, 1);
     }
+
+    /// <summary>A whole sampling run of <paramref name="sampler"/> from <paramref name="start"/>.</summary>
+    static Tensor Draw(GaussianDiffusion diffusion, DiffusionSampler sampler, DenoiseFn fn, Tensor start, Action<int>? onStep,
+        bool clipDenoised = false, Func<Tensor, Tensor>? denoisedFn = null) =>
+        NoGcRegion.Run(() => sampler == DiffusionSampler.Ddpm
+            ? diffusion.PSampleLoop(fn, start, clipDenoised, (i, _) => onStep?.Invoke(i), denoisedFn)
+            : diffusion.DdimSampleLoop(fn, start, clipDenoised: clipDenoised, onStep: (i, _) => onStep?.Invoke(i),
+                denoisedFn: denoisedFn));
 
     /// <summary>Motion latents z [N, D, L, H'+W'] (unscaled) given content frames and the condition; DDIM (or ancestral: <paramref name="sampler"/>),
     /// optional CFG on the condition; <paramref name="denoisedFn"/> maps each step's predicted x_0 (of z / zScale).</summary>
@@ -60,9 +66,7 @@ public static class CmdSampler
         var diffusion = DiffusionTraining.MotionDiffusion(model.Config, steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth, device: device);
         using var _ = no_grad();
-        Tensor Loop(DenoiseFn fn, Tensor start) => NoGcRegion.Run(() => sampler == DiffusionSampler.Ddpm
-            ? diffusion.PSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i), denoisedFn: denoisedFn)
-            : diffusion.DdimSampleLoop(fn, start, onStep: (i, _) => onStep?.Invoke(i), denoisedFn: denoisedFn));
+        Tensor Loop(DenoiseFn fn, Tensor start) => Draw(diffusion, sampler, fn, start, onStep, denoisedFn: denoisedFn);
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
             z = Loop((x, t) => model.call(x, t, content, cond), noise);

@@ -32,7 +32,7 @@ public sealed record ShippedWeights(string Folder)
     /// <summary>The content model's sampler this set was tuned for (sampling.json, "content_sampler": "ddim" or "ddpm");
     /// the paper's DDIM when absent.</summary>
     public DiffusionSampler ContentSampler => Read(root => root.TryGetProperty("content_sampler", out var a)
-        ? Enum.Parse<DiffusionSampler>(a.GetString()!, ignoreCase: true) : DiffusionSampler.Ddim, DiffusionSampler.Ddim);
+        ? Named<DiffusionSampler>(a.GetString()!) : DiffusionSampler.Ddim, DiffusionSampler.Ddim);
 
     /// <summary>The content sampler's steps (sampling.json, "content_steps" >= 1); the paper's 50 when absent.</summary>
     public int ContentSteps => Read(root =>
@@ -50,8 +50,14 @@ public sealed record ShippedWeights(string Folder)
     /// <summary>How this set's motion latents are anchored at x̄'s frame (<see cref="KeypointAnchor"/>; sampling.json,
     /// "anchor": "off", "final" or "denoised", true as final, false as off; off when absent).</summary>
     public MotionAnchor Anchor => Read(root => !root.TryGetProperty("anchor", out var a) ? MotionAnchor.Off
-        : a.ValueKind == JsonValueKind.String ? Enum.Parse<MotionAnchor>(a.GetString()!, ignoreCase: true)
+        : a.ValueKind == JsonValueKind.String ? Named<MotionAnchor>(a.GetString()!)
         : a.GetBoolean() ? MotionAnchor.Final : MotionAnchor.Off, MotionAnchor.Off);
+
+    /// <summary>The member of <typeparamref name="T"/> so named (any case); numbers, which Enum.Parse would take
+    /// as members that do not exist, are refused.</summary>
+    static T Named<T>(string name) where T : struct, Enum =>
+        Enum.GetNames<T>().FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } found
+            ? Enum.Parse<T>(found) : throw new FormatException($"'{name}' is not one of {string.Join(", ", Enum.GetNames<T>())}");
 
     T Read<T>(Func<JsonElement, T> setting, T absent)
     {

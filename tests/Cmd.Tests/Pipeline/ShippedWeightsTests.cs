@@ -46,7 +46,7 @@ public class ShippedWeightsTests
         Assert.Equal(MotionAnchor.Final, set.Anchor);                      // session 28's files: true is after sampling
         File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"anchor\": \"Denoised\"}");
         Assert.Equal(MotionAnchor.Denoised, set.Anchor);
-        foreach (var bad in new[] { "\"yes\"", "1" })
+        foreach (var bad in new[] { "\"yes\"", "1", "\"7\"" })
         {
             File.WriteAllText(set.Sampling, "{\"cfg_scale\": 7.5, \"anchor\": " + bad + "}");
             Assert.Contains("optional \"anchor\"", Assert.Throws<InvalidDataException>(() => set.Anchor).Message);
@@ -72,7 +72,7 @@ public class ShippedWeightsTests
         File.WriteAllText(set.Sampling, "{\"cfg_scale\": 10, \"cfg_interval\": [100, 600]}");
         Assert.Equal(new GuidanceInterval(100, 600), set.CfgInterval);
         foreach (var (bad, read) in new (string, Func<object>)[] { ("\"content_sampler\": \"euler\"", () => set.ContentSampler),
-                     ("\"content_sampler\": 1", () => set.ContentSampler), ("\"content_steps\": 0", () => set.ContentSteps),
+                     ("\"content_sampler\": 1", () => set.ContentSampler), ("\"content_sampler\": \"1\"", () => set.ContentSampler), ("\"content_steps\": 0", () => set.ContentSteps),
                      ("\"content_steps\": \"many\"", () => set.ContentSteps), ("\"cfg_interval\": [600]", () => set.CfgInterval),
                      ("\"cfg_interval\": [600, 100]", () => set.CfgInterval), ("\"cfg_interval\": 5", () => set.CfgInterval) })
         {
