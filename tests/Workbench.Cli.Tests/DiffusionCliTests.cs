@@ -75,6 +75,7 @@ public class DiffusionCliTests
         Refused("content", "not divisible by 3 heads", "--hidden", "32", "--heads", "3");
         Refused("motion", "depth and heads must be >= 1", "--depth", "0");
         Refused("motion", "--input-scale must be > 0", "--input-scale", "0");
+        Refused("content", "--input-perturbation must be >= 0", "--input-perturbation", "-0.5");
         Refused("motion", "--predict must be one of eps, x0, v (got 'u')", "--predict", "u");
         var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
         Assert.True(motion.ExitCode == 0, motion.StdErr);

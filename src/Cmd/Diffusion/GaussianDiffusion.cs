@@ -41,6 +41,12 @@ public sealed class GaussianDiffusion
     /// MSE is weighted so that the x_0 error counts min(SNR_t, gamma). 0 = off (DiT, the paper).
     /// </summary>
     public double MinSnrGamma { get; }
+    /// <summary>
+    /// Input perturbation (Ning et al. 2023, DDPM-IP), a workbench switch the official code lacks: the model is trained on
+    /// x_t made with noise eps + gamma xi (xi ~ N(0, I)) while its target keeps eps, so it learns to correct the
+    /// slightly-off x_t its own sampler produces (exposure bias). 0 = off (DiT, the paper); theirs is 0.1.
+    /// </summary>
+    public double InputPerturbation { get; }
 
     readonly double[] betas, alphasCumprod, alphasCumprodPrev, alphasCumprodNext, sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod,
         logOneMinusAlphasCumprod, sqrtRecipAlphasCumprod, minSnrWeight, sqrtRecipm1AlphasCumprod, posteriorVariance,
@@ -51,11 +57,15 @@ public sealed class GaussianDiffusion
     readonly Dictionary<(DeviceType Type, int Index), DeviceTables> tables = new();
 
     public GaussianDiffusion(double[] baseBetas, ModelMeanType meanType = ModelMeanType.Epsilon, ModelVarType varType = ModelVarType.LearnedRange,
-        LossType lossType = LossType.Mse, IEnumerable<int>? useTimesteps = null, double minSnrGamma = 0)
+        LossType lossType = LossType.Mse, IEnumerable<int>? useTimesteps = null, double minSnrGamma = 0,
+        double inputPerturbation = 0)
     {
         if (baseBetas.Length == 0 || baseBetas.Any(b => b <= 0 || b > 1)) throw new ArgumentException("betas must be non-empty and lie in (0, 1]");
         if (!(minSnrGamma >= 0) || double.IsInfinity(minSnrGamma)) throw new ArgumentException($"min-SNR gamma must be >= 0 (0 = off; got {minSnrGamma})");
+        if (!(inputPerturbation >= 0) || double.IsInfinity(inputPerturbation))
+            throw new ArgumentException($"input perturbation must be >= 0 (0 = off; got {inputPerturbation})");
         MeanType = meanType; VarType = varType; LossType = lossType; MinSnrGamma = minSnrGamma;
+        InputPerturbation = inputPerturbation;
         OriginalNumSteps = baseBetas.Length;
         (betas, var map) = Respace(baseBetas, useTimesteps);
         TimestepMap = map;
@@ -105,14 +115,14 @@ public sealed class GaussianDiffusion
     /// <summary>DiT's `create_diffusion`: linear schedule over 1000 steps, eps prediction, learned-range variance, hybrid loss.</summary>
     public static GaussianDiffusion Create(string timestepRespacing = "", string noiseSchedule = "linear", bool useKl = false, bool sigmaSmall = false,
         bool predictXStart = false, bool learnSigma = true, bool rescaleLearnedSigmas = false, int diffusionSteps = 1000,
-        bool predictV = false, double minSnrGamma = 0)
+        bool predictV = false, double minSnrGamma = 0, double inputPerturbation = 0)
     {
         var betas = BetaSchedule.Named(noiseSchedule, diffusionSteps);
         var loss = useKl ? LossType.RescaledKl : rescaleLearnedSigmas ? LossType.RescaledMse : LossType.Mse;
         var varType = learnSigma ? ModelVarType.LearnedRange : sigmaSmall ? ModelVarType.FixedSmall : ModelVarType.FixedLarge;
         var meanType = predictV ? ModelMeanType.Velocity : predictXStart ? ModelMeanType.StartX : ModelMeanType.Epsilon;
         return new GaussianDiffusion(betas, meanType, varType, loss,
-            Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing), minSnrGamma);
+            Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing), minSnrGamma, inputPerturbation);
     }
 
     static (double[] Betas, int[] Map) Respace(double[] baseBetas, IEnumerable<int>? use)
@@ -315,7 +325,7 @@ public sealed class GaussianDiffusion
     public LossTerms TrainingLosses(DenoiseFn model, Tensor xStart, Tensor t, Tensor? noise = null)
     {
         noise ??= randn_like(xStart);
-        var xT = QSample(xStart, t, noise);
+        var xT = QSample(xStart, t, InputPerturbation > 0 ? noise + InputPerturbation * randn_like(noise) : noise); // DDPM-IP
         var output = CallModel(model, xT, t);
         if (LossType is LossType.Kl or LossType.RescaledKl)
         {

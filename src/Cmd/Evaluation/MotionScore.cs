@@ -153,9 +153,11 @@ public static class MotionScore
     /// <summary>
     /// SDEdit rows: each held-out clip's real z noised to timestep t and denoised by the motion DiT from its own content
     /// frame (<see cref="CmdSampler.DenoiseMotionFrom"/>), decoded, FVD-local over the floor. Low t keeps the clip's
-    /// trajectory and leaves the model the fine detail; high t leaves it the whole motion.
+    /// trajectory and leaves the model the fine detail; high t leaves it the whole motion. Keypoint z also get their
+    /// trajectories (<see cref="KeypointTrajectories"/>): from which noise level on the model's motion wobbles.
     /// </summary>
-    public static IReadOnlyList<(int FromT, FvdResult Fvd, double Ratio)> FromNoisedReal(LocalFvdDetector detector,
+    public static IReadOnlyList<(int FromT, FvdResult Fvd, double Ratio, KeypointTrajectories.Stats? Trajectories)>
+        FromNoisedReal(LocalFvdDetector detector,
         CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion, int count, IReadOnlyList<int> fromTs,
         int steps = CmdSampler.DefaultMotionSteps)
     {
@@ -170,7 +172,8 @@ public static class MotionScore
             using var z = CmdSampler.DenoiseMotionFrom(motion, held, fromT, steps);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
-            return (fromT, fvd, fvd.Value / floor.Value);
+            var trajectories = ae.Config.WarpKeypoints ? KeypointTrajectories.Of(z, held.Z, ae.Config) : null;
+            return (fromT, fvd, fvd.Value / floor.Value, trajectories);
         }).ToList();
     }
 

@@ -24,7 +24,9 @@ public static class DiffusionTraining
         CheckLabels(pairs.Labels, cfg.NumClasses);
         if (options.Resume && File.Exists(options.CheckpointPath)) CheckResumedContent(options.CheckpointPath, cfg);
         var meta = ModelMetadata.For(ModelMetadata.Content, System.Text.Json.JsonSerializer.Serialize(cfg));
-        var diffusion = ContentDiffusion(cfg, minSnrGamma: options.MinSnrGamma);
+        options.Validate();                                              // name the option, not the diffusion's parameter
+        var diffusion = ContentDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
+            inputPerturbation: options.InputPerturbation);
         return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
         {
             var device = model.parameters().First().device;
@@ -37,9 +39,10 @@ public static class DiffusionTraining
     }
 
     /// <summary>The content model's diffusion: DiT's create_diffusion(respacing), predicting what the config says.</summary>
-    public static GaussianDiffusion ContentDiffusion(DiTConfig cfg, string timestepRespacing = "", double minSnrGamma = 0) =>
+    public static GaussianDiffusion ContentDiffusion(DiTConfig cfg, string timestepRespacing = "", double minSnrGamma = 0,
+        double inputPerturbation = 0) =>
         GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.Validate().Prediction == "x0", learnSigma: cfg.LearnSigma,
-            predictV: cfg.Prediction == "v", minSnrGamma: minSnrGamma);
+            predictV: cfg.Prediction == "v", minSnrGamma: minSnrGamma, inputPerturbation: inputPerturbation);
 
     public static TrainingResult TrainMotion(MotionDiT model, LatentPairs pairs, TrainingOptions options, int batchSize, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
@@ -57,7 +60,9 @@ public static class DiffusionTraining
         var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
         meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
         meta[ModelMetadata.InputScaleKey] = ModelMetadata.Format(options.InputScale);
-        var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma);
+        options.Validate();
+        var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
+            inputPerturbation: options.InputPerturbation);
         return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
         {
             var device = model.parameters().First().device;
@@ -72,16 +77,18 @@ public static class DiffusionTraining
 
     /// <summary>The motion model's diffusion: 1000 linear steps (respaced), predicting what the config says.</summary>
     public static GaussianDiffusion MotionDiffusion(MotionDiTConfig cfg, string timestepRespacing = "",
-        double minSnrGamma = 0) =>
+        double minSnrGamma = 0, double inputPerturbation = 0) =>
         GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.Validate().Prediction == "x0",
-            learnSigma: cfg.LearnSigma, predictV: cfg.Prediction == "v", minSnrGamma: minSnrGamma);
+            learnSigma: cfg.LearnSigma, predictV: cfg.Prediction == "v", minSnrGamma: minSnrGamma,
+            inputPerturbation: inputPerturbation);
 
     /// <summary>Trains the cubic baseline on raw (or latent) videos [N, L, C, H, W] through the same diffusion code.</summary>
     public static TrainingResult TrainCubic(CubicVideoDiT model, Func<long, (Tensor Videos, Tensor Labels)> batchAt, TrainingOptions options, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
         var cfg = model.Config;
         var meta = ModelMetadata.For(ModelMetadata.Cubic, cfg.ToJson());
-        var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma);
+        var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma,
+            inputPerturbation: options.InputPerturbation);
         return Run(model, () => new CubicVideoDiT(cfg), options, meta, emaDecay, onStep, "cubic", step =>
         {
             var device = model.parameters().First().device;

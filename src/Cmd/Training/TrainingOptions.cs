@@ -37,6 +37,9 @@ public sealed record TrainingOptions
     public bool Resume { get; init; }
     /// <summary>Diffusion models: min-SNR-gamma loss weighting (<see cref="Diffusion.GaussianDiffusion.MinSnrGamma"/>); 0 = off, the paper.</summary>
     public double MinSnrGamma { get; init; }
+    /// <summary>Diffusion models: input perturbation (<see cref="Diffusion.GaussianDiffusion.InputPerturbation"/>,
+    /// DDPM-IP); 0 = off, the paper.</summary>
+    public double InputPerturbation { get; init; }
     /// <summary>Motion diffusion: z is scaled to unit std, then by this (Chen 2023, "On the importance of noise
     /// scheduling": input scaling b shifts log-SNR by 2 log b); 1 = the paper. Below 1 when z repeats a value over
     /// many entries (keypoint z: a place over 16 frames x 16 cells), which a denoiser would otherwise read off the
@@ -62,6 +65,8 @@ public sealed record TrainingOptions
         Need(InputScale > 0 && double.IsFinite(InputScale),
             $"--input-scale must be > 0 (1 = the paper; got {InputScale})");
         Need(MinSnrGamma >= 0 && double.IsFinite(MinSnrGamma), $"--min-snr must be >= 0 (0 = off; got {MinSnrGamma})");
+        Need(InputPerturbation >= 0 && double.IsFinite(InputPerturbation),
+            $"--input-perturbation must be >= 0 (0 = off; got {InputPerturbation})");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
         return this;
     }

@@ -140,11 +140,13 @@ public sealed class EvalCommand : ICommandGroup
                 Console.WriteLine(KeypointTrajectories.Table([("real z", real),
                     ("another's", score.OtherClipTrajectories!),
                     .. score.BySeed.Select(s => ($"seed {s.Seed}", s.Trajectories!))]));
-            if (model is not null)
-                foreach (var (t, fvd, ratio) in MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips),
-                             r.GetValue(fromT) ?? [], r.GetValue(steps)))
-                    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
+            var sdedit = model is null ? [] : MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips),
+                r.GetValue(fromT) ?? [], r.GetValue(steps));
+            foreach (var (t, fvd, ratio, _) in sdedit)
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
+            if (sdedit.Count > 0 && sdedit[0].Trajectories is not null)
+                Console.WriteLine(KeypointTrajectories.Table(sdedit.Select(s => ($"from t = {s.FromT}", s.Trajectories!)).ToList()));
             var probed = MotionScore.Probes(detector, autoencoder, r.GetValue(clips),
                 (r.GetValue(probes) ?? []).Select(TrajectoryProbe.Parse).ToList());
             foreach (var (probe, fvd, ratio, _) in probed)

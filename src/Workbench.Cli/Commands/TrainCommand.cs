@@ -44,9 +44,17 @@ public sealed class TrainCommand : ICommandGroup
             Description = "Min-SNR-gamma loss weighting (Hang et al. 2023; 5 is theirs); 0 = off, the paper", DefaultValueFactory = _ => 0,
         };
 
+        public readonly Option<double> InputPerturbation = new("--input-perturbation")
+        {
+            Description = "Train on x_t made with noise eps + g xi, target eps (DDPM-IP, Ning et al. 2023; 0.1 is theirs); " +
+                "0 = off, the paper",
+            DefaultValueFactory = _ => 0,
+        };
+
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init, MinSnr, Warmup, DecayStart, Hidden, Depth, Heads })
+            foreach (var o in new Option[] { Pairs, Steps, Batch, Lr, Ema, Out, Resume, Seed, CheckpointEvery, MaxMinutes, Init,
+                MinSnr, InputPerturbation, Warmup, DecayStart, Hidden, Depth, Heads })
                 c.Options.Add(o);
         }
 
@@ -55,6 +63,7 @@ public sealed class TrainCommand : ICommandGroup
             Steps = r.GetValue(Steps), LearningRate = r.GetValue(Lr), OutDir = r.GetValue(Out)!, Resume = r.GetValue(Resume),
             Seed = r.GetValue(Seed), CheckpointEvery = r.GetValue(CheckpointEvery), MaxMinutes = r.GetValue(MaxMinutes),
             MinSnrGamma = r.GetValue(MinSnr), WarmupSteps = r.GetValue(Warmup), DecayStart = r.GetValue(DecayStart),
+            InputPerturbation = r.GetValue(InputPerturbation),
         };
 
         /// <summary>The width, depth and heads given on the command line, else the preset's.</summary>

@@ -211,6 +211,31 @@ public class GaussianDiffusionTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => GaussianDiffusion.Create(minSnrGamma: -1));
     }
 
+    [Fact]
+    public void InputPerturbationNoisesTheInputMoreButKeepsTheTarget()
+    {
+        const double gamma = 0.1;
+        using var scope = NewDisposeScope();
+        var perturbed = GaussianDiffusion.Create(learnSigma: false, inputPerturbation: gamma);
+        var plain = GaussianDiffusion.Create(learnSigma: false);
+        var gen = new Generator(11);
+        var x0 = randn([3, 2, 8, 8], generator: gen);
+        var noise = randn([3, 2, 8, 8], generator: gen);
+        var guess = randn([3, 2, 8, 8], generator: gen);
+        var t = tensor(new long[] { 5, 300, 900 });
+        Tensor? seen = null;
+        manual_seed(3);
+        var loss = perturbed.TrainingLosses((x, _) => { seen = x.clone(); return guess; }, x0, t, noise).Loss;
+        manual_seed(3);
+        var xi = randn_like(noise);
+        Check("the model sees x_t of eps + gamma xi", seen!, plain.QSample(x0, t, noise + gamma * xi), 1e-6);
+        Assert.True((seen! - plain.QSample(x0, t, noise)).abs().max().item<float>() > 1e-3, "the input was not perturbed");
+        Check("the target stays eps", loss, (guess - noise).pow(2).flatten(1).mean([1]), 1e-6);
+        plain.TrainingLosses((x, _) => { seen = x.clone(); return guess; }, x0, t, noise);
+        Check("gamma 0 is the official x_t", seen!, plain.QSample(x0, t, noise), 1e-7);
+        Assert.Throws<ArgumentException>(() => GaussianDiffusion.Create(inputPerturbation: -0.1));
+    }
+
     static double AlphaBar(int t)
     {
         var betas = BetaSchedule.Named("linear", 1000);

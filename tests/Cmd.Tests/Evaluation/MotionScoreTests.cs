@@ -73,6 +73,9 @@ public class MotionScoreTests
         var rows = MotionScore.FromNoisedReal(detector, ae, motion, 16, [0, 999], steps: 4);
         Assert.Equal([0, 999], rows.Select(r => r.FromT));
         Assert.True(rows[0].Fvd.Value < rows[1].Fvd.Value, $"{rows[0].Fvd.Value} vs {rows[1].Fvd.Value}");
+        // keypoint z: from t = 0 the real places come back (to a pixel), from pure noise they are the model's own
+        Assert.True(rows[0].Trajectories!.PlaceError < 1 && rows[1].Trajectories!.PlaceError > 1,
+            $"{rows[0].Trajectories} vs {rows[1].Trajectories}");
         Assert.Contains("--from-t must be 0-999", Assert.Throws<ArgumentException>(() =>
             MotionScore.FromNoisedReal(detector, ae, motion, 16, [1000])).Message);
     }
