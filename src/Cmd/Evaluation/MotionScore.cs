@@ -67,11 +67,12 @@ public static class MotionScore
     /// <param name="steps">DDIM steps of the motion model (paper: 100).</param>
     /// <param name="anchor">Anchor the drawn keypoint z at x̄'s frame (<see cref="KeypointAnchor"/>), after sampling or
     /// at each step's x_0.</param>
+    /// <param name="project">Project each step's x_0 onto the keypoint layout (<see cref="KeypointLayout"/>).</param>
     /// <param name="seeds">Sampler seeds, each a motion prediction of the same clips (null: one, from the caller's
     /// RNG).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
-        IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off)
+        IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (seeds is { Count: 0 }) throw new ArgumentException("--seeds: give at least one sampler seed");
@@ -87,7 +88,7 @@ public static class MotionScore
         {
             if (seed is int given) TorchSharp.torch.manual_seed(given);
             using var drawn = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler,
-                denoisedFn: KeypointAnchor.DenoisedFn(anchor, ae.Config));
+                denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config));
             using var z = KeypointAnchor.Finish(drawn, anchor, ae.Config);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
@@ -159,7 +160,7 @@ public static class MotionScore
     public static IReadOnlyList<(int FromT, FvdResult Fvd, double Ratio, KeypointTrajectories.Stats? Trajectories)>
         FromNoisedReal(LocalFvdDetector detector,
         CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion, int count, IReadOnlyList<int> fromTs,
-        int steps = CmdSampler.DefaultMotionSteps)
+        int steps = CmdSampler.DefaultMotionSteps, bool project = false)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (fromTs.Any(t => t is < 0 or > 999)) throw new ArgumentException($"--from-t must be 0-999 (got {string.Join(", ", fromTs)})");
@@ -169,7 +170,8 @@ public static class MotionScore
         using var _ = held;
         return fromTs.Select(fromT =>
         {
-            using var z = CmdSampler.DenoiseMotionFrom(motion, held, fromT, steps);
+            using var z = CmdSampler.DenoiseMotionFrom(motion, held, fromT, steps,
+                denoisedFn: KeypointLayout.DenoisedFn(project, MotionAnchor.Off, ae.Config));
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             var trajectories = ae.Config.WarpKeypoints ? KeypointTrajectories.Of(z, held.Z, ae.Config) : null;

@@ -85,7 +85,7 @@ public static class CmdSampler
     /// <see cref="SampleMotion"/>. Where between the two the videos go bad tells which noise levels the model gets wrong.
     /// </summary>
     public static Tensor DenoiseMotionFrom(MotionDiT model, Tensor content, Tensor? cond, float zScale, Tensor realZ, int fromT,
-        int steps = DefaultMotionSteps)
+        int steps = DefaultMotionSteps, Func<Tensor, Tensor>? denoisedFn = null)
     {
         var device = model.parameters().First().device;
         var diffusion = DiffusionTraining.MotionDiffusion(model.Config, steps.ToString(CultureInfo.InvariantCulture));
@@ -96,7 +96,8 @@ public static class CmdSampler
         using var _ = no_grad();
         var z0 = realZ.to(device) / zScale;
         var xk = diffusion.QSample(z0, full(z0.shape[0], k, dtype: int64, device: device), randn_like(z0));
-        var z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), xk, fromStep: k));
+        var z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), xk, fromStep: k,
+            denoisedFn: denoisedFn));
         return z * zScale;
     }
 
@@ -175,11 +176,12 @@ public static class CmdSampler
         _ => "",
     };
 
-    /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int)"/> for each held-out pair's real z, in batches.</summary>
+    /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int, Func{Tensor, Tensor}?)"/>
+    /// for each held-out pair's real z, in batches.</summary>
     public static Tensor DenoiseMotionFrom(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int fromT, int steps = DefaultMotionSteps,
-        int batchSize = 16) =>
+        int batchSize = 16, Func<Tensor, Tensor>? denoisedFn = null) =>
         InBatches(motion, held, batchSize, (content, cond, realZ) =>
-            DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps));
+            DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps, denoisedFn));
 
     /// <summary>z for the held-out pairs, <paramref name="batchSize"/> at a time: (content, condition, real z) -> z.</summary>
     static Tensor InBatches(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int batchSize, Func<Tensor, Tensor?, Tensor, Tensor> draw)

@@ -119,9 +119,13 @@ public sealed class EvalCommand : ICommandGroup
         {
             if (r.GetValueOrDefault<int[]>()?.Any(t => t is < 0 or > 999) == true) r.AddError("--from-t must be 0-999");
         });
+        var project = new Option<bool>("--project")
+        {
+            Description = "Project every sampler step's x_0 onto the keypoint z layout (workbench; the SDEdit rows too)",
+        };
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
                                             "first rows), over the real-vs-real floor")
-            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor };
+            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project };
         command.SetAction(r =>
         {
             if (r.GetValue(motion) is null && r.GetValue(fromT) is { Length: > 0 }) throw new ArgumentException("--from-t needs --motion");
@@ -133,7 +137,7 @@ public sealed class EvalCommand : ICommandGroup
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
-                r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off);
+                r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project));
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)
@@ -141,7 +145,7 @@ public sealed class EvalCommand : ICommandGroup
                     ("another's", score.OtherClipTrajectories!),
                     .. score.BySeed.Select(s => ($"seed {s.Seed}", s.Trajectories!))]));
             var sdedit = model is null ? [] : MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips),
-                r.GetValue(fromT) ?? [], r.GetValue(steps));
+                r.GetValue(fromT) ?? [], r.GetValue(steps), r.GetValue(project));
             foreach (var (t, fvd, ratio, _) in sdedit)
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
