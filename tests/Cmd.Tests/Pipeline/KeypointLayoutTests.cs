@@ -50,20 +50,8 @@ public class KeypointLayoutTests
     [Fact]
     public void ProjectingEachStepsX0SteersTheSampler()
     {
-        using var model = new Cmd.Models.Denoisers.MotionDiT(RunPresets.Tiny.Motion);
-        model.eval();
-        manual_seed(1);
-        using (no_grad())
-            foreach (var p in model.parameters()) p.add_(randn_like(p) * 0.05);
-        var c = model.Config;
-        using var content = randn(2, c.ContentChannels, c.ContentHeight, c.ContentWidth);
-        using var y = tensor(new long[] { 1, 2 });
-        Tensor Draw(bool project)
-        {
-            manual_seed(3);
-            return CmdSampler.SampleMotion(model, content, y, 2f, 4,
-                denoisedFn: KeypointLayout.DenoisedFn(project, MotionAnchor.Off, Config));
-        }
+        using var sampler = new TinyMotionSampler();
+        Tensor Draw(bool project) => sampler.Draw(KeypointLayout.DenoisedFn(project, MotionAnchor.Off, Config));
         using var free = Draw(false);
         using var projected = Draw(true);
         Assert.True(KeypointLayout.Project(projected, Config).allclose(projected, 0, 1e-5), "the last x_0 is not projected");
