@@ -28,7 +28,7 @@ public static class KeypointTrajectories
     /// <param name="Outside">Share of positions outside the real positions' range on that axis (all
     /// components).</param>
     public sealed record Stats(double Speed, double SpeedChange, double Turn, double AnchorShift, double PlaceError,
-        double PlaceSpread, double Outside);
+        double PlaceSpread, double Outside, double Apart);
 
     /// <summary>z [N, D, L, H'+W'] of <paramref name="config"/>'s keypoint layout, scored against the real z of the
     /// same content frames.</summary>
@@ -58,7 +58,8 @@ public static class KeypointTrajectories
             Mean(shift.abs().mean([1]).amin(-1)),
             PlaceDistance(place, realPlace, config.WarpComponents),
             Spread(place, config.WarpComponents),
-            Mean(outside));
+            Mean(outside),
+            Mean(Apart(velocity, config.WarpComponents)));
     }
 
     /// <summary>A table, a row per quantity and a column per named set of z (e.g. real, another clip's,
@@ -72,6 +73,7 @@ public static class KeypointTrajectories
             ("turn (2nd difference), px", s => s.Turn), ("nearest frame to x̄: mean |shift|, px", s => s.AnchorShift),
             ("place in x̄ vs the real z's, px", s => s.PlaceError),
             ("places' distance between components, px", s => s.PlaceSpread),
+            ("velocity apart from the components' mean, px", s => s.Apart),
             ("positions outside the real range, %", s => 100 * s.Outside),
         ];
         int width = Math.Max(12, columns.Max(c => c.Name.Length) + 2);
@@ -80,6 +82,14 @@ public static class KeypointTrajectories
         lines.AddRange(rows.Select(r => r.Row.PadRight(42) +
             string.Concat(columns.Select(c => r.Of(c.Stats).ToString("F2", ic).PadLeft(width)))));
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>|v_k - mean over components of v| of velocities [N, 2K, L - 1] (each axis's K components): 0 when the
+    /// components move together, as one rigid picture; independent digits move apart.</summary>
+    static Tensor Apart(Tensor velocity, int components)
+    {
+        var perAxis = velocity.view(velocity.shape[0], 2, components, velocity.shape[2]);
+        return (perAxis - perAxis.mean([2], keepdim: true)).abs();
     }
 
     /// <summary>Both axes' shifts [N, 2K, L] (rows' then columns') and places [N, 2K], in pixels.</summary>

@@ -50,6 +50,9 @@ public class KeypointTrajectoriesTests
         Assert.Equal(0, s.PlaceError, 5);
         Assert.Equal(Places[0] - Places[1], s.PlaceSpread, 4);   // 16 - 8 on both axes
         Assert.Equal(0, s.Outside, 5);
+        Assert.Equal(5.5 / 7, s.Apart, 5);          // |2 - 1| / 2 in 5 velocities, |-2 - 1| / 2 in the 2 after the bounce
+        using var together = Z((k, l) => Places[k] + 1.5 * l, Places);                 // one rigid picture
+        Assert.Equal(0, KeypointTrajectories.Of(together, z, Config).Apart, 5);
     }
 
     [Fact]
@@ -87,7 +90,7 @@ public class KeypointTrajectoriesTests
         using var z = Z(Bouncing, Places);
         var s = KeypointTrajectories.Of(z, z, Config);
         var lines = KeypointTrajectories.Table([("real z", s), ("seed 0", s)]).Split(Environment.NewLine);
-        Assert.Equal(8, lines.Length);
+        Assert.Equal(9, lines.Length);                          // a header and 8 quantities
         Assert.Contains("seed 0", lines[0]);
         Assert.Contains("1.50", lines[1]);
     }
