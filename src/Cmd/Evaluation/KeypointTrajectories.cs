@@ -27,6 +27,8 @@ public static class KeypointTrajectories
     /// digit is which draws both between them).</param>
     /// <param name="Outside">Share of positions outside the real positions' range on that axis (all
     /// components).</param>
+    /// <param name="Apart">|velocity - the components' mean velocity| (0 when the components move as one picture;
+    /// Moving MNIST's digits move independently).</param>
     public sealed record Stats(double Speed, double SpeedChange, double Turn, double AnchorShift, double PlaceError,
         double PlaceSpread, double Outside, double Apart);
 
