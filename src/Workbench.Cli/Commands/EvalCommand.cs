@@ -44,8 +44,15 @@ public sealed class EvalCommand : ICommandGroup
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var png = new Option<string?>("--png") { Description = "Also save the generated content frames here, a row per class" };
-        var command = new Command("content", "Class accuracy of a content DiT's frames shown to the detector as still clips, beside that of " +
-                                             "held-out real content frames") { content, pairs, perClass, steps, sampler, cfg, frames, ema, weights, png };
+        var cfgInterval = new Option<int[]>("--cfg-interval")
+        {
+            Description = "Guide only at timesteps LOW < t <= HIGH of 0-999 (workbench, as sample --cfg-interval; " +
+                "default: every step)",
+            AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2),
+        };
+        var command = new Command("content", "Class accuracy and FVD-local of a content DiT's frames shown to the detector " +
+            "as still clips, beside held-out real content frames")
+            { content, pairs, perClass, steps, sampler, cfg, cfgInterval, frames, ema, weights, png };
         command.SetAction(r =>
         {
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
@@ -53,8 +60,10 @@ public sealed class EvalCommand : ICommandGroup
             using var real = Cmd.Training.LatentPairs.Load(r.GetValue(pairs)!);
             TorchSharp.torch.manual_seed(0);
             Console.WriteLine($"content DiT: {model.Path}");
+            var interval = r.GetValue(cfgInterval) is [int low, int high]
+                ? new Cmd.Pipeline.GuidanceInterval(low, high).Validate() : null;
             var (score, generated) = ContentScore.Score(detector, model.Model, real.Content, real.Labels, r.GetValue(perClass),
-                r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg), sampler: r.GetValue(sampler));
+                r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg), sampler: r.GetValue(sampler), interval: interval);
             using (generated)
                 if (r.GetValue(png) is { } path)
                 {

@@ -41,6 +41,8 @@ public class ContentScoreTests
         Assert.Equal([10L, 1, 64, 64], generated.shape);
         Assert.Equal((10, 48), (r.Count, r.RealCount));
         Assert.True(r.RealClassAccuracy >= 0.7, r.ToString());
+        Assert.Equal((10L, 10L), (r.Fvd!.FakeCount, r.Floor!.RealCount));     // n = min(10 generated, 48 / 2 real)
+        Assert.True(r.FvdRatio > 3, r.ToString());                          // an untrained model's frames are noise
         using var shifted = (labels + 5) % 10;
         var wrong = ContentScore.Score(detector, model, frames, shifted, perClass: 1, frames: 16, steps: 2).Score;
         Assert.True(wrong.RealClassAccuracy < r.RealClassAccuracy - 0.3, $"{wrong} vs {r}");
