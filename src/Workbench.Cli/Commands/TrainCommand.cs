@@ -125,6 +125,11 @@ public sealed class TrainCommand : ICommandGroup
         var preset = new Option<string>("--preset") { Description = $"Motion DiT preset: {string.Join(", ", RunPresets.NamesWith(p => p.Motion))}", DefaultValueFactory = _ => "small" };
         var keyPatch = new Option<int?>("--key-patch") { Description = "Key (content-frame) patch size (Table 4c: 4, 8, 16; default: the preset's)" };
         var patch = new Option<int?>("--patch") { Description = "Input patch size of z (default 2)" };
+        var framePatch = new Option<int?>("--frame-patch")
+        {
+            Description = "Frames per z patch (workbench; default: --patch, the paper's square patches). 16 makes a " +
+                          "token one cell's whole trajectory",
+        };
         var condition = new Option<string>("--condition") { Description = "Condition through adaLN: class or none", DefaultValueFactory = _ => "class" };
         var inputScale = new Option<double>("--input-scale")
         {
@@ -146,7 +151,7 @@ public sealed class TrainCommand : ICommandGroup
         });
         var c = new Command("motion",
             "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
-            { preset, keyPatch, patch, condition, inputScale, predict };
+            { preset, keyPatch, patch, framePatch, condition, inputScale, predict };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -163,7 +168,8 @@ public sealed class TrainCommand : ICommandGroup
             var (width, blocks, heads) = common.Size(r, p.HiddenSize, p.Depth, p.NumHeads);
             var cfg = p with
             {
-                KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize, Condition = cond,
+                KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize,
+                FramePatch = r.GetValue(framePatch) ?? p.FramePatch, Condition = cond,
                 HiddenSize = width, Depth = blocks, NumHeads = heads, Prediction = r.GetValue(predict)!,
             };
             var options = common.Options(r) with { InputScale = r.GetValue(inputScale) };

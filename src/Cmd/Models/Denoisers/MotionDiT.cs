@@ -5,7 +5,7 @@ namespace Cmd.Models.Denoisers;
 
 /// <summary>
 /// The motion diffusion model eps_M(z_t, c, x̄, t) (Eq. 8): DiT blocks over [z tokens ; content-frame tokens]. z = [N, D, L, H'+W']
-/// becomes (L/p) x ((H'+W')/p) patch tokens; the content frame [N, C, H, W] becomes (H/k) x (W/k) tokens (k = key patch size),
+/// becomes (L/p) x ((H'+W')/p) patch tokens (L/p_L with the workbench's frames per patch p_L); the content frame [N, C, H, W] becomes (H/k) x (W/k) tokens (k = key patch size),
 /// a dense condition at the input level; t and the class (or a projected text embedding) modulate every block through adaLN-Zero.
 /// Only the z tokens are read out.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tenso
     {
         Config = config.Validate();
         int d = config.HiddenSize;
-        x_embedder = new PatchEmbed(config.PatchSize, config.LatentChannels, d);
+        x_embedder = new PatchEmbed(config.PatchFrames, config.PatchSize, config.LatentChannels, d);
         key_embedder = new PatchEmbed(config.KeyPatchSize, config.ContentChannels, d);
         t_embedder = new TimestepEmbedder(d);
         if (config.Condition == MotionCondition.Class) y_embedder = new LabelEmbedder(config.NumClasses, d, config.ClassDropoutProb);
@@ -35,7 +35,7 @@ public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tenso
         key_pos_embed = Frozen(PosEmbed.SinCos2D(d, config.ContentHeight / config.KeyPatchSize, config.ContentWidth / config.KeyPatchSize), config.ContentTokens, d);
         blocks = new ModuleList<DiTBlock>();
         for (int i = 0; i < config.Depth; i++) blocks.Add(new DiTBlock(d, config.NumHeads, config.MlpRatio));
-        final_layer = new FinalLayer(d, config.PatchSize, config.OutChannels);
+        final_layer = new FinalLayer(d, (long)config.PatchFrames * config.PatchSize * config.OutChannels);
         RegisterComponents();
         DiTInit.Initialize(this, x_embedder, t_embedder, y_embedder!, blocks, final_layer);
         using (no_grad())
@@ -62,7 +62,8 @@ public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tenso
         if (text_proj is not null) c = c + text_proj.call(cond!);
         foreach (var block in blocks) h = block.call(h, c);
         h = final_layer.call(h[.., ..Config.ZTokens], c);           // only the z tokens are predicted
-        return Patches.Unpatchify(h, Config.ZGridRows, Config.ZGridCols, Config.PatchSize, Config.OutChannels);
+        return Patches.Unpatchify(h, Config.ZGridRows, Config.ZGridCols, Config.PatchFrames, Config.PatchSize,
+            Config.OutChannels);
     }
 
     /// <summary>Classifier-free guidance over a [cond; uncond] batch (all eps channels guided).</summary>

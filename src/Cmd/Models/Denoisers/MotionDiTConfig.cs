@@ -23,6 +23,10 @@ public sealed record MotionDiTConfig
     public int ContentHeight { get; init; } = 64;   // H
     public int ContentWidth { get; init; } = 64;    // W
     public int PatchSize { get; init; } = 2;
+    /// <summary>Workbench switch: frames per z patch (0: <see cref="PatchSize"/>, the paper's square patches). L = 16
+    /// makes each token a whole trajectory of its PatchSize cells, so the blocks denoise along time within a token.
+    /// </summary>
+    public int FramePatch { get; init; }
     public int KeyPatchSize { get; init; } = 4;
     public int HiddenSize { get; init; } = 256;
     public int Depth { get; init; } = 6;
@@ -37,7 +41,9 @@ public sealed record MotionDiTConfig
     public string Prediction { get; init; } = "eps";
 
     [JsonIgnore] public int OutChannels => LearnSigma ? LatentChannels * 2 : LatentChannels;
-    [JsonIgnore] public int ZGridRows => Frames / PatchSize;
+    /// <summary>Frames per z patch: <see cref="FramePatch"/>, or <see cref="PatchSize"/> when that is 0.</summary>
+    [JsonIgnore] public int PatchFrames => FramePatch > 0 ? FramePatch : PatchSize;
+    [JsonIgnore] public int ZGridRows => Frames / PatchFrames;
     [JsonIgnore] public int ZGridCols => (GridHeight + GridWidth) / PatchSize;
     [JsonIgnore] public int ZTokens => ZGridRows * ZGridCols;
     [JsonIgnore] public int ContentTokens => ContentHeight / KeyPatchSize * (ContentWidth / KeyPatchSize);
@@ -45,8 +51,10 @@ public sealed record MotionDiTConfig
     public MotionDiTConfig Validate()
     {
         void Need(bool ok, string m) { if (!ok) throw new ArgumentException($"motion DiT config '{Name}': {m}"); }
-        Need(PatchSize > 0 && Frames % PatchSize == 0 && GridHeight % PatchSize == 0 && GridWidth % PatchSize == 0,
-            $"L={Frames}, H'={GridHeight}, W'={GridWidth} must be multiples of the patch size {PatchSize} (so no patch straddles z_x and z_y)");
+        Need(PatchSize > 0 && GridHeight % PatchSize == 0 && GridWidth % PatchSize == 0,
+            $"H'={GridHeight}, W'={GridWidth} must be multiples of the patch size {PatchSize} (so no patch straddles z_x and z_y)");
+        Need(FramePatch >= 0 && Frames % PatchFrames == 0,
+            $"L={Frames} must be a multiple of the frames per patch {PatchFrames}");
         Need(KeyPatchSize > 0 && ContentHeight % KeyPatchSize == 0 && ContentWidth % KeyPatchSize == 0,
             $"content frame {ContentHeight}x{ContentWidth} must be a multiple of the key patch size {KeyPatchSize}");
         Need(HiddenSize >= 1 && Depth >= 1 && NumHeads >= 1, $"hidden size, depth and heads must be >= 1 (got {HiddenSize}, {Depth}, {NumHeads})");

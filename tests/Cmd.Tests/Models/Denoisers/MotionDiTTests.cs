@@ -70,4 +70,63 @@ public class MotionDiTTests
         Assert.Throws<ArgumentException>(() => new MotionDiTConfig { GridHeight = 7 }.Validate());
         Assert.Throws<ArgumentException>(() => RunPresets.Motion("huge"));
     }
+
+    [Fact]
+    public void AFramePatchMakesATokenOfACellsFramesInTheOfficialOrder()
+    {
+        var cfg = RunPresets.Tiny.Motion with { FramePatch = 8, PatchSize = 1 };   // z [N, 4, 8, 8]: tokens 1 x 8
+        Assert.Equal((1, 8, 8), (cfg.ZGridRows, cfg.ZGridCols, cfg.ZTokens));
+        using var model = new MotionDiT(cfg);
+        DenoiserFixtures.Wake(model);
+        model.eval();
+        Assert.Equal([64L, 4, 8, 1], model.state_dict()["x_embedder.proj.weight"].shape);
+        Assert.Equal([8L * 8, 64], model.state_dict()["final_layer.linear.weight"].shape);   // 8 frames x 8 channels
+        using var _ = no_grad();
+        var z = randn(1, 4, 8, 8);
+        var t = tensor(new long[] { 300 });
+        var content = randn(1, 1, 32, 32);
+        var y = tensor(new long[] { 1 });
+        var out1 = model.call(z, t, content, y);
+        Assert.Equal([1L, 8, 8, 8], out1.shape);
+        // one token's readout is one cell's 8 frames: zero its output weights and only that cell's column changes
+        using (no_grad())
+        {
+            var w = model.state_dict()["final_layer.linear.weight"];
+            var b = model.state_dict()["final_layer.linear.bias"];
+            w.zero_(); b.zero_();
+            // the official unpatchify order within a token: (frame, cell, channel); output channel 0 at every frame
+            for (int f = 0; f < 8; f++) b[f * 8] = 1;
+        }
+        var out2 = model.call(z, t, content, y);
+        Assert.True(out2[0, 0].allclose(ones(8, 8), 0, 0), "channel 0 is 1 in every frame and cell");
+        Assert.Equal(0f, out2[0, 1..].abs().max().item<float>());
+        // and a token reads only its own cell, over all its frames
+        using var embed = new PatchEmbed(8, 1, 4, 16);
+        var x = zeros(1, 4, 8, 8);
+        var before = embed.call(x);
+        x[0, .., 5, 3] += 1;
+        var changed = (embed.call(x) - before).abs().amax(-1)[0];            // per token
+        Assert.True(changed[3].item<float>() > 0);
+        Assert.Equal(0f, cat([changed[..3], changed[4..]]).max().item<float>());
+    }
+
+    [Fact]
+    public void FramePatchOfThePatchSizeIsThePapersModelAndAnUnevenOneIsAClearError()
+    {
+        manual_seed(3);
+        using var paper = new MotionDiT(RunPresets.Tiny.Motion);
+        manual_seed(3);
+        using var same = new MotionDiT(RunPresets.Tiny.Motion with { FramePatch = 2 });
+        DenoiserFixtures.Wake(paper);
+        same.load_state_dict(paper.state_dict());
+        paper.eval(); same.eval();
+        using var _ = no_grad();
+        var (z, t, c, y) = (randn(2, 4, 8, 8), tensor(new long[] { 5, 900 }), randn(2, 1, 32, 32), tensor(new long[] { 0, 9 }));
+        Assert.True(paper.call(z, t, c, y).allclose(same.call(z, t, c, y), 0, 0));
+        var json = RunPresets.Tiny.Motion.ToJson().Replace("\"FramePatch\":0,", "");
+        Assert.DoesNotContain("FramePatch", json);                          // a config written before the switch
+        Assert.Equal(0, MotionDiTConfig.FromJson(json).FramePatch);
+        var e = Assert.Throws<ArgumentException>(() => new MotionDiT(RunPresets.Tiny.Motion with { FramePatch = 3 }));
+        Assert.Contains("frames per patch 3", e.Message);
+    }
 }
