@@ -70,13 +70,19 @@ public static class MotionScore
     /// <param name="project">Project each step's x_0 onto the keypoint layout (<see cref="KeypointLayout"/>).</param>
     /// <param name="seeds">Sampler seeds, each a motion prediction of the same clips (null: one, from the caller's
     /// RNG).</param>
+    /// <param name="cfgScale">Classifier-free guidance of a class-conditional motion DiT on its class (1: none, as
+    /// shipped).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
-        IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false)
+        IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false,
+        double cfgScale = 1.0)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (seeds is { Count: 0 }) throw new ArgumentException("--seeds: give at least one sampler seed");
         if (motion is not null) Fits(motion.Model.Config, ae.Config);
+        if (cfgScale != 1.0 && motion?.Model.Config.Condition != MotionCondition.Class)
+            throw new ArgumentException($"--cfg {cfgScale} needs a class-conditional motion DiT (got " +
+                (motion is null ? "none" : $"{motion.Model.Config.Condition}-conditioned {motion.Path}") + ")");
         var (realStats, held, floor) = HeldOutSet(detector, ae, count);
         using var _ = held;
         bool keypoints = ae.Config.WarpKeypoints;
@@ -88,7 +94,7 @@ public static class MotionScore
         {
             if (seed is int given) TorchSharp.torch.manual_seed(given);
             using var drawn = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler,
-                denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config));
+                denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config), cfgScale: cfgScale);
             using var z = KeypointAnchor.Finish(drawn, anchor, ae.Config);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);

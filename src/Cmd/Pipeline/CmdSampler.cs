@@ -165,9 +165,10 @@ public static class CmdSampler
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
     /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
-        DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null) =>
+        DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null, double cfgScale = 1.0) =>
         InBatches(motion, held, batchSize, (content, cond, _) =>
-            SampleMotion(motion.Model, content, cond, motion.ZScale, steps, sampler: sampler, denoisedFn: denoisedFn));
+            SampleMotion(motion.Model, content, cond, motion.ZScale, steps, cfgScale, sampler: sampler,
+                denoisedFn: denoisedFn));
 
     static string AnchorNote(MotionAnchor anchor) => anchor switch
     {

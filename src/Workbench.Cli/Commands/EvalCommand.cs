@@ -132,9 +132,18 @@ public sealed class EvalCommand : ICommandGroup
         {
             Description = "Project every sampler step's x_0 onto the keypoint z layout (workbench; the SDEdit rows too)",
         };
+        var cfg = new Option<double>("--cfg")
+        {
+            Description = "Classifier-free guidance of the motion DiT on its class (1 = none, as sample does)",
+            DefaultValueFactory = _ => 1.0,
+        };
+        cfg.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is var g && (!double.IsFinite(g) || g < 0)) r.AddError("--cfg must be >= 0");
+        });
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
                                             "first rows), over the real-vs-real floor")
-            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project };
+            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg };
         command.SetAction(r =>
         {
             if (r.GetValue(motion) is null && r.GetValue(fromT) is { Length: > 0 }) throw new ArgumentException("--from-t needs --motion");
@@ -146,7 +155,8 @@ public sealed class EvalCommand : ICommandGroup
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
-                r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project));
+                r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
+                r.GetValue(cfg));
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)

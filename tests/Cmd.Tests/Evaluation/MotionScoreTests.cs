@@ -102,6 +102,24 @@ public class MotionScoreTests
     }
 
     [Fact]
+    public void GuidanceOnTheClassChangesTheDrawnMotionAndNeedsAClassConditionalDiT()
+    {
+        using var ae = Shipped();
+        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
+        using var _ = motion.Model;
+        var plain = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [5]);
+        var again = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [5], cfgScale: 1.0);
+        var guided = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [5], cfgScale: 4.0);
+        Assert.Equal(plain.MotionPrediction!.Value, again.MotionPrediction!.Value, 6);
+        Assert.NotEqual(plain.BySeed[0].Trajectories!.Speed, guided.BySeed[0].Trajectories!.Speed);
+        var unconditional = motion with { Model = new MotionDiT(motion.Model.Config with { Condition = MotionCondition.None }) };
+        using var __ = unconditional.Model;
+        Assert.Contains("needs a class-conditional motion DiT", Assert.Throws<ArgumentException>(() =>
+            MotionScore.Score(detector, ae, unconditional, 8, steps: 2, cfgScale: 4.0)).Message);
+    }
+
+    [Fact]
     public void FewerThanTwoClipsAreAClearError()
     {
         using var ae = Shipped();
