@@ -29,8 +29,13 @@ public static class KeypointTrajectories
     /// components).</param>
     /// <param name="Apart">|velocity - the components' mean velocity| (0 when the components move as one picture;
     /// Moving MNIST's digits move independently).</param>
+    /// <param name="DigitSpeed">Each component's speed in the plane (both axes), averaged over its frames: Moving
+    /// MNIST draws it per digit from [2, 4] px a frame and keeps it through bounces.</param>
+    /// <param name="Slow">Share of components whose <see cref="DigitSpeed"/> is below the real z's 5th percentile (5%
+    /// for the real z).</param>
+    /// <param name="Fast">Share above the real z's 95th percentile.</param>
     public sealed record Stats(double Speed, double SpeedChange, double Turn, double AnchorShift, double PlaceError,
-        double PlaceSpread, double Outside, double Apart);
+        double PlaceSpread, double Outside, double Apart, double DigitSpeed, double Slow, double Fast);
 
     /// <summary>z [N, D, L, H'+W'] of <paramref name="config"/>'s keypoint layout, scored against the real z of the
     /// same content frames.</summary>
@@ -53,6 +58,9 @@ public static class KeypointTrajectories
         var low = realPosition.view(perAxis).amin([0, 2, 3], keepdim: true);   // per axis: the real range
         var high = realPosition.view(perAxis).amax([0, 2, 3], keepdim: true);
         var outside = (position.view(perAxis) < low).logical_or(position.view(perAxis) > high).to(float32);
+        var digitSpeed = DigitSpeeds(velocity, config.WarpComponents);
+        var realDigitSpeed = DigitSpeeds(realPosition.diff(dim: -1), config.WarpComponents).to(float64);
+        var (slowest, fastest) = (realDigitSpeed.quantile(0.05).item<double>(), realDigitSpeed.quantile(0.95).item<double>());
         return new Stats(
             Mean(speed),
             Mean(speed.std(-1)),
@@ -61,7 +69,18 @@ public static class KeypointTrajectories
             PlaceDistance(place, realPlace, config.WarpComponents),
             Spread(place, config.WarpComponents),
             Mean(outside),
-            Mean(Apart(velocity, config.WarpComponents)));
+            Mean(Apart(velocity, config.WarpComponents)),
+            Mean(digitSpeed),
+            Mean((digitSpeed < slowest).to(float32)),
+            Mean((digitSpeed > fastest).to(float32)));
+    }
+
+    /// <summary>Each component's mean speed in the plane [N x K] of velocities [N, 2K, L - 1] (each axis's K
+    /// components).</summary>
+    static Tensor DigitSpeeds(Tensor velocity, int components)
+    {
+        var perAxis = velocity.view(velocity.shape[0], 2, components, velocity.shape[2]);
+        return perAxis.pow(2).sum(1).sqrt().mean([-1]).flatten();
     }
 
     /// <summary>A table, a row per quantity and a column per named set of z (e.g. real, another clip's,
@@ -77,11 +96,14 @@ public static class KeypointTrajectories
             ("places' distance between components, px", s => s.PlaceSpread),
             ("velocity apart from the components' mean, px", s => s.Apart),
             ("positions outside the real range, %", s => 100 * s.Outside),
+            ("digit speed in the plane, px a frame", s => s.DigitSpeed),
+            ("digits slower than the real 5th percentile, %", s => 100 * s.Slow),
+            ("digits faster than the real 95th percentile, %", s => 100 * s.Fast),
         ];
         int width = Math.Max(12, columns.Max(c => c.Name.Length) + 2);
         var lines = new List<string>
-            { "trajectories (keypoint z)".PadRight(42) + string.Concat(columns.Select(c => c.Name.PadLeft(width))) };
-        lines.AddRange(rows.Select(r => r.Row.PadRight(42) +
+            { "trajectories (keypoint z)".PadRight(48) + string.Concat(columns.Select(c => c.Name.PadLeft(width))) };
+        lines.AddRange(rows.Select(r => r.Row.PadRight(48) +
             string.Concat(columns.Select(c => r.Of(c.Stats).ToString("F2", ic).PadLeft(width)))));
         return string.Join(Environment.NewLine, lines);
     }

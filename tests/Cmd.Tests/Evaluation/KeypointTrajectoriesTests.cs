@@ -51,8 +51,21 @@ public class KeypointTrajectoriesTests
         Assert.Equal(Places[0] - Places[1], s.PlaceSpread, 4);   // 16 - 8 on both axes
         Assert.Equal(0, s.Outside, 5);
         Assert.Equal(5.5 / 7, s.Apart, 5);          // |2 - 1| / 2 in 5 velocities, |-2 - 1| / 2 in the 2 after the bounce
+        Assert.Equal(1.5 * Math.Sqrt(2), s.DigitSpeed, 5);   // 2 and 1 px a frame on both axes, kept through the bounce
+        Assert.Equal((0.5, 0.5), (s.Slow, s.Fast));            // of two digits, one below the 5th percentile, one above the 95th
         using var together = Z((k, l) => Places[k] + 1.5 * l, Places);                 // one rigid picture
         Assert.Equal(0, KeypointTrajectories.Of(together, z, Config).Apart, 5);
+    }
+
+    [Fact]
+    public void DigitsAtHalfTheirSpeedAreAllSlowerThanTheRealOnes()
+    {
+        using var real = Z(Bouncing, Places);
+        using var half = Z((k, l) => Places[k] + (Bouncing(k, l) - Places[k]) / 2, Places);
+        var s = KeypointTrajectories.Of(half, real, Config);
+        Assert.Equal(0.75 * Math.Sqrt(2), s.DigitSpeed, 5);
+        Assert.Equal((1.0, 0.0), (s.Slow, s.Fast));
+        Assert.Equal(0, s.AnchorShift, 5);                     // still through x̄'s frame
     }
 
     [Fact]
@@ -90,7 +103,7 @@ public class KeypointTrajectoriesTests
         using var z = Z(Bouncing, Places);
         var s = KeypointTrajectories.Of(z, z, Config);
         var lines = KeypointTrajectories.Table([("real z", s), ("seed 0", s)]).Split(Environment.NewLine);
-        Assert.Equal(9, lines.Length);                          // a header and 8 quantities
+        Assert.Equal(12, lines.Length);                         // a header and 11 quantities
         Assert.Contains("seed 0", lines[0]);
         Assert.Contains("1.50", lines[1]);
     }
