@@ -24,6 +24,16 @@ public class MotionScoreTests
 
     static CmdAutoencoder Shipped() => ModelStore.LoadAutoencoder(ShippedWeights.Small.Autoencoder);
 
+    /// <summary>The shipped autoencoder and motion DiT with the FVD-local detector, disposed together.</summary>
+    sealed class ShippedSet : IDisposable
+    {
+        public readonly CmdAutoencoder Ae = Shipped();
+        public readonly LocalFvdDetector Detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+        public readonly LoadedDiffusionModel<MotionDiT> Motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
+
+        public void Dispose() { Ae.Dispose(); Detector.Dispose(); Motion.Model.Dispose(); }
+    }
+
     [Fact]
     public void ReconstructionsScoreBelowMotionPredictedByAnUntrainedModel()
     {
@@ -65,10 +75,8 @@ public class MotionScoreTests
     [Fact]
     public void DenoisingLightlyNoisedRealZBeatsDenoisingPureNoiseAndBadTimestepsAreClearErrors()
     {
-        using var ae = Shipped();
-        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
-        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
-        using var _ = motion.Model;
+        using var set = new ShippedSet();
+        var (ae, detector, motion) = (set.Ae, set.Detector, set.Motion);
         manual_seed(0);
         var rows = MotionScore.FromNoisedReal(detector, ae, motion, 16, [0, 999], steps: 4);
         Assert.Equal([0, 999], rows.Select(r => r.FromT));
@@ -83,10 +91,8 @@ public class MotionScoreTests
     [Fact]
     public void EachSamplerSeedIsScoredOnTheSameClipsAndASeedGivesTheSameScoreTwice()
     {
-        using var ae = Shipped();
-        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
-        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
-        using var _ = motion.Model;
+        using var set = new ShippedSet();
+        var (ae, detector, motion) = (set.Ae, set.Detector, set.Motion);
         var r = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [3, 4, 3]);
         Assert.Equal([3, 4, 3], r.BySeed.Select(s => s.Seed));
         Assert.Equal(r.BySeed[0].Fvd.Value, r.BySeed[2].Fvd.Value, 6);
@@ -104,17 +110,15 @@ public class MotionScoreTests
     [Fact]
     public void GuidanceOnTheClassChangesTheDrawnMotionAndNeedsAClassConditionalDiT()
     {
-        using var ae = Shipped();
-        using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
-        var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
-        using var _ = motion.Model;
+        using var set = new ShippedSet();
+        var (ae, detector, motion) = (set.Ae, set.Detector, set.Motion);
         var plain = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [5]);
         var again = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [5], cfgScale: 1.0);
         var guided = MotionScore.Score(detector, ae, motion, 8, steps: 2, seeds: [5], cfgScale: 4.0);
         Assert.Equal(plain.MotionPrediction!.Value, again.MotionPrediction!.Value, 6);
         Assert.NotEqual(plain.BySeed[0].Trajectories!.Speed, guided.BySeed[0].Trajectories!.Speed);
         var unconditional = motion with { Model = new MotionDiT(motion.Model.Config with { Condition = MotionCondition.None }) };
-        using var __ = unconditional.Model;
+        using var _ = unconditional.Model;
         Assert.Contains("needs a class-conditional motion DiT", Assert.Throws<ArgumentException>(() =>
             MotionScore.Score(detector, ae, unconditional, 8, steps: 2, cfgScale: 4.0)).Message);
     }
