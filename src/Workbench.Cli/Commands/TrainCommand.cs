@@ -172,6 +172,10 @@ public sealed class TrainCommand : ICommandGroup
                 FramePatch = r.GetValue(framePatch) ?? p.FramePatch, Condition = cond,
                 HiddenSize = width, Depth = blocks, NumHeads = heads, Prediction = r.GetValue(predict)!,
             };
+            long patchValues = (long)cfg.PatchFrames * cfg.PatchSize * cfg.LatentChannels;
+            if (patchValues > cfg.HiddenSize && cfg.Prediction != "x0")
+                Console.WriteLine($"warning: a z patch holds {patchValues} values and the DiT is {cfg.HiddenSize} wide: " +
+                    $"its tokens cannot pass the noise through (--predict {cfg.Prediction}); widen it or use smaller patches");
             var options = common.Options(r) with { InputScale = r.GetValue(inputScale) };
             var res = PipelineTraining.Motion(cfg, pairs, options, r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
