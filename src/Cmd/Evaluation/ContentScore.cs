@@ -28,8 +28,10 @@ public static class ContentScore
             $"{Count} generated content frames: class accuracy {ClassAccuracy:P1} as still clips (top-2 of the detector " +
             $"contain the class; chance ~20%); {RealCount} real content frames: {RealClassAccuracy:P1}") + FvdText;
 
-        string FvdText => Fvd is null || Floor is null ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"; still clips' FVD-local {Fvd.Value:F1}, real vs real {Floor.Value:F1} at {Floor.RealCount}, ratio {FvdRatio:F2}");
+        string FvdText => Fvd is null || Floor is null ? "" : string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"; still clips' FVD-local {Fvd.Value:F1}, real vs real {Floor.Value:F1} at {Floor.RealCount}, " +
+            $"ratio {FvdRatio:F2}");
     }
 
     /// <summary>Content frames [N, C, H, W] as still clips [N, frames, C, H, W].</summary>
@@ -55,8 +57,8 @@ public static class ContentScore
         for (int i = 0, n = (int)labels.shape[0]; i < n; i += batch)
         {
             using var scope = NewDisposeScope();
-            var part = CmdSampler.SampleContent(model, labels[i..Math.Min(i + batch, n)], steps, cfgScale, sampler: sampler,
-                interval: interval);
+            var part = CmdSampler.SampleContent(model, labels[i..Math.Min(i + batch, n)], steps, cfgScale,
+                sampler: sampler, interval: interval);
             parts.Add(part.cpu().MoveToOuterDisposeScope());
         }
         var generated = cat(parts);
@@ -66,11 +68,13 @@ public static class ContentScore
         double accuracy = SampleScore.ClassAccuracyOf(detector, fake, labels);
         double realAccuracy = SampleScore.ClassAccuracyOf(detector, realClips, realLabels);
         var (fvd, floor) = StillFvd(detector, generated, realContent, frames);
-        return (new Result((int)labels.shape[0], accuracy, (int)realLabels.shape[0], realAccuracy, fvd, floor), generated);
+        var result = new Result((int)labels.shape[0], accuracy, (int)realLabels.shape[0], realAccuracy, fvd, floor);
+        return (result, generated);
     }
 
     /// <summary>FVD-local of generated frames [N, C, H, W] as still clips against real ones, and the floor (the next
-    /// real ones against the same), at n = min(N, real / 2); the generated frames taken evenly over their order.</summary>
+    /// real ones against the same), at n = min(N, real / 2); the generated frames taken evenly over their order.
+    /// </summary>
     static (FvdResult? Fvd, FvdResult? Floor) StillFvd(LocalFvdDetector detector, Tensor generated, Tensor real,
         int frames)
     {
@@ -79,10 +83,12 @@ public static class ContentScore
         using var scope = NewDisposeScope();
         var pick = (arange(n, dtype: float64) * generated.shape[0] / n).floor().to(int64);
         var fake = StillClips(generated.index_select(0, pick), frames);
-        var stats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(StillClips(real[..(int)n], frames)));
+        var stats = FrechetVideoDistance.Stats(detector,
+            FrechetVideoDistance.Batches(StillClips(real[..(int)n], frames)));
         var floor = FrechetVideoDistance.Stats(detector,
             FrechetVideoDistance.Batches(StillClips(real[(int)n..(int)(2 * n)], frames)));
         var fakeStats = FrechetVideoDistance.Stats(detector, FrechetVideoDistance.Batches(fake));
-        return (FrechetVideoDistance.Compute(detector, stats, fakeStats), FrechetVideoDistance.Compute(detector, stats, floor));
+        return (FrechetVideoDistance.Compute(detector, stats, fakeStats),
+            FrechetVideoDistance.Compute(detector, stats, floor));
     }
 }

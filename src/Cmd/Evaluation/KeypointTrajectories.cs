@@ -60,7 +60,8 @@ public static class KeypointTrajectories
         var outside = (position.view(perAxis) < low).logical_or(position.view(perAxis) > high).to(float32);
         var digitSpeed = DigitSpeeds(velocity, config.WarpComponents);
         var realDigitSpeed = DigitSpeeds(realPosition.diff(dim: -1), config.WarpComponents).to(float64);
-        var (slowest, fastest) = (realDigitSpeed.quantile(0.05).item<double>(), realDigitSpeed.quantile(0.95).item<double>());
+        double slowest = realDigitSpeed.quantile(0.05).item<double>();
+        double fastest = realDigitSpeed.quantile(0.95).item<double>();
         return new Stats(
             Mean(speed),
             Mean(speed.std(-1)),

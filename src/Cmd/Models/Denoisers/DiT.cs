@@ -100,7 +100,8 @@ public static class Patches
     /// <summary>[N, h*w, p*p*c] -> [N, c, h*p, w*p] (official `unpatchify`, einsum nhwpqc->nchpwq).</summary>
     public static Tensor Unpatchify(Tensor x, long h, long w, long p, long c) => Unpatchify(x, h, w, p, p, c);
 
-    /// <summary>[N, h*w, p*q*c] -> [N, c, h*p, w*q]: p x q patches (p rows, q columns), in the official order.</summary>
+    /// <summary>[N, h*w, p*q*c] -> [N, c, h*p, w*q]: p x q patches (p rows, q columns), in the official order.
+    /// </summary>
     public static Tensor Unpatchify(Tensor x, long h, long w, long p, long q, long c)
     {
         if (x.shape[1] != h * w) throw new ArgumentException($"unpatchify: {x.shape[1]} tokens do not form a {h}x{w} grid");

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Cmd.Models.Denoisers;
 
 /// <summary>
-/// The motion diffusion model eps_M(z_t, c, x̄, t) (Eq. 8): DiT blocks over [z tokens ; content-frame tokens]. z = [N, D, L, H'+W']
-/// becomes (L/p) x ((H'+W')/p) patch tokens (L/p_L with the workbench's frames per patch p_L); the content frame [N, C, H, W] becomes (H/k) x (W/k) tokens (k = key patch size),
+/// The motion diffusion model eps_M(z_t, c, x̄, t) (Eq. 8): DiT blocks over [z tokens ; content-frame tokens].
+/// z = [N, D, L, H'+W'] becomes (L/p) x ((H'+W')/p) patch tokens (L/p_L with the workbench's frames per patch p_L);
+/// the content frame [N, C, H, W] becomes (H/k) x (W/k) tokens (k = key patch size),
 /// a dense condition at the input level; t and the class (or a projected text embedding) modulate every block through adaLN-Zero.
 /// Only the z tokens are read out.
 /// </summary>
