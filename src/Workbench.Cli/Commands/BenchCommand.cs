@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cmd.Benchmarks;
+using Cmd.Models.Autoencoder;
 using Cmd.Presets;
 using static TorchSharp.torch;
 
@@ -189,8 +190,12 @@ public sealed class BenchCommand : ICommandGroup
         var steps = new Option<int>("--steps") { Description = "Timed steps (after 2 warm-up steps)", DefaultValueFactory = _ => 10 };
         var script = new Option<string>("--script") { Description = "PyTorch twin", DefaultValueFactory = _ => "bench/autoencoder_step.py" };
         var phases = new Option<bool>("--phases") { Description = "Also time zero-grad, forward, backward and Adam separately" };
+        var products = new Option<bool>("--products")
+        {
+            Description = "Also time each matrix product of the TimeSformer's layers alone, at the step's shapes",
+        };
         var ae = new Command("ae", "Time the autoencoder's training step (as `ae train` takes it) here and in its PyTorch twin; check both give the same losses")
-            { preset, batch, steps, script, phases, openblas, core, noTorch };
+            { preset, batch, steps, script, phases, products, openblas, core, noTorch };
         ae.SetAction(r =>
         {
             var cfg = RunPresets.Autoencoder(r.GetValue(preset)!);
@@ -206,6 +211,7 @@ public sealed class BenchCommand : ICommandGroup
             Console.WriteLine($"workbench: {ours.Timing.Describe()}, {flops / ours.Timing.Median / 1e9:F1} GFLOP/s (its matmul {yardstick.Result().GflopsPerSecond:F0} GFLOP/s)");
             if (r.GetValue(phases))
                 foreach (var p in AutoencoderBenchmark.Phases(setup, 1, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
+            if (r.GetValue(products)) PrintProducts(cfg, b, s);
             if (py is null) return 0;
             try
             {
@@ -219,5 +225,16 @@ public sealed class BenchCommand : ICommandGroup
             return 0;
         });
         return ae;
+    }
+
+    static void PrintProducts(AutoencoderConfig cfg, int batch, int steps)
+    {
+        using var yardstick = new MatmulRate.Yardstick(perSample: 1);
+        var timed = AutoencoderProducts.Time(AutoencoderProducts.Shapes(cfg, batch), steps, yardstick);
+        double rate = yardstick.Result().GflopsPerSecond;
+        Console.WriteLine($"products alone (fp32; the matmul yardstick timed between them: {rate:F0} GFLOP/s):");
+        foreach (var p in timed)
+            Console.WriteLine($"  {p.Shape,-44} {p.Timing.Median * 1e3,7:F3} ms {p.GflopsPerSecond,5:F0} GFLOP/s "
+                + $"({p.GflopsPerSecond / rate:P0} of the matmul)");
     }
 }
