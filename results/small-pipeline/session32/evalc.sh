@@ -1,9 +1,3 @@
 #!/bin/bash
-# evalc.sh TAG CONTENT [ARGS..]: eval content (200 frames, 20 per class, against the shipped autoencoder's 256 held-out
-# content frames; DDIM 50 at CFG 4 unless ARGS say otherwise) to eval-c-TAG.txt
-cd "$(dirname "$0")/../../.."
-export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 DOTNET_JITMinOpts=1
-W="dotnet run --no-build --project src/Workbench.Cli -c Release --"
-T=$1; C=$2; shift 2
-$W eval content --content $C --pairs /work/runs/s26/heldout.safetensors --per-class 20 \
-  --png results/small-pipeline/session32/content-$T.png "$@" | tee results/small-pipeline/session32/eval-c-$T.txt
+# evalc.sh TAG CONTENT [ARGS..]: session 31's evalc.sh with its outputs in this folder
+EVAL_DIR=results/small-pipeline/session32 exec "$(dirname "$0")/../session31/evalc.sh" "$@"
