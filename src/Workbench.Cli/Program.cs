@@ -25,6 +25,7 @@ namespace Workbench.Cli
         public static int Run(string[] args)
         {
             Cmd.Runtime.MklDispatch.Apply();          // before libtorch loads: MKL's fast matmul paths on non-Intel CPUs too
+            Cmd.Runtime.KernelCapability.Apply();     // libtorch's kernels at AVX2 on AMD: no AVX-512 slow state
             Cmd.Runtime.NativeMemory.KeepFreedMemory(); // no page-fault storm re-mapping each step's activations
             Cmd.Runtime.ConvolutionCheck.Apply();     // oneDNN off where its convolution gradients are wrong on this CPU
             var parse = BuildRoot().Parse(args);

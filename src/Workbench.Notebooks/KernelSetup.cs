@@ -81,6 +81,7 @@ public static class KernelSetup
     {
         Formatters.RegisterNow();
         Cmd.Runtime.MklDispatch.Apply();          // before libtorch loads, as the CLI does
+        Cmd.Runtime.KernelCapability.Apply();     // libtorch's kernels at AVX2 on AMD, as the CLI does
         Cmd.Runtime.NativeMemory.KeepFreedMemory();
         Cmd.Runtime.ConvolutionCheck.Apply();     // oneDNN off where its convolution gradients are wrong, as the CLI does
         TorchSharp.torch.manual_seed(0);

@@ -230,7 +230,7 @@ public static class BenchSuite
             sampling.Add(new SamplingComparison(videos, EfficiencyMeasurement.Run(setting, CPU, o.SamplingRepeats, videos, trainSteps: false), flopsRatio));
         }
 
-        string libtorch = $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)}, libtorch {__version__}; {LibTorchBlas.Describe()}";
+        string libtorch = $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)}, libtorch {__version__}; {LibTorchBlas.Describe()}; libtorch kernels {KernelCapability.Describe()}";
         string? pytorch = py is null ? null
             : py.Describe(torchVersion ?? "?", torchCore) + " (Debian python3-torch)" + (ownCore is null ? "" : $"; OpenBLAS by itself would load {ownCore}");
         return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),

@@ -172,7 +172,7 @@ public sealed class BenchCommand : ICommandGroup
         m.SetAction(r =>
         {
             int n = r.GetValue(size);
-            Console.WriteLine($"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; libtorch BLAS: {LibTorchBlas.Describe()}");
+            Console.WriteLine($"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; libtorch BLAS: {LibTorchBlas.Describe()}; kernels: {Cmd.Runtime.KernelCapability.Describe()}");
             var ours = MatmulRate.Measure(n);
             Console.WriteLine($"workbench: {ours.Timing.Describe("F4")}, {ours.GflopsPerSecond:F1} GFLOP/s");
             if (Reference(r) is not { } py) return 0;

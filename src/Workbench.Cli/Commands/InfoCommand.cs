@@ -16,6 +16,7 @@ public sealed class InfoCommand : ICommandGroup
             Console.WriteLine($"{"device",-16} {device.type}");
             Console.WriteLine($"{"cpu",-16} {MachineInfo.Describe()} ({MachineInfo.CpuVendor()})");
             Console.WriteLine($"{"blas",-16} {Cmd.Benchmarks.LibTorchBlas.Describe()}");
+            Console.WriteLine($"{"kernels",-16} {Cmd.Runtime.KernelCapability.Describe()}");
             Console.WriteLine($"{"scalar guard",-16} {ScalarLifetimeGuard.Describe()}");
             return 0;
         });
