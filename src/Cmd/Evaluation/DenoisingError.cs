@@ -72,11 +72,15 @@ public static class DenoisingError
     /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their
     /// content frames; with <paramref name="otherContent"/> each latent gets the next pair's content frame instead (same
     /// noise), so the gap to the matched error is what the content frame tells the model.</summary>
+    /// <summary>z in the form the motion model learned it (<see cref="MotionVelocity"/>), a new tensor either way.</summary>
+    static Tensor Learned(Tensor z, MotionVelocity? velocity) => velocity?.Encode(z) ?? z.alias();
+
     public static Errors Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32,
-        long seed = 0, bool otherContent = false)
+        long seed = 0, bool otherContent = false, MotionVelocity? velocity = null)
     {
         bool byClass = model.Config.Condition == MotionCondition.Class;
-        using var z = pairs.Z / zScale;
+        using var learned = Learned(pairs.Z, velocity);
+        using var z = learned / zScale;
         Tensor Frames(Tensor idx) => pairs.Content.index_select(0, otherContent ? (idx + 1).remainder(pairs.Count) : idx);
         return ByTimestep((zt, t, idx) => model.call(zt, t, Frames(idx), byClass ? pairs.Labels.index_select(0, idx) : null),
             z, timesteps, batchSize, seed, DiffusionTraining.MotionDiffusion(model.Config));
@@ -124,10 +128,11 @@ public static class DenoisingError
                 }),
                 ModelMetadata.Motion => Scored(ModelStore.LoadMotion(path, preferEma: ema), m =>
                 {
-                    using (var z = sub.Z / m.ZScale) constant = ConstantXStart(z);
+                    using (var learned = Learned(sub.Z, m.Velocity))
+                    using (var z = learned / m.ZScale) constant = ConstantXStart(z);
                     otherColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, other content frame",
-                        Motion(m.Model, sub, m.ZScale, timesteps, otherContent: true)));
-                    return Motion(m.Model, sub, m.ZScale, timesteps);
+                        Motion(m.Model, sub, m.ZScale, timesteps, otherContent: true, velocity: m.Velocity)));
+                    return Motion(m.Model, sub, m.ZScale, timesteps, velocity: m.Velocity);
                 }),
                 _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
             }));

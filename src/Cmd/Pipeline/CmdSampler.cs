@@ -55,9 +55,12 @@ public static class CmdSampler
 
     /// <summary>Motion latents z [N, D, L, H'+W'] (unscaled) given content frames and the condition; DDIM (or ancestral: <paramref name="sampler"/>),
     /// optional CFG on the condition; <paramref name="denoisedFn"/> maps each step's predicted x_0 (of z / zScale).</summary>
+    /// <param name="velocity">The form the model learned z in (<see cref="MotionVelocity"/>); null: z itself.</param>
     public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0,
-        Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null)
+        Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
+        MotionVelocity? velocity = null)
     {
+        if (velocity is not null) denoisedFn = velocity.Wrap(denoisedFn);
         var c = model.Config;
         var device = model.parameters().First().device;
         content = content.to(device);
@@ -76,7 +79,7 @@ public static class CmdSampler
             var cc = cat([content, content]);
             z = Loop((x, t) => model.ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]))[..(int)n];
         }
-        return z * zScale;
+        return velocity is null ? z * zScale : velocity.Decode(z * zScale);
     }
 
     /// <summary>
@@ -85,8 +88,9 @@ public static class CmdSampler
     /// <see cref="SampleMotion"/>. Where between the two the videos go bad tells which noise levels the model gets wrong.
     /// </summary>
     public static Tensor DenoiseMotionFrom(MotionDiT model, Tensor content, Tensor? cond, float zScale, Tensor realZ, int fromT,
-        int steps = DefaultMotionSteps, Func<Tensor, Tensor>? denoisedFn = null)
+        int steps = DefaultMotionSteps, Func<Tensor, Tensor>? denoisedFn = null, MotionVelocity? velocity = null)
     {
+        if (velocity is not null) denoisedFn = velocity.Wrap(denoisedFn);
         var device = model.parameters().First().device;
         var diffusion = DiffusionTraining.MotionDiffusion(model.Config, steps.ToString(CultureInfo.InvariantCulture));
         int k = diffusion.TimestepMap.Count(t => t <= fromT) - 1;        // the map is ascending
@@ -94,11 +98,11 @@ public static class CmdSampler
         content = content.to(device);
         cond = cond?.to(device);
         using var _ = no_grad();
-        var z0 = realZ.to(device) / zScale;
+        var z0 = (velocity is null ? realZ.to(device) : velocity.Encode(realZ.to(device))) / zScale;
         var xk = diffusion.QSample(z0, full(z0.shape[0], k, dtype: int64, device: device), randn_like(z0));
         var z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), xk, fromStep: k,
             denoisedFn: denoisedFn));
-        return z * zScale;
+        return velocity is null ? z * zScale : velocity.Decode(z * zScale);
     }
 
     /// <summary>Result of the full pipeline: content frames [N, C, H, W], motion latents [N, D, L, H'+W'], videos [N, L, C, H, W].</summary>
@@ -128,7 +132,8 @@ public static class CmdSampler
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps}" +
                 AnchorNote(anchor) + ")");
             using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale,
-                motionSteps, motionCfgScale, sampler: motionSampler, denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac));
+                motionSteps, motionCfgScale, sampler: motionSampler, denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac),
+                velocity: motion.Velocity);
             var z = KeypointAnchor.Finish(drawn, anchor, ac);                  // workbench switch: x̄'s frame at rest
             var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
             using var _ = no_grad();
@@ -168,7 +173,7 @@ public static class CmdSampler
         DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null, double cfgScale = 1.0) =>
         InBatches(motion, held, batchSize, (content, cond, _) =>
             SampleMotion(motion.Model, content, cond, motion.ZScale, steps, cfgScale, sampler: sampler,
-                denoisedFn: denoisedFn));
+                denoisedFn: denoisedFn, velocity: motion.Velocity));
 
     static string AnchorNote(MotionAnchor anchor) => anchor switch
     {
@@ -177,12 +182,12 @@ public static class CmdSampler
         _ => "",
     };
 
-    /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int, Func{Tensor, Tensor}?)"/>
+    /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int, Func{Tensor, Tensor}?, MotionVelocity?)"/>
     /// for each held-out pair's real z, in batches.</summary>
     public static Tensor DenoiseMotionFrom(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int fromT, int steps = DefaultMotionSteps,
         int batchSize = 16, Func<Tensor, Tensor>? denoisedFn = null) =>
         InBatches(motion, held, batchSize, (content, cond, realZ) =>
-            DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps, denoisedFn));
+            DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps, denoisedFn, motion.Velocity));
 
     /// <summary>z for the held-out pairs, <paramref name="batchSize"/> at a time: (content, condition, real z) -> z.</summary>
     static Tensor InBatches(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int batchSize, Func<Tensor, Tensor?, Tensor, Tensor> draw)

@@ -13,6 +13,9 @@ public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string
 {
     /// <summary>The motion model trains on z / z_scale; samples are multiplied back (1 for other models).</summary>
     public float ZScale => ModelMetadata.ZScale(Metadata);
+
+    /// <summary>The motion model's z form when it learned shifts as steps (workbench switch); null: z as it is.</summary>
+    public MotionVelocity? Velocity => MotionVelocity.Parse(Metadata.GetValueOrDefault(ModelMetadata.ZVelocityKey));
 }
 
 /// <summary>

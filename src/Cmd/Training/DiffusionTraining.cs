@@ -55,10 +55,15 @@ public static class DiffusionTraining
         {
             CheckResumedMotion(options.CheckpointPath, cfg);
             CheckResumedInputScale(options.CheckpointPath, options.InputScale);
+            CheckResumedVelocity(options.CheckpointPath, options.VelocityChannels);
         }
-        var zScale = (float)(pairs.Z.std().item<float>() / options.InputScale);   // z / zScale: unit std, times b
+        var velocity = options.VelocityChannels > 0 ? MotionVelocity.For(pairs.Z, options.VelocityChannels) : null;
+        using var learned = velocity?.Encode(pairs.Z);                               // workbench switch: steps
+        var z = learned ?? pairs.Z;
+        var zScale = (float)(z.std().item<float>() / options.InputScale);   // z / zScale: unit std, times b
         var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
         meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
+        if (velocity is not null) meta[ModelMetadata.ZVelocityKey] = velocity.Format();
         meta[ModelMetadata.InputScaleKey] = ModelMetadata.Format(options.InputScale);
         options.Validate();
         var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
@@ -67,7 +72,7 @@ public static class DiffusionTraining
         {
             var device = model.parameters().First().device;
             var idx = randint(0, pairs.Count, [batchSize], dtype: int64);
-            var z0 = (pairs.Z.index_select(0, idx) / zScale).to(device);
+            var z0 = (z.index_select(0, idx) / zScale).to(device);
             var content = pairs.Content.index_select(0, idx).to(device);
             var y = cfg.Condition == MotionCondition.Class ? pairs.Labels.index_select(0, idx).to(device) : null;
             var t = diffusion.SampleTimesteps(batchSize, device);
@@ -148,6 +153,14 @@ public static class DiffusionTraining
                 "--resume continues it, " +
                 $"so it cannot go on at {ModelMetadata.Format(inputScale)} (a new --out, or --init to start from its " +
                 "weights)");
+    }
+
+    static void CheckResumedVelocity(string checkpoint, int channels)
+    {
+        var saved = MotionVelocity.Parse(SafeTensorsFile.Open(checkpoint).Metadata.GetValueOrDefault(ModelMetadata.ZVelocityKey));
+        if ((saved?.Channels ?? 0) != channels)
+            throw new ArgumentException($"{checkpoint} was trained with --z-velocity {saved?.Channels ?? 0}; --resume " +
+                $"continues it, so it cannot go on at {channels} (a new --out)");
     }
 
     static void CheckLabels(Tensor labels, int numClasses)

@@ -15,6 +15,9 @@ public static class ModelMetadata
     /// <summary>Motion DiT: <see cref="TrainingOptions.InputScale"/> (z_scale already holds it: std(z) / input
     /// scale).</summary>
     public const string InputScaleKey = "input_scale";
+    /// <summary>Motion DiT trained on z's shift channels as steps (<see cref="MotionVelocity.Format"/>); absent = z as
+    /// it is, the paper.</summary>
+    public const string ZVelocityKey = "z_velocity";
     public const string StepKey = "step";
 
     public const string Autoencoder = "cmd-autoencoder";

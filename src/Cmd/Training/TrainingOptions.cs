@@ -45,6 +45,9 @@ public sealed record TrainingOptions
     /// many entries (keypoint z: a place over 16 frames x 16 cells), which a denoiser would otherwise read off the
     /// noisy z until high noise.</summary>
     public double InputScale { get; init; } = 1;
+    /// <summary>Motion diffusion: the first this many z channels (a keypoint autoencoder's per-frame offsets) learned
+    /// as frame-to-frame steps (<see cref="MotionVelocity"/>); 0 = z as it is, the paper.</summary>
+    public int VelocityChannels { get; init; }
     /// <summary>Show the progress bar on stderr.</summary>
     public bool Progress { get; init; } = true;
 
@@ -64,6 +67,7 @@ public sealed record TrainingOptions
             $"--decay-start must be 0 (no decay) or a step before --steps {Steps} (got {DecayStart})");
         Need(InputScale > 0 && double.IsFinite(InputScale),
             $"--input-scale must be > 0 (1 = the paper; got {InputScale})");
+        Need(VelocityChannels >= 0, $"--z-velocity must be >= 0 (0 = off; got {VelocityChannels})");
         Need(MinSnrGamma >= 0 && double.IsFinite(MinSnrGamma), $"--min-snr must be >= 0 (0 = off; got {MinSnrGamma})");
         Need(InputPerturbation >= 0 && double.IsFinite(InputPerturbation),
             $"--input-perturbation must be >= 0 (0 = off; got {InputPerturbation})");

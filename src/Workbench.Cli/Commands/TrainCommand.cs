@@ -138,6 +138,12 @@ public sealed class TrainCommand : ICommandGroup
                           "the content frame tells them",
             DefaultValueFactory = _ => 1,
         };
+        var velocity = new Option<int>("--z-velocity")
+        {
+            Description = "Learn the first K z channels (a keypoint autoencoder's K per-frame offsets) as " +
+                          "frame-to-frame steps, so speed is the signal (workbench; 0 = z as it is, the paper)",
+            HelpName = "K",
+        };
         var predict = new Option<string>("--predict")
         {
             Description = "What the network predicts: eps (the paper), x0 or v", DefaultValueFactory = _ => "eps",
@@ -151,7 +157,7 @@ public sealed class TrainCommand : ICommandGroup
         });
         var c = new Command("motion",
             "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
-            { preset, keyPatch, patch, framePatch, condition, inputScale, predict };
+            { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, predict };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -176,7 +182,10 @@ public sealed class TrainCommand : ICommandGroup
             if (patchValues > cfg.HiddenSize && cfg.Prediction != "x0")
                 Console.WriteLine($"warning: a z patch holds {patchValues} values and the DiT is {cfg.HiddenSize} wide: " +
                     $"its tokens cannot pass the noise through (--predict {cfg.Prediction}); widen it or use smaller patches");
-            var options = common.Options(r) with { InputScale = r.GetValue(inputScale) };
+            var options = common.Options(r) with
+            {
+                InputScale = r.GetValue(inputScale), VelocityChannels = r.GetValue(velocity),
+            };
             var res = PipelineTraining.Motion(cfg, pairs, options, r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
             Common.Report(res, r.GetValue(common.Out)!);

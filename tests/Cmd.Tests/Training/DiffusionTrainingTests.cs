@@ -122,6 +122,34 @@ public class DiffusionTrainingTests
     }
 
     [Fact]
+    public void A_motion_DiT_on_z_velocity_keeps_the_form_samples_z_back_in_z_form_and_resume_cannot_change_it()
+    {
+        using var still = PipelineFixtures.TinyPairs();                     // z constant in time: moved by a ramp
+        using var pairs = new LatentPairs(still.Content.clone(), still.Z + 0.3 * arange(8).view(1, 1, 8, 1),
+            still.Labels.clone(), 4, 4);
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
+        var dir = Fixtures.TempDir("motion-velocity");
+        using (var m = Seeded(cfg))
+            DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(dir, 2) with { VelocityChannels = 1 }, 4);
+        var loaded = ModelStore.LoadMotion(dir);
+        using var _ = loaded.Model;
+        var expected = MotionVelocity.For(pairs.Z, 1);
+        Assert.Equal(expected, loaded.Velocity);
+        using (var learned = expected.Encode(pairs.Z))
+            Assert.Equal(learned.std().item<float>(), loaded.ZScale, 4);   // z_scale of the learned form
+        // sampling decodes, and x_0 maps act on z: every x_0 set to the first pair's z gives that pair's z back
+        using var content = pairs.Content.narrow(0, 0, 1);
+        using var label = pairs.Labels.narrow(0, 0, 1);
+        using var z = CmdSampler.SampleMotion(loaded.Model, content, label, loaded.ZScale, steps: 2,
+            denoisedFn: _ => pairs.Z.narrow(0, 0, 1) / loaded.ZScale, velocity: loaded.Velocity);
+        Assert.True(z.allclose(pairs.Z.narrow(0, 0, 1), 1e-4, 1e-5), "sampled z not decoded back to z form");
+        using var again = Seeded(cfg);
+        var e = Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(again, pairs,
+            PipelineFixtures.Options(dir, 4) with { Resume = true }, batchSize: 4));
+        Assert.Contains("--z-velocity 1", e.Message);
+    }
+
+    [Fact]
     public void A_motion_DiT_set_to_predict_v_trains_samples_and_keeps_the_switch_and_resume_cannot_change_it()
     {
         using var pairs = PipelineFixtures.TinyPairs();
