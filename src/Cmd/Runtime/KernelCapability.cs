@@ -8,7 +8,7 @@ namespace Cmd.Runtime;
 /// (Zen 5) VMs of this project a process at AVX-512 falls, at random and for the rest of its life, into the "slow state"
 /// of results/bench/motion-step.md: SLEEF's AVX-512 exp costs about 40 times its usual time inside GELU's and
 /// attention's backward, and the small autoencoder's step takes 0.25 s instead of 0.11 (7 of 12 processes in one
-/// run, session 33 there); at AVX2 none of 12 did, and steps that stay fast cost the same at either.
+/// run, session 33 there); at AVX2 none of 12 did, for 3-7% on the DiT-S/2 step while AVX-512 stays fast.
 /// <see cref="Apply"/> therefore sets ATEN_CPU_CAPABILITY=avx2 on non-Intel x86-64 CPUs, in the C environment (.NET's
 /// Environment.SetEnvironmentVariable does not reach getenv), before libtorch's first kernel: libtorch reads it once.
 /// An ATEN_CPU_CAPABILITY the user set wins (avx512 keeps AVX-512).
