@@ -72,9 +72,6 @@ public static class DenoisingError
     /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their
     /// content frames; with <paramref name="otherContent"/> each latent gets the next pair's content frame instead (same
     /// noise), so the gap to the matched error is what the content frame tells the model.</summary>
-    /// <summary>z in the form the motion model learned it (<see cref="MotionVelocity"/>), a new tensor either way.</summary>
-    static Tensor Learned(Tensor z, MotionVelocity? velocity) => velocity?.Encode(z) ?? z.alias();
-
     public static Errors Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32,
         long seed = 0, bool otherContent = false, MotionVelocity? velocity = null)
     {
@@ -85,6 +82,9 @@ public static class DenoisingError
         return ByTimestep((zt, t, idx) => model.call(zt, t, Frames(idx), byClass ? pairs.Labels.index_select(0, idx) : null),
             z, timesteps, batchSize, seed, DiffusionTraining.MotionDiffusion(model.Config));
     }
+
+    /// <summary>z in the form the motion model learned it (<see cref="MotionVelocity"/>), a new tensor either way.</summary>
+    static Tensor Learned(Tensor z, MotionVelocity? velocity) => velocity?.Encode(z) ?? z.alias();
 
     /// <summary>What predicting one constant x_0 for every sample scores (the samples' variance): the bar an x_0 error at
     /// high noise should stay under, where only the layout's mean can be known.</summary>
