@@ -78,13 +78,28 @@ public static class MotionScore
         double cfgScale = 1.0)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
+        Check(ae, motion, seeds, cfgScale);
+        using var set = HeldOut.Of(detector, ae, count);
+        return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale);
+    }
+
+    /// <summary>Clear errors for a motion DiT of another autoencoder, no seeds, or guidance without a class.</summary>
+    internal static void Check(CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion, IReadOnlyList<int>? seeds,
+        double cfgScale)
+    {
         if (seeds is { Count: 0 }) throw new ArgumentException("--seeds: give at least one sampler seed");
         if (motion is not null) Fits(motion.Model.Config, ae.Config);
         if (cfgScale != 1.0 && motion?.Model.Config.Condition != MotionCondition.Class)
             throw new ArgumentException($"--cfg {cfgScale} needs a class-conditional motion DiT (got " +
                 (motion is null ? "none" : $"{motion.Model.Config.Condition}-conditioned {motion.Path}") + ")");
-        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
-        using var _ = held;
+    }
+
+    /// <summary><see cref="Score"/> on held-out clips already encoded (a curve scores many snapshots on one set).</summary>
+    internal static Result ScoreOn(HeldOut set, LocalFvdDetector detector, CmdAutoencoder ae,
+        LoadedDiffusionModel<MotionDiT>? motion, int steps, DiffusionSampler sampler, IReadOnlyList<int>? seeds,
+        MotionAnchor anchor, bool project, double cfgScale)
+    {
+        var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;
         FvdResult reconstruction, otherClip;
         KeypointTrajectories.Stats? otherTrajectories = null;
@@ -107,7 +122,7 @@ public static class MotionScore
             otherClip = FvdEvaluation.Of(detector, realStats, videos);
             if (keypoints) otherTrajectories = KeypointTrajectories.Of(z, held.Z, ae.Config);
         }
-        return new Result(count, reconstruction, bySeed.FirstOrDefault()?.Fvd, otherClip, floor)
+        return new Result(set.Count, reconstruction, bySeed.FirstOrDefault()?.Fvd, otherClip, floor)
         {
             BySeed = bySeed,
             RealTrajectories = keypoints ? KeypointTrajectories.Of(held.Z, held.Z, ae.Config) : null,
@@ -125,8 +140,8 @@ public static class MotionScore
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (sigmas.Any(s => s < 0 || double.IsNaN(s))) throw new ArgumentException($"z noise must be >= 0 (got {string.Join(", ", sigmas)})");
-        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
-        using var _ = held;
+        using var set = HeldOut.Of(detector, ae, count);
+        var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         float zStd = held.Z.std().item<float>();
         return sigmas.Select(sigma =>
         {
@@ -146,8 +161,8 @@ public static class MotionScore
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (probes.Count == 0) return [];
-        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
-        using var _ = held;
+        using var set = HeldOut.Of(detector, ae, count);
+        var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         return probes.Select(probe =>
         {
             using var z = probe.Apply(held.Z, ae.Config);
@@ -172,8 +187,8 @@ public static class MotionScore
         if (fromTs.Any(t => t is < 0 or > 999)) throw new ArgumentException($"--from-t must be 0-999 (got {string.Join(", ", fromTs)})");
         if (fromTs.Count == 0) return [];
         Fits(motion.Model.Config, ae.Config);
-        var (realStats, held, floor) = HeldOutSet(detector, ae, count);
-        using var _ = held;
+        using var set = HeldOut.Of(detector, ae, count);
+        var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         return fromTs.Select(fromT =>
         {
             using var z = CmdSampler.DenoiseMotionFrom(motion, held, fromT, steps,
@@ -185,15 +200,19 @@ public static class MotionScore
         }).ToList();
     }
 
-    /// <summary>2 x <paramref name="count"/> held-out clips: the first half's statistics and (content frame, z), and the
+    /// <summary>2 x <see cref="Count"/> held-out clips: the first half's statistics and (content frame, z), and the
     /// real-vs-real floor of the second half against the first.</summary>
-    static (GaussianStats RealStats, LatentPairs Held, FvdResult Floor) HeldOutSet(LocalFvdDetector detector, CmdAutoencoder ae,
-        int count)
+    internal sealed record HeldOut(int Count, GaussianStats RealStats, LatentPairs Held, FvdResult Floor) : IDisposable
     {
-        var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count);
-        var realStats = FvdEvaluation.Stats(detector, real, count);
-        var held = LatentEncoder.Encode(ae, real, count);
-        return (realStats, held, FvdEvaluation.RealVsReal(detector, realStats, real, count));
+        public static HeldOut Of(LocalFvdDetector detector, CmdAutoencoder ae, int count)
+        {
+            var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count);
+            var realStats = FvdEvaluation.Stats(detector, real, count);
+            var held = LatentEncoder.Encode(ae, real, count);
+            return new HeldOut(count, realStats, held, FvdEvaluation.RealVsReal(detector, realStats, real, count));
+        }
+
+        public void Dispose() => Held.Dispose();
     }
 
     /// <summary>A motion DiT trained on another autoencoder's latents is a clear error, not a shape error deep in sampling.</summary>

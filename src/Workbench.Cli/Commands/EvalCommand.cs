@@ -14,6 +14,7 @@ public sealed class EvalCommand : ICommandGroup
         command.Subcommands.Add(Samples());
         command.Subcommands.Add(Content());
         command.Subcommands.Add(Motion());
+        command.Subcommands.Add(MotionCurveCommand.Build());
         return command;
     }
 

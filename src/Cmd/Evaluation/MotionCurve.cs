@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+using Cmd.Metrics.Fvd;
+using Cmd.Models.Autoencoder;
+using Cmd.Pipeline;
+
+namespace Cmd.Evaluation;
+
+/// <summary>
+/// Motion prediction against training step (issue 14: "show the curve that says so"): snapshots of one motion DiT
+/// kept during its training, each scored as <see cref="MotionScore"/> does, all on the same held-out clips and sampler
+/// seeds, so the points differ only by the weights. The references that do not depend on the step (reconstruction,
+/// another clip's real z, the floor) come with every point.
+/// </summary>
+public static partial class MotionCurve
+{
+    /// <summary>One snapshot's scores.</summary>
+    public sealed record Point(long Step, string Path, MotionScore.Result Score);
+
+    /// <summary>The training step in a snapshot's file name: its last run of digits (run-ema-4000.safetensors: 4000).</summary>
+    public static long StepOf(string path)
+    {
+        var name = System.IO.Path.GetFileNameWithoutExtension(path);
+        var digits = Digits().Matches(name);
+        if (digits.Count == 0)
+            throw new ArgumentException($"{path}: no training step in the file name (name snapshots like run-ema-4000.safetensors)");
+        return long.Parse(digits[^1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Scores each snapshot (any order given; points come back by step). <paramref name="scored"/> hears of
+    /// each point as it is done (a snapshot takes minutes at 256 clips and three seeds).</summary>
+    /// <param name="preferEma">From a run folder: its EMA weights (true), its trained weights (false), or as
+    /// <see cref="Training.EmaPolicy"/> decides (null); a weights file is read as it is.</param>
+    public static IReadOnlyList<Point> Score(LocalFvdDetector detector, CmdAutoencoder ae, IReadOnlyList<string> snapshots,
+        int count, IReadOnlyList<int> seeds, int steps = CmdSampler.DefaultMotionSteps,
+        DiffusionSampler sampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off, bool? preferEma = null,
+        Action<Point>? scored = null)
+    {
+        if (snapshots.Count == 0) throw new ArgumentException("--snapshots: give at least one motion DiT snapshot");
+        if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
+        var byStep = snapshots.Select(p => (Step: StepOf(p), Path: p)).OrderBy(s => s.Step).ToList();
+        if (byStep.GroupBy(s => s.Step).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"two snapshots at step {twice.Key}: {string.Join(", ", twice.Select(s => s.Path))}");
+        foreach (var (_, path) in byStep)
+            if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"{path}: no such snapshot", path);
+        using var set = MotionScore.HeldOut.Of(detector, ae, count);
+        var points = new List<Point>();
+        foreach (var (step, path) in byStep)
+        {
+            var motion = ModelStore.LoadMotion(path, preferEma: preferEma);
+            using var _ = motion.Model;
+            MotionScore.Check(ae, motion, seeds, 1.0);
+            var point = new Point(step, path, MotionScore.ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor,
+                project: false, cfgScale: 1.0));
+            points.Add(point);
+            scored?.Invoke(point);
+        }
+        return points;
+    }
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
+}
