@@ -16,13 +16,15 @@ public static partial class MotionCurve
     /// <summary>One snapshot's scores.</summary>
     public sealed record Point(long Step, string Path, MotionScore.Result Score);
 
-    /// <summary>The training step in a snapshot's file name: its last run of digits (run-ema-4000.safetensors: 4000).</summary>
+    /// <summary>The training step in a snapshot's file name: its last run of digits (run-ema-4000.safetensors:
+    /// 4000).</summary>
     public static long StepOf(string path)
     {
         var name = System.IO.Path.GetFileNameWithoutExtension(path);
         var digits = Digits().Matches(name);
         if (digits.Count == 0)
-            throw new ArgumentException($"{path}: no training step in the file name (name snapshots like run-ema-4000.safetensors)");
+            throw new ArgumentException(
+                $"{path}: no training step in the file name (name snapshots like run-ema-4000.safetensors)");
         return long.Parse(digits[^1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -30,18 +32,20 @@ public static partial class MotionCurve
     /// each point as it is done (a snapshot takes minutes at 256 clips and three seeds).</summary>
     /// <param name="preferEma">From a run folder: its EMA weights (true), its trained weights (false), or as
     /// <see cref="Training.EmaPolicy"/> decides (null); a weights file is read as it is.</param>
-    public static IReadOnlyList<Point> Score(LocalFvdDetector detector, CmdAutoencoder ae, IReadOnlyList<string> snapshots,
-        int count, IReadOnlyList<int> seeds, int steps = CmdSampler.DefaultMotionSteps,
-        DiffusionSampler sampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off, bool? preferEma = null,
-        Action<Point>? scored = null)
+    public static IReadOnlyList<Point> Score(LocalFvdDetector detector, CmdAutoencoder ae,
+        IReadOnlyList<string> snapshots, int count, IReadOnlyList<int> seeds, int steps = CmdSampler.DefaultMotionSteps,
+        DiffusionSampler sampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off,
+        bool? preferEma = null, Action<Point>? scored = null)
     {
         if (snapshots.Count == 0) throw new ArgumentException("--snapshots: give at least one motion DiT snapshot");
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         var byStep = snapshots.Select(p => (Step: StepOf(p), Path: p)).OrderBy(s => s.Step).ToList();
         if (byStep.GroupBy(s => s.Step).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"two snapshots at step {twice.Key}: {string.Join(", ", twice.Select(s => s.Path))}");
+            throw new ArgumentException(
+                $"two snapshots at step {twice.Key}: {string.Join(", ", twice.Select(s => s.Path))}");
         foreach (var (_, path) in byStep)
-            if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"{path}: no such snapshot", path);
+            if (!File.Exists(path) && !Directory.Exists(path))
+                throw new FileNotFoundException($"{path}: no such snapshot", path);
         using var set = MotionScore.HeldOut.Of(detector, ae, count);
         var points = new List<Point>();
         foreach (var (step, path) in byStep)
@@ -49,8 +53,9 @@ public static partial class MotionCurve
             var motion = ModelStore.LoadMotion(path, preferEma: preferEma);
             using var _ = motion.Model;
             MotionScore.Check(ae, motion, seeds, 1.0);
-            var point = new Point(step, path, MotionScore.ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor,
-                project: false, cfgScale: 1.0));
+            var score = MotionScore.ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project: false,
+                cfgScale: 1.0);
+            var point = new Point(step, path, score);
             points.Add(point);
             scored?.Invoke(point);
         }

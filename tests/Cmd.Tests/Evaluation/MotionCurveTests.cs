@@ -13,7 +13,8 @@ public class MotionCurveTests
     [InlineData("/runs/m-ema-4000.safetensors", 4000)]
     [InlineData("m2-ema-12000.safetensors", 12000)]
     [InlineData("step500", 500)]
-    public void TheStepIsTheLastNumberInTheFileName(string path, long step) => Assert.Equal(step, MotionCurve.StepOf(path));
+    public void TheStepIsTheLastNumberInTheFileName(string path, long step) =>
+        Assert.Equal(step, MotionCurve.StepOf(path));
 
     [Fact]
     public void ASnapshotNamedWithoutAStepIsAClearErrorNamingIt()
@@ -32,7 +33,8 @@ public class MotionCurveTests
         var dir = Directory.CreateTempSubdirectory("motion-curve-").FullName;
         try
         {
-            string late = Path.Combine(dir, "m-ema-2000.safetensors"), early = Path.Combine(dir, "m-ema-500.safetensors");
+            string late = Path.Combine(dir, "m-ema-2000.safetensors");
+            string early = Path.Combine(dir, "m-ema-500.safetensors");
             File.Copy(ShippedWeights.Small.Motion, late);
             File.Copy(ShippedWeights.Small.Motion, early);
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
@@ -51,7 +53,14 @@ public class MotionCurveTests
             Assert.StartsWith("step,snapshot,seed 0,seed 1,mean,slow digits %", csv[0]);
             Assert.Equal(3, csv.Length);
             Assert.StartsWith("500,", csv[1]);
-            Assert.Contains("| 2,000 |", MotionCurveReport.Markdown(points));
+            Assert.Contains("| 2,000 |", MotionCurveReport.Markdown(MotionCurveReport.Rows(points)));
+            var read = MotionCurveReport.ReadCsv(Path.Combine(dir, "out", "motion-curve.csv"));   // --replot's input
+            var made = MotionCurveReport.Rows(points);
+            Assert.Equal(made.Select(r => (r.Step, r.Mean, r.Reconstruction, r.OtherClip, r.Floor, r.Slow)),
+                read.Select(r => (r.Step, r.Mean, r.Reconstruction, r.OtherClip, r.Floor, r.Slow)));
+            var replotted = MotionCurveReport.Replot(Path.Combine(dir, "out"), 2.0);
+            Assert.Equal(MotionCurveReport.Markdown(made), File.ReadAllText(replotted[0]));
+            Assert.Equal(made[1].Seeds, read[1].Seeds);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
@@ -67,5 +76,22 @@ public class MotionCurveTests
         var missing = Assert.Throws<FileNotFoundException>(() => MotionCurve.Score(detector, ae,
             ["/nonexistent/m-ema-100.safetensors"], count: 8, seeds: [0]));
         Assert.Contains("/nonexistent/m-ema-100.safetensors", missing.Message);
+    }
+
+    [Fact]
+    public void ACsvOfAnotherShapeIsAClearErrorNamingTheFile()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "kind,level,fvd\nblur,1,2.5\n");
+            Assert.Contains(path, Assert.Throws<FormatException>(() => MotionCurveReport.ReadCsv(path)).Message);
+            File.WriteAllText(path, "step,snapshot,seed 0,mean,slow digits %,fast digits %,reconstruction," +
+                                    "another clip's real z,floor\n" +
+                                    "500,\"a,b.safetensors\",2.5,x,1,1,1.3,2.0,10\n");
+            var e = Assert.Throws<FormatException>(() => MotionCurveReport.ReadCsv(path));
+            Assert.Contains("row 2, column 'mean': 'x' is not a number", e.Message);
+        }
+        finally { File.Delete(path); }
     }
 }
