@@ -31,7 +31,7 @@ public static partial class MotionCurve
     /// <summary>Scores each snapshot (any order given; points come back by step). <paramref name="scored"/> hears of
     /// each point as it is done (a snapshot takes minutes at 256 clips and three seeds).</summary>
     /// <param name="preferEma">From a run folder: its EMA weights (true), its trained weights (false), or as
-    /// <see cref="Training.EmaPolicy"/> decides (null); a weights file is read as it is.</param>
+    /// <see cref="EmaPolicy"/> decides (null); a weights file is read as it is.</param>
     public static IReadOnlyList<Point> Score(LocalFvdDetector detector, CmdAutoencoder ae,
         IReadOnlyList<string> snapshots, int count, IReadOnlyList<int> seeds, int steps = CmdSampler.DefaultMotionSteps,
         DiffusionSampler sampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off,
@@ -39,6 +39,7 @@ public static partial class MotionCurve
     {
         if (snapshots.Count == 0) throw new ArgumentException("--snapshots: give at least one motion DiT snapshot");
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
+        MotionScore.Check(ae, null, seeds, 1.0);   // no seeds fails before the held-out set is encoded
         var byStep = snapshots.Select(p => (Step: StepOf(p), Path: p)).OrderBy(s => s.Step).ToList();
         if (byStep.GroupBy(s => s.Step).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException(
