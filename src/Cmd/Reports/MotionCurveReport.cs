@@ -32,9 +32,10 @@ public static class MotionCurveReport
         Directory.CreateDirectory(directory);
         var written = new List<string>
             { Path.Combine(directory, "motion-curve.csv"), Path.Combine(directory, "motion-curve.md") };
-        File.WriteAllText(written[0], Csv(points));
-        File.WriteAllText(written[1], Markdown(Rows(points)));
-        return [.. written, .. WriteChart(Rows(points), directory, target, warn)];
+        var rows = Rows(points);
+        File.WriteAllText(written[0], Csv(points, rows));
+        File.WriteAllText(written[1], Markdown(rows));
+        return [.. written, .. WriteChart(rows, directory, target, warn)];
     }
 
     /// <summary>The table and the chart again from <paramref name="directory"/>'s motion-curve.csv, without scoring
@@ -112,9 +113,10 @@ public static class MotionCurveReport
 
     /// <summary>step, snapshot, each seed's ratio, their mean, slow and fast digits (keypoint z), the
     /// references.</summary>
-    public static string Csv(IReadOnlyList<MotionCurve.Point> points)
+    public static string Csv(IReadOnlyList<MotionCurve.Point> points) => Csv(points, Rows(points));
+
+    static string Csv(IReadOnlyList<MotionCurve.Point> points, IReadOnlyList<Row> rows)
     {
-        var rows = Rows(points);
         var sb = new StringBuilder("step,snapshot," + string.Join(",", rows[0].Seeds.Select(s => s.Seed)) +
             ",mean,slow digits %,fast digits %,reconstruction,another clip's real z,floor\n");
         foreach (var (p, r) in points.Zip(rows))

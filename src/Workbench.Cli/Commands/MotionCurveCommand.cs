@@ -59,7 +59,6 @@ static class MotionCurveCommand
                 : throw new ArgumentException("--snapshots: give the motion DiT weights to score (or --replot)");
             if (r.GetValue(ae) is null)
                 throw new ArgumentException("--ae: give the autoencoder the motion DiT was trained on");
-            foreach (var f in files) MotionCurve.StepOf(f);   // a name without a step fails before minutes of scoring
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
             var clock = Stopwatch.StartNew();
