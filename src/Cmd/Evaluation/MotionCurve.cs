@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Cmd.Metrics.Fvd;
 using Cmd.Models.Autoencoder;
 using Cmd.Pipeline;
@@ -11,22 +10,10 @@ namespace Cmd.Evaluation;
 /// seeds, so the points differ only by the weights. The references that do not depend on the step (reconstruction,
 /// another clip's real z, the floor) come with every point.
 /// </summary>
-public static partial class MotionCurve
+public static class MotionCurve
 {
     /// <summary>One snapshot's scores.</summary>
     public sealed record Point(long Step, string Path, MotionScore.Result Score);
-
-    /// <summary>The training step in a snapshot's file name: its last run of digits (run-ema-4000.safetensors:
-    /// 4000).</summary>
-    public static long StepOf(string path)
-    {
-        var name = System.IO.Path.GetFileNameWithoutExtension(path);
-        var digits = Digits().Matches(name);
-        if (digits.Count == 0)
-            throw new ArgumentException(
-                $"{path}: no training step in the file name (name snapshots like run-ema-4000.safetensors)");
-        return long.Parse(digits[^1].Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     /// <summary>Scores each snapshot (any order given; points come back by step). <paramref name="scored"/> hears of
     /// each point as it is done (a snapshot takes minutes at 256 clips and three seeds).</summary>
@@ -37,16 +24,9 @@ public static partial class MotionCurve
         DiffusionSampler sampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off,
         bool? preferEma = null, Action<Point>? scored = null)
     {
-        if (snapshots.Count == 0) throw new ArgumentException("--snapshots: give at least one motion DiT snapshot");
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         MotionScore.Check(ae, null, seeds, 1.0);   // no seeds fails before the held-out set is encoded
-        var byStep = snapshots.Select(p => (Step: StepOf(p), Path: p)).OrderBy(s => s.Step).ToList();
-        if (byStep.GroupBy(s => s.Step).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException(
-                $"two snapshots at step {twice.Key}: {string.Join(", ", twice.Select(s => s.Path))}");
-        foreach (var (_, path) in byStep)
-            if (!File.Exists(path) && !Directory.Exists(path))
-                throw new FileNotFoundException($"{path}: no such snapshot", path);
+        var byStep = Snapshots.ByStep(snapshots, "motion DiT");
         using var set = MotionScore.HeldOut.Of(detector, ae, count);
         var points = new List<Point>();
         foreach (var (step, path) in byStep)
@@ -62,7 +42,4 @@ public static partial class MotionCurve
         }
         return points;
     }
-
-    [GeneratedRegex("[0-9]+")]
-    private static partial Regex Digits();
 }

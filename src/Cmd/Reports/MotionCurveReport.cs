@@ -85,30 +85,16 @@ public static class MotionCurveReport
                 "mean,... and a row per snapshot)");
         return lines.Skip(1).Select((line, i) =>
         {
-            var f = SplitQuoted(line);
+            var f = CsvFields.Split(line);
             if (f.Count != header.Length)
                 throw new FormatException($"{path}: row {i + 2} has {f.Count} fields, the header {header.Length}");
-            double D(int k) => double.TryParse(f[k], NumberStyles.Float, Ic, out var v) ? v
-                : throw new FormatException($"{path}: row {i + 2}, column '{header[k]}': '{f[k]}' is not a number");
+            double D(int k) => CsvFields.Number(path, i + 2, header[k], f[k]);
             long step = long.TryParse(f[0], NumberStyles.Integer, Ic, out var st) ? st
                 : throw new FormatException($"{path}: row {i + 2}: step '{f[0]}' is not a whole number");
             double Share(int k) => k < 0 || f[k].Length == 0 ? double.NaN : D(k);
             var seeds = Enumerable.Range(2, mean - 2).Select(k => (header[k], D(k))).ToList();
             return new Row(step, seeds, D(mean), D(recon), D(other), D(floor), Share(slow), Share(fast));
         }).ToList();
-    }
-
-    static List<string> SplitQuoted(string line)
-    {
-        var fields = new List<string>();
-        var current = new StringBuilder();
-        bool quoted = false;
-        foreach (char c in line)
-            if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) { fields.Add(current.ToString()); current.Clear(); }
-            else current.Append(c);
-        fields.Add(current.ToString());
-        return fields;
     }
 
     /// <summary>step, snapshot, each seed's ratio, their mean, slow and fast digits (keypoint z), the
@@ -125,7 +111,7 @@ public static class MotionCurveReport
         return sb.ToString();
     }
 
-    static string R(double v) => double.IsNaN(v) ? "" : v.ToString("R", Ic);
+    static string R(double v) => CsvFields.Format(v);
 
     /// <summary>A table a results page can take as it is.</summary>
     public static string Markdown(IReadOnlyList<Row> rows)

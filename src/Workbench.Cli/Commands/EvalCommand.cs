@@ -15,6 +15,7 @@ public sealed class EvalCommand : ICommandGroup
         command.Subcommands.Add(Content());
         command.Subcommands.Add(Motion());
         command.Subcommands.Add(MotionCurveCommand.Build());
+        command.Subcommands.Add(ContentCurveCommand.Build());
         return command;
     }
 
@@ -45,12 +46,7 @@ public sealed class EvalCommand : ICommandGroup
         var ema = new Option<bool?>("--ema") { Description = "From a run folder: true its EMA weights, false its trained weights (default: EmaPolicy)" };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var png = new Option<string?>("--png") { Description = "Also save the generated content frames here, a row per class" };
-        var cfgInterval = new Option<int[]>("--cfg-interval")
-        {
-            Description = "Guide only at timesteps LOW < t <= HIGH of 0-999 (workbench, as sample --cfg-interval; " +
-                "default: every step)",
-            AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2),
-        };
+        var cfgInterval = CfgIntervalOption();
         var command = new Command("content", "Class accuracy and FVD-local of a content DiT's frames shown to the detector " +
             "as still clips, beside held-out real content frames")
             { content, pairs, perClass, steps, sampler, cfg, cfgInterval, frames, ema, weights, png };
@@ -61,17 +57,13 @@ public sealed class EvalCommand : ICommandGroup
             using var real = Cmd.Training.LatentPairs.Load(r.GetValue(pairs)!);
             TorchSharp.torch.manual_seed(0);
             Console.WriteLine($"content DiT: {model.Path}");
-            var interval = r.GetValue(cfgInterval) is [int low, int high]
-                ? new Cmd.Pipeline.GuidanceInterval(low, high).Validate() : null;
+            var interval = IntervalOf(r.GetValue(cfgInterval));
             var (score, generated) = ContentScore.Score(detector, model.Model, real.Content, real.Labels, r.GetValue(perClass),
                 r.GetValue(frames), r.GetValue(steps), r.GetValue(cfg), sampler: r.GetValue(sampler), interval: interval);
             using (generated)
                 if (r.GetValue(png) is { } path)
                 {
-                    int k = r.GetValue(perClass);
-                    var rows = Enumerable.Range(0, (int)generated.shape[0] / k).Select(c => generated[(c * k)..((c + 1) * k)]);
-                    using var grid = Cmd.Viz.VideoViews.Rows(rows, scale: 1);
-                    Cmd.Viz.VideoViews.SavePng(grid, path);
+                    Cmd.Reports.ContentCurveReport.SaveFrames(generated, r.GetValue(perClass), path);
                     Console.WriteLine($"content frames: {path} (a row per class, 0 at the top)");
                 }
             Console.WriteLine(score);
@@ -189,6 +181,18 @@ public sealed class EvalCommand : ICommandGroup
     }
 
     /// <summary>`--sampler ddim|ddpm` for motion latents or content frames (<see cref="Cmd.Pipeline.DiffusionSampler"/>).</summary>
+    /// <summary>--cfg-interval LOW HIGH of the content sampler (<see cref="IntervalOf"/>).</summary>
+    internal static Option<int[]> CfgIntervalOption() => new("--cfg-interval")
+    {
+        Description = "Guide only at timesteps LOW < t <= HIGH of 0-999 (workbench, as sample --cfg-interval; " +
+            "default: every step)",
+        AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2),
+    };
+
+    /// <summary>The guidance interval --cfg-interval gives, checked; null (every step) without it.</summary>
+    internal static Cmd.Pipeline.GuidanceInterval? IntervalOf(int[]? given) =>
+        given is [int low, int high] ? new Cmd.Pipeline.GuidanceInterval(low, high).Validate() : null;
+
     internal static Option<Cmd.Pipeline.DiffusionSampler> SamplerOption(string name, string what = "Motion") => new(name)
     {
         Description = $"{what} sampler: ddim (eta 0, the paper's) or ddpm (ancestral, the model's learned variance)",

@@ -14,12 +14,12 @@ public class MotionCurveTests
     [InlineData("m2-ema-12000.safetensors", 12000)]
     [InlineData("step500", 500)]
     public void TheStepIsTheLastNumberInTheFileName(string path, long step) =>
-        Assert.Equal(step, MotionCurve.StepOf(path));
+        Assert.Equal(step, Snapshots.StepOf(path));
 
     [Fact]
     public void ASnapshotNamedWithoutAStepIsAClearErrorNamingIt()
     {
-        var e = Assert.Throws<ArgumentException>(() => MotionCurve.StepOf("/runs/m/ema.safetensors"));
+        var e = Assert.Throws<ArgumentException>(() => Snapshots.StepOf("/runs/m/ema.safetensors"));
         Assert.Contains("/runs/m/ema.safetensors", e.Message);
         Assert.Contains("no training step", e.Message);
     }

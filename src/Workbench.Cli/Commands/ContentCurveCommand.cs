@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Cmd.Evaluation;
+using Cmd.Metrics.Fvd;
+using Cmd.Reports;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>`workbench eval content-curve`: content frames against training step over kept snapshots of one content
+/// DiT (<see cref="ContentCurve"/>), written as CSV, Markdown, frames and a chart (<see cref="ContentCurveReport"/>).
+/// </summary>
+static class ContentCurveCommand
+{
+    public static Command Build()
+    {
+        var snapshots = new Option<string[]>("--snapshots")
+        {
+            Description = "Content DiT weights kept during one training, the step the last number in each file name " +
+                          "(run-ema-4000.safetensors)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var reference = new Option<string?>("--reference")
+            { Description = "Another content DiT scored the same way and drawn as a flat line (e.g. the shipped one)" };
+        var pairs = new Option<string?>("--pairs")
+            { Description = "Held-out latent pairs (`ae encode --split test`): their real content frames are the reference" };
+        var output = new Option<string>("--out")
+            { Description = "Folder for content-curve.csv, .md, .html, .png and each point's frames", Required = true };
+        var perClass = new Option<int>("--per-class")
+            { Description = "Content frames sampled per class", DefaultValueFactory = _ => 20 };
+        var steps = new Option<int>("--steps") { Description = "Sampler steps (paper: DDIM 50)", DefaultValueFactory = _ => 50 };
+        var sampler = EvalCommand.SamplerOption("--sampler", "Content frame");
+        var cfg = new Option<double>("--cfg")
+            { Description = "Classifier-free guidance scale (paper: 4.0)", DefaultValueFactory = _ => 4.0 };
+        var cfgInterval = EvalCommand.CfgIntervalOption();
+        var frames = new Option<int>("--frames")
+            { Description = "Length of the still clips the detector sees", DefaultValueFactory = _ => 16 };
+        var seed = new Option<int>("--seed") { Description = "Sampler seed, the same at every point", DefaultValueFactory = _ => 0 };
+        var ema = new Option<bool?>("--ema")
+            { Description = "Snapshots that are run folders: true their EMA weights, false their trained weights" };
+        var weights = new Option<string?>("--weights")
+            { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
+        var replot = new Option<bool>("--replot")
+            { Description = "Only write the table and chart again from --out's content-curve.csv (no scoring)" };
+        var command = new Command("content-curve", "Class accuracy and FVD-local of a content DiT's frames as still " +
+                                                   "clips against training step, over snapshots of one training")
+            { snapshots, reference, pairs, output, perClass, steps, sampler, cfg, cfgInterval, frames, seed, ema,
+              weights, replot };
+        command.SetAction(r =>
+        {
+            var folder = r.GetValue(output)!;
+            if (r.GetValue(replot))
+            {
+                foreach (var path in ContentCurveReport.Replot(folder, Console.Error.WriteLine))
+                    Console.WriteLine($"wrote {path}");
+                return 0;
+            }
+            var files = r.GetValue(snapshots) is { Length: > 0 } given ? given
+                : throw new ArgumentException("--snapshots: give the content DiT weights to score (or --replot)");
+            var pairsPath = r.GetValue(pairs)
+                ?? throw new ArgumentException("--pairs: give held-out latent pairs (`ae encode --split test`)");
+            Snapshots.ByStep(files, "content DiT");   // a bad name or path fails before anything loads
+            var settings = new ContentCurve.Settings(r.GetValue(perClass), r.GetValue(frames), r.GetValue(steps),
+                r.GetValue(cfg), r.GetValue(sampler), EvalCommand.IntervalOf(r.GetValue(cfgInterval)), r.GetValue(seed));
+            using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
+            using var real = Cmd.Training.LatentPairs.Load(pairsPath);
+            Directory.CreateDirectory(folder);
+            var clock = Stopwatch.StartNew();
+            int total = files.Length + (r.GetValue(reference) is null ? 0 : 1), done = 0;
+            void Heard(ContentCurve.Point p, TorchSharp.torch.Tensor generated)
+            {
+                var png = Path.Combine(folder, ContentCurveReport.FramesName(p.Step));
+                ContentCurveReport.SaveFrames(generated, settings.PerClass, png);
+                var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / ++done * (total - done));
+                Console.WriteLine($"{(p.Step is { } s ? $"step {s:N0}" : "reference")} ({done}/{total}, " +
+                                  $"ETA {eta:h\\:mm\\:ss}): {p.Score}; frames {png}");
+            }
+            var points = ContentCurve.Score(detector, real.Content, real.Labels, files, settings, r.GetValue(ema), Heard)
+                .ToList();
+            if (r.GetValue(reference) is { } other)
+                points.Add(ContentCurve.ScoreOne(detector, real.Content, real.Labels, other, null, settings,
+                    scored: Heard));
+            var rows = points.Select(ContentCurveReport.RowOf).ToList();
+            Console.Write(ContentCurveReport.Markdown(rows));
+            foreach (var path in ContentCurveReport.Write(rows, folder, Console.Error.WriteLine))
+                Console.WriteLine($"wrote {path}");
+            return 0;
+        });
+        return command;
+    }
+}
