@@ -55,6 +55,40 @@ public class EvalCliTests
     }
 
     [Fact]
+    public void ContentCurveWritesItsFilesReplotsThemAndNamesWhatIsMissing()
+    {
+        var dir = Fixtures.TempDir("cli-content-curve");
+        var shipped = new Cmd.Pipeline.ShippedWeights(Path.Combine(Cmd.Data.RepoData.DataDirectory, "weights", "small"));
+        var pairs = Path.Combine(dir, "heldout.safetensors");
+        var encode = CliRunner.Run("ae", "encode", "--checkpoint", shipped.Autoencoder, "--split", "test", "--clips",
+            "4", "--out", pairs);
+        Assert.True(encode.ExitCode == 0, encode.StdErr);
+        var snapshot = Path.Combine(dir, "c-ema-100.safetensors");
+        File.Copy(shipped.Content, snapshot);
+        var output = Path.Combine(dir, "curve");
+        var r = CliRunner.Run("eval", "content-curve", "--snapshots", snapshot, "--pairs", pairs, "--per-class", "1",
+            "--steps", "2", "--out", output);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Matches(@"step 100 \(1/1, ETA [0-9:]+\): 10 generated content frames: class accuracy", r.StdOut);
+        Assert.Contains("| 100 | ", r.StdOut);
+        foreach (var name in new[] { "content-curve.csv", "content-curve.md", "content-curve.html", "content-100.png" })
+            Assert.True(File.Exists(Path.Combine(output, name)), name);
+        var md = File.ReadAllText(Path.Combine(output, "content-curve.md"));
+        File.Delete(Path.Combine(output, "content-curve.md"));
+        var replot = CliRunner.Run("eval", "content-curve", "--replot", "--out", output);
+        Assert.True(replot.ExitCode == 0, replot.StdErr);
+        Assert.Equal(md, File.ReadAllText(Path.Combine(output, "content-curve.md")));
+
+        var noPairs = CliRunner.Run("eval", "content-curve", "--snapshots", snapshot, "--out", output);
+        Assert.Equal((1, "error: --pairs: give held-out latent pairs (`ae encode --split test`)"),
+            (noPairs.ExitCode, noPairs.StdErr.Trim()));
+        var unnamed = Path.Combine(dir, "ema.safetensors");
+        var noStep = CliRunner.Run("eval", "content-curve", "--snapshots", unnamed, "--pairs", pairs, "--out", output);
+        Assert.Equal(1, noStep.ExitCode);
+        Assert.StartsWith($"error: {unnamed}: no training step in the file name", noStep.StdErr.Trim());
+    }
+
+    [Fact]
     public void SampleAnchorsTheShippedMotionAsItsSamplingFileSaysUnlessToldNot()
     {
         var dir = Fixtures.TempDir("cli-anchor");
