@@ -40,7 +40,10 @@ static class ContentCurveCommand
         var weights = new Option<string?>("--weights")
             { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var replot = new Option<bool>("--replot")
-            { Description = "Only write the table and chart again from --out's content-curve.csv (no scoring)" };
+        {
+            Description = "Only write the table and chart again from --out's content-curve.csv (no scoring; the CSV " +
+                          "is written after every point, so this also draws a stopped run's points)",
+        };
         var command = new Command("content-curve", "Class accuracy and FVD-local of a content DiT's frames as still " +
                                                    "clips against training step, over snapshots of one training")
             { snapshots, reference, pairs, output, perClass, steps, sampler, cfg, cfgInterval, frames, seed, ema,
@@ -66,20 +69,20 @@ static class ContentCurveCommand
             Directory.CreateDirectory(folder);
             var clock = Stopwatch.StartNew();
             int total = files.Length + (r.GetValue(reference) is null ? 0 : 1), done = 0;
+            var rows = new List<ContentCurveReport.Row>();
             void Heard(ContentCurve.Point p, TorchSharp.torch.Tensor generated)
             {
+                rows.Add(ContentCurveReport.RowOf(p));   // the CSV after every point: a stopped run keeps what it scored
+                File.WriteAllText(Path.Combine(folder, "content-curve.csv"), ContentCurveReport.Csv(rows));
                 var png = Path.Combine(folder, ContentCurveReport.FramesName(p.Step));
                 ContentCurveReport.SaveFrames(generated, settings.PerClass, png);
                 var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / ++done * (total - done));
                 Console.WriteLine($"{(p.Step is { } s ? $"step {s:N0}" : "reference")} ({done}/{total}, " +
                                   $"ETA {eta:h\\:mm\\:ss}): {p.Score}; frames {png}");
             }
-            var points = ContentCurve.Score(detector, real.Content, real.Labels, files, settings, r.GetValue(ema), Heard)
-                .ToList();
+            ContentCurve.Score(detector, real.Content, real.Labels, files, settings, r.GetValue(ema), Heard);
             if (r.GetValue(reference) is { } other)
-                points.Add(ContentCurve.ScoreOne(detector, real.Content, real.Labels, other, null, settings,
-                    scored: Heard));
-            var rows = points.Select(ContentCurveReport.RowOf).ToList();
+                ContentCurve.ScoreOne(detector, real.Content, real.Labels, other, null, settings, scored: Heard);
             Console.Write(ContentCurveReport.Markdown(rows));
             foreach (var path in ContentCurveReport.Write(rows, folder, Console.Error.WriteLine))
                 Console.WriteLine($"wrote {path}");
