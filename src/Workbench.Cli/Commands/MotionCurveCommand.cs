@@ -42,7 +42,10 @@ static class MotionCurveCommand
         var weights = new Option<string?>("--weights")
             { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var replot = new Option<bool>("--replot")
-            { Description = "Only write the table and chart again from --out's motion-curve.csv (no scoring)" };
+        {
+            Description = "Only write the table and chart again from --out's motion-curve.csv (no scoring; the CSV " +
+                          "is written after every point, so this also draws a stopped run's points)",
+        };
         var command = new Command("motion-curve", "Motion prediction from real content frames against training step, " +
                                                   "over snapshots of one motion DiT, as a table and a chart")
             { ae, snapshots, output, clips, seeds, steps, sampler, anchor, ema, target, weights, replot };
@@ -63,12 +66,16 @@ static class MotionCurveCommand
             using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
             var clock = Stopwatch.StartNew();
             int done = 0;
+            var scored = new List<MotionCurve.Point>();
+            Directory.CreateDirectory(folder);
             var points = MotionCurve.Score(detector, autoencoder, files, r.GetValue(clips), r.GetValue(seeds)!,
                 r.GetValue(steps), r.GetValue(sampler), r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off,
                 r.GetValue(ema),
                 p =>
                 {
                     done++;
+                    scored.Add(p);   // the CSV after every point: a stopped run keeps what it scored
+                    File.WriteAllText(Path.Combine(folder, "motion-curve.csv"), MotionCurveReport.Csv(scored));
                     var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / done * (files.Length - done));
                     Console.WriteLine($"step {p.Step:N0} ({done}/{files.Length}, ETA {eta:h\\:mm\\:ss}): " +
                                       (p.Score.SeedLine() is { Length: > 0 } line ? line : p.Score.ToString()));
