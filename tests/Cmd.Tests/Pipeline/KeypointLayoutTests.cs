@@ -54,7 +54,9 @@ public class KeypointLayoutTests
         Tensor Draw(bool project) => sampler.Draw(KeypointLayout.DenoisedFn(project, MotionAnchor.Off, Config));
         using var free = Draw(false);
         using var projected = Draw(true);
-        Assert.True(KeypointLayout.Project(projected, Config).allclose(projected, 0, 1e-5), "the last x_0 is not projected");
+        // 1e-4: float32 sums in another order (threads busy with parallel tests) moved a projected x_0 past 1e-5 once
+        // (make test, session 35); an unprojected one is more than 1e-3 off (below)
+        Assert.True(KeypointLayout.Project(projected, Config).allclose(projected, 0, 1e-4), "the last x_0 is not projected");
         Assert.False(KeypointLayout.Project(free, Config).allclose(free, 0, 1e-3), "nothing to project");
         Assert.Null(KeypointLayout.DenoisedFn(false, MotionAnchor.Off, Config));
     }
