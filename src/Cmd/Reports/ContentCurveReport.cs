@@ -83,7 +83,8 @@ public static class ContentCurveReport
     {
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToList();
         if (lines.Count < 2 || lines[0] != Header)
-            throw new FormatException($"{path}: not a content-curve.csv (want the header {Header} and a row per point)");
+            throw new FormatException(
+                $"{path}: not a content-curve.csv (want the header {Header} and a row per point)");
         var header = Header.Split(',');
         return lines.Skip(1).Select((line, i) =>
         {

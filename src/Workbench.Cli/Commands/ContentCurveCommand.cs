@@ -22,19 +22,24 @@ static class ContentCurveCommand
         var reference = new Option<string?>("--reference")
             { Description = "Another content DiT scored the same way and drawn as a flat line (e.g. the shipped one)" };
         var pairs = new Option<string?>("--pairs")
-            { Description = "Held-out latent pairs (`ae encode --split test`): their real content frames are the reference" };
+        {
+            Description = "Held-out latent pairs (`ae encode --split test`): their real content frames are the " +
+                          "reference",
+        };
         var output = new Option<string>("--out")
             { Description = "Folder for content-curve.csv, .md, .html, .png and each point's frames", Required = true };
         var perClass = new Option<int>("--per-class")
             { Description = "Content frames sampled per class", DefaultValueFactory = _ => 20 };
-        var steps = new Option<int>("--steps") { Description = "Sampler steps (paper: DDIM 50)", DefaultValueFactory = _ => 50 };
+        var steps = new Option<int>("--steps")
+            { Description = "Sampler steps (paper: DDIM 50)", DefaultValueFactory = _ => 50 };
         var sampler = EvalCommand.SamplerOption("--sampler", "Content frame");
         var cfg = new Option<double>("--cfg")
             { Description = "Classifier-free guidance scale (paper: 4.0)", DefaultValueFactory = _ => 4.0 };
         var cfgInterval = EvalCommand.CfgIntervalOption();
         var frames = new Option<int>("--frames")
             { Description = "Length of the still clips the detector sees", DefaultValueFactory = _ => 16 };
-        var seed = new Option<int>("--seed") { Description = "Sampler seed, the same at every point", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed")
+            { Description = "Sampler seed, the same at every point", DefaultValueFactory = _ => 0 };
         var ema = new Option<bool?>("--ema")
             { Description = "Snapshots that are run folders: true their EMA weights, false their trained weights" };
         var weights = new Option<string?>("--weights")
@@ -63,7 +68,8 @@ static class ContentCurveCommand
                 ?? throw new ArgumentException("--pairs: give held-out latent pairs (`ae encode --split test`)");
             Snapshots.ByStep(files, "content DiT");   // a bad name or path fails before anything loads
             var settings = new ContentCurve.Settings(r.GetValue(perClass), r.GetValue(frames), r.GetValue(steps),
-                r.GetValue(cfg), r.GetValue(sampler), EvalCommand.IntervalOf(r.GetValue(cfgInterval)), r.GetValue(seed));
+                r.GetValue(cfg), r.GetValue(sampler), EvalCommand.IntervalOf(r.GetValue(cfgInterval)),
+                r.GetValue(seed));
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var real = Cmd.Training.LatentPairs.Load(pairsPath);
             Directory.CreateDirectory(folder);
@@ -72,7 +78,8 @@ static class ContentCurveCommand
             var rows = new List<ContentCurveReport.Row>();
             void Heard(ContentCurve.Point p, TorchSharp.torch.Tensor generated)
             {
-                rows.Add(ContentCurveReport.RowOf(p));   // the CSV after every point: a stopped run keeps what it scored
+                // the CSV after every point: a stopped run keeps what it scored
+                rows.Add(ContentCurveReport.RowOf(p));
                 File.WriteAllText(Path.Combine(folder, "content-curve.csv"), ContentCurveReport.Csv(rows));
                 var png = Path.Combine(folder, ContentCurveReport.FramesName(p.Step));
                 ContentCurveReport.SaveFrames(generated, settings.PerClass, png);

@@ -20,7 +20,8 @@ public class ContentCurveTests
         var dir = Directory.CreateTempSubdirectory("content-curve-").FullName;
         try
         {
-            string late = Path.Combine(dir, "c-ema-2000.safetensors"), early = Path.Combine(dir, "c-ema-500.safetensors");
+            string late = Path.Combine(dir, "c-ema-2000.safetensors");
+            string early = Path.Combine(dir, "c-ema-500.safetensors");
             File.Copy(ShippedWeights.Small.Content, late);
             File.Copy(ShippedWeights.Small.Content, early);
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
@@ -69,7 +70,8 @@ public class ContentCurveTests
             Assert.Contains("row 2, column 'FVD-local': 'x' is not a number", e.Message);
             File.WriteAllText(path, "step,snapshot,class accuracy %,real class accuracy %,FVD-local,floor,ratio\n" +
                                     "late,a,40,82,120,57,2\n");
-            Assert.Contains("step 'late'", Assert.Throws<FormatException>(() => ContentCurveReport.ReadCsv(path)).Message);
+            var late = Assert.Throws<FormatException>(() => ContentCurveReport.ReadCsv(path));
+            Assert.Contains("step 'late'", late.Message);
         }
         finally { File.Delete(path); }
     }
