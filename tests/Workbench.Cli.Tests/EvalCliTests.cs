@@ -67,10 +67,12 @@ public class EvalCliTests
         File.Copy(shipped.Content, snapshot);
         var output = Path.Combine(dir, "curve");
         var r = CliRunner.Run("eval", "content-curve", "--snapshots", snapshot, "--pairs", pairs, "--per-class", "1",
-            "--steps", "2", "--out", output);
+            "--steps", "2", "--videos", "--motion-steps", "2", "--out", output);
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Matches(@"step 100 \(1/1, ETA [0-9:]+\): 10 generated content frames: class accuracy", r.StdOut);
+        Assert.Matches(@"; full videos: 10 samples: class accuracy [0-9.]+ %.*ratio [0-9.]+", r.StdOut);
         Assert.Contains("| 100 | ", r.StdOut);
+        Assert.Contains("videos' ratio |", r.StdOut);
         foreach (var name in new[] { "content-curve.csv", "content-curve.md", "content-curve.html", "content-100.png" })
             Assert.True(File.Exists(Path.Combine(output, name)), name);
         var md = File.ReadAllText(Path.Combine(output, "content-curve.md"));

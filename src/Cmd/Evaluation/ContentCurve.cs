@@ -1,4 +1,6 @@
 using Cmd.Metrics.Fvd;
+using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
 using static TorchSharp.torch;
 
@@ -8,7 +10,9 @@ namespace Cmd.Evaluation;
 /// Content frames against training step (issue 14's curve for the content DiT): snapshots of one content DiT kept
 /// during its training, each scored as <see cref="ContentScore"/> does (class accuracy and FVD-local of its frames as
 /// still clips), all against the same held-out real content frames and from the same sampler seed, so the points differ
-/// only by the weights. A reference model (the shipped DiT) can be scored the same way beside them.
+/// only by the weights. A reference model (the shipped DiT) can be scored the same way beside them. With
+/// <see cref="Videos"/>, every point also draws full videos from its content frames through one autoencoder and motion
+/// DiT and scores them as `eval samples` does: the class accuracy and FVD-local issue 14's targets are on.
 /// </summary>
 public static class ContentCurve
 {
@@ -19,8 +23,15 @@ public static class ContentCurve
         double CfgScale = CmdSampler.DefaultCfgScale, DiffusionSampler Sampler = DiffusionSampler.Ddim,
         GuidanceInterval? Interval = null, int Seed = 0);
 
-    /// <summary>One snapshot's scores; <paramref name="Step"/> is null for the reference model.</summary>
-    public sealed record Point(long? Step, string Path, ContentScore.Result Score);
+    /// <summary>Full videos of every point: content frames sampled as <see cref="Settings"/> says (the same classes
+    /// and seed), then motion from <paramref name="Motion"/> (DDIM <paramref name="MotionSteps"/>, anchored as
+    /// <paramref name="Anchor"/> says) and <paramref name="Autoencoder"/>'s decoder (Eqs. 5-6).</summary>
+    public sealed record Videos(CmdAutoencoder Autoencoder, LoadedDiffusionModel<MotionDiT> Motion,
+        int MotionSteps = CmdSampler.DefaultMotionSteps, MotionAnchor Anchor = MotionAnchor.Off, int Batch = 50);
+
+    /// <summary>One snapshot's scores; <paramref name="Step"/> is null for the reference model, <paramref name="Full"/>
+    /// without <see cref="Videos"/>.</summary>
+    public sealed record Point(long? Step, string Path, ContentScore.Result Score, SampleScore.Result? Full = null);
 
     /// <summary>Scores each snapshot (any order given; points come back by step). <paramref name="scored"/> hears of
     /// each point with its frames ([classes x PerClass, C, H, W], class by class; disposed after the call).</summary>
@@ -28,16 +39,17 @@ public static class ContentCurve
     /// <see cref="EmaPolicy"/> decides (null); a weights file is read as it is.</param>
     public static IReadOnlyList<Point> Score(LocalFvdDetector detector, Tensor realContent, Tensor realLabels,
         IReadOnlyList<string> snapshots, Settings settings, bool? preferEma = null,
-        Action<Point, Tensor>? scored = null)
+        Action<Point, Tensor>? scored = null, Videos? videos = null)
     {
         var byStep = Snapshots.ByStep(snapshots, "content DiT");
         return byStep.Select(s => ScoreOne(detector, realContent, realLabels, s.Path, s.Step, settings, preferEma,
-            scored)).ToList();
+            scored, videos)).ToList();
     }
 
     /// <summary>One model scored as every snapshot is (the reference: <paramref name="step"/> null).</summary>
     public static Point ScoreOne(LocalFvdDetector detector, Tensor realContent, Tensor realLabels, string path,
-        long? step, Settings settings, bool? preferEma = null, Action<Point, Tensor>? scored = null)
+        long? step, Settings settings, bool? preferEma = null, Action<Point, Tensor>? scored = null,
+        Videos? videos = null)
     {
         var model = ModelStore.LoadContent(path, preferEma: preferEma);
         using var _ = model.Model;
@@ -46,9 +58,24 @@ public static class ContentCurve
             settings.Frames, settings.Steps, settings.CfgScale, sampler: settings.Sampler, interval: settings.Interval);
         using (frames)
         {
-            var point = new Point(step, path, score);
+            var full = videos is null ? null : ScoreVideos(detector, model.Model, settings, videos);
+            var point = new Point(step, path, score, full);
             scored?.Invoke(point, frames);
             return point;
         }
+    }
+
+    /// <summary>Full videos of <paramref name="content"/>'s frames, <see cref="Settings.PerClass"/> of every class,
+    /// scored against as many held-out real clips (<see cref="SampleScore"/>).</summary>
+    static SampleScore.Result ScoreVideos(LocalFvdDetector detector, DiT content, Settings settings, Videos videos)
+    {
+        var labels = Enumerable.Range(0, content.Config.NumClasses)
+            .SelectMany(c => Enumerable.Repeat((long)c, settings.PerClass)).ToArray();
+        manual_seed(settings.Seed);   // every point's videos from the same noise too
+        var samples = CmdSampler.Sample(videos.Autoencoder, content, videos.Motion, labels, settings.Steps,
+            videos.MotionSteps, settings.CfgScale, batchSize: videos.Batch, anchor: videos.Anchor,
+            contentSampler: settings.Sampler, cfgInterval: settings.Interval);
+        using (samples.ContentFrames) using (samples.Z) using (samples.Videos) using (samples.Labels)
+            return SampleScore.Score(detector, samples.Videos, samples.Labels);
     }
 }

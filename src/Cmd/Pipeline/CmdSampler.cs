@@ -119,6 +119,10 @@ public static class CmdSampler
         var ac = ae.Config;
         if (mc.GridHeight != ac.GridHeight || mc.GridWidth != ac.GridWidth || mc.Frames != ac.Frames || mc.LatentChannels != ac.LatentChannels)
             throw new ArgumentException($"motion model '{mc.Name}' latents [{mc.LatentChannels}, {mc.Frames}, {mc.GridHeight}+{mc.GridWidth}] do not fit autoencoder '{ac.Name}' [{ac.LatentChannels}, {ac.Frames}, {ac.GridHeight}+{ac.GridWidth}]");
+        var cc = content.Config;
+        if (cc.InChannels != ac.Channels || cc.InputSize != ac.Height || cc.InputSize != ac.Width)
+            throw new ArgumentException($"the content model draws [{cc.InChannels}, {cc.InputSize}, " +
+                $"{cc.InputSize}] frames but autoencoder '{ac.Name}' decodes [{ac.Channels}, {ac.Height}, {ac.Width}]");
         var device = content.parameters().First().device;
         var contents = new List<Tensor>(); var zs = new List<Tensor>(); var videos = new List<Tensor>();
         for (int start = 0; start < labels.Length; start += batchSize)

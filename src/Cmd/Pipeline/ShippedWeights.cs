@@ -53,6 +53,11 @@ public sealed record ShippedWeights(string Folder)
         : a.ValueKind == JsonValueKind.String ? Named<MotionAnchor>(a.GetString()!)
         : a.GetBoolean() ? MotionAnchor.Final : MotionAnchor.Off, MotionAnchor.Off);
 
+    /// <summary>How <paramref name="motion"/> is anchored unless told: as <see cref="Anchor"/> when it is this set's
+    /// motion DiT, off for any other.</summary>
+    public MotionAnchor AnchorFor(string motion) =>
+        Path.GetFullPath(motion) == Path.GetFullPath(Motion) ? Anchor : MotionAnchor.Off;
+
     /// <summary>The member of <typeparamref name="T"/> so named (any case); numbers, which Enum.Parse would take
     /// as members that do not exist, are refused.</summary>
     static T Named<T>(string name) where T : struct, Enum =>

@@ -44,6 +44,25 @@ static class ContentCurveCommand
             { Description = "Snapshots that are run folders: true their EMA weights, false their trained weights" };
         var weights = new Option<string?>("--weights")
             { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
+        var videos = new Option<bool>("--videos")
+        {
+            Description = "Also draw full videos of every point's classes (content frames as sampled here, then " +
+                          "--motion and --ae) and score them as `eval samples` does",
+        };
+        var ae = new Option<string>("--ae")
+        {
+            Description = "Autoencoder of the videos (default: the shipped small model)",
+            DefaultValueFactory = _ => Cmd.Pipeline.ShippedWeights.Small.Autoencoder,
+        };
+        var motion = new Option<string>("--motion")
+        {
+            Description = "Motion DiT of the videos, run folder or file (default: the shipped small model)",
+            DefaultValueFactory = _ => Cmd.Pipeline.ShippedWeights.Small.Motion,
+        };
+        var motionSteps = new Option<int>("--motion-steps")
+            { Description = "DDIM steps of the motion DiT (paper: 100)", DefaultValueFactory = _ => 100 };
+        var anchor = EvalCommand.AnchorOption("--anchor", "Anchor the videos' keypoint z at x̄'s frame (as sample " +
+            "--anchor; default: as sampling.json says for the shipped motion DiT, else off)");
         var replot = new Option<bool>("--replot")
         {
             Description = "Only write the table and chart again from --out's content-curve.csv (no scoring; the CSV " +
@@ -52,7 +71,7 @@ static class ContentCurveCommand
         var command = new Command("content-curve", "Class accuracy and FVD-local of a content DiT's frames as still " +
                                                    "clips against training step, over snapshots of one training")
             { snapshots, reference, pairs, output, perClass, steps, sampler, cfg, cfgInterval, frames, seed, ema,
-              weights, replot };
+              weights, videos, ae, motion, motionSteps, anchor, replot };
         command.SetAction(r =>
         {
             var folder = r.GetValue(output)!;
@@ -72,6 +91,8 @@ static class ContentCurveCommand
                 r.GetValue(seed));
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var real = Cmd.Training.LatentPairs.Load(pairsPath);
+            using var full = r.GetValue(videos) ? VideosOf(r.GetValue(ae)!, r.GetValue(motion)!,
+                r.GetValue(motionSteps), r.GetValue(anchor), r.GetValue(ema)) : null;
             Directory.CreateDirectory(folder);
             var clock = Stopwatch.StartNew();
             int total = files.Length + (r.GetValue(reference) is null ? 0 : 1), done = 0;
@@ -85,16 +106,43 @@ static class ContentCurveCommand
                 ContentCurveReport.SaveFrames(generated, settings.PerClass, png);
                 var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / ++done * (total - done));
                 Console.WriteLine($"{(p.Step is { } s ? $"step {s:N0}" : "reference")} ({done}/{total}, " +
-                                  $"ETA {eta:h\\:mm\\:ss}): {p.Score}; frames {png}");
+                                  $"ETA {eta:h\\:mm\\:ss}): {p.Score}" +
+                                  (p.Full is { } v ? $"; full videos: {v}" : "") + $"; frames {png}");
             }
-            ContentCurve.Score(detector, real.Content, real.Labels, files, settings, r.GetValue(ema), Heard);
+            ContentCurve.Score(detector, real.Content, real.Labels, files, settings, r.GetValue(ema), Heard,
+                full?.Videos);
             if (r.GetValue(reference) is { } other)
-                ContentCurve.ScoreOne(detector, real.Content, real.Labels, other, null, settings, scored: Heard);
+                ContentCurve.ScoreOne(detector, real.Content, real.Labels, other, null, settings, scored: Heard,
+                    videos: full?.Videos);
             Console.Write(ContentCurveReport.Markdown(rows));
             foreach (var path in ContentCurveReport.Write(rows, folder, Console.Error.WriteLine))
                 Console.WriteLine($"wrote {path}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The autoencoder and motion DiT the videos are drawn with, disposed with this.</summary>
+    sealed class LoadedVideos(ContentCurve.Videos videos) : IDisposable
+    {
+        public ContentCurve.Videos Videos { get; } = videos;
+
+        public void Dispose()
+        {
+            Videos.Autoencoder.Dispose();
+            Videos.Motion.Model.Dispose();
+        }
+    }
+
+    static LoadedVideos VideosOf(string ae, string motion, int steps, Cmd.Pipeline.MotionAnchor? anchor, bool? ema)
+    {
+        var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(ae);
+        try
+        {
+            var m = Cmd.Pipeline.ModelStore.LoadMotion(motion, preferEma: ema);
+            return new LoadedVideos(new ContentCurve.Videos(autoencoder, m, steps,
+                anchor ?? Cmd.Pipeline.ShippedWeights.Small.AnchorFor(motion)));
+        }
+        catch { autoencoder.Dispose(); throw; }
     }
 }

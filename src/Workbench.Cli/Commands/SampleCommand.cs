@@ -74,7 +74,8 @@ public sealed class SampleCommand : ICommandGroup
                 : set?.CfgInterval ?? GuidanceInterval.Always;
             var samples = CmdSampler.SampleFromFiles(r.GetValue(ae)!, r.GetValue(content)!, r.GetValue(motion)!, labels, device,
                 steps, r.GetValue(motionSteps), cfgScale, r.GetValue(batch), preferEma, Console.Error.WriteLine,
-                r.GetValue(motionSampler), r.GetValue(anchor) ?? DefaultAnchor(r.GetValue(motion)!), sampler, interval);
+                r.GetValue(motionSampler), r.GetValue(anchor) ?? ShippedWeights.Small.AnchorFor(r.GetValue(motion)!),
+                sampler, interval);
             var written = SampleWriter.Write(r.GetValue(output)!, samples.ContentFrames, samples.Videos, labels, samples.Z,
                 storage: r.GetValue(dtype) switch { "float16" => ScalarType.Float16, "bfloat16" => ScalarType.BFloat16, _ => null });
             Console.WriteLine($"content frames: {written.ContentGrid}");
@@ -87,10 +88,6 @@ public sealed class SampleCommand : ICommandGroup
         });
         return command;
     }
-
-    /// <summary>The shipped set's anchoring when sampling its motion model, off otherwise.</summary>
-    static MotionAnchor DefaultAnchor(string motion) =>
-        IsShipped(motion, ShippedWeights.Small.Motion) ? ShippedWeights.Small.Anchor : MotionAnchor.Off;
 
     /// <summary>Whether a model argument is the shipped file, whose sampling settings then come from sampling.json.</summary>
     static bool IsShipped(string given, string shipped) => Path.GetFullPath(given) == Path.GetFullPath(shipped);

@@ -56,6 +56,53 @@ public class ContentCurveTests
         finally { Directory.Delete(dir, recursive: true); }
     }
 
+    /// <summary>With videos, each point also draws full videos of its classes through the shipped motion DiT and
+    /// autoencoder, re-seeded (equal weights, equal scores), scored as `eval samples` scores them; the files carry the
+    /// videos' columns, and a CSV written before those columns still reads (its videos' scores NaN).</summary>
+    [Fact]
+    public void VideosOfEveryPointAreScoredAsEvalSamplesScoresThem()
+    {
+        var dir = Directory.CreateTempSubdirectory("content-curve-videos-").FullName;
+        try
+        {
+            string a = Path.Combine(dir, "c-ema-100.safetensors"), b = Path.Combine(dir, "c-ema-200.safetensors");
+            File.Copy(ShippedWeights.Small.Content, a);
+            File.Copy(ShippedWeights.Small.Content, b);
+            using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
+            using var ae = ModelStore.LoadAutoencoder(ShippedWeights.Small.Autoencoder);
+            var motion = ModelStore.LoadMotion(ShippedWeights.Small.Motion);
+            using var _ = motion.Model;
+            var data = new MovingMnist(MovingMnistConfig.Small with { Split = MnistSplit.Test }, 4, seed: 2468);
+            var clips = Enumerable.Range(0, 4).Select(data.Get).ToList();
+            using var real = stack(clips.Select(c => c.Frames[^1]).ToArray());
+            using var labels = tensor(clips.Select(c => (long)c.Label).ToArray());
+            clips.ForEach(c => c.Dispose());
+            var videos = new ContentCurve.Videos(ae, motion, MotionSteps: 2, Anchor: MotionAnchor.Final, Batch: 4);
+            var points = ContentCurve.Score(detector, real, labels, [b, a], new(PerClass: 1, Steps: 2),
+                videos: videos);
+            Assert.All(points, p => Assert.NotNull(p.Full));
+            Assert.Equal((10, 10), (points[0].Full!.Count, points[0].Full!.Floor.RealCount));
+            Assert.Equal(points[0].Full!.FvdRatio, points[1].Full!.FvdRatio);
+            Assert.InRange(points[0].Full!.ClassAccuracy, 0, 1);
+
+            var rows = points.Select(ContentCurveReport.RowOf).ToList();
+            Assert.True(rows[0].HasVideos);
+            Assert.Equal(points[0].Full!.FvdRatio, rows[0].VideoRatio, 12);
+            var csv = ContentCurveReport.Write(rows, Path.Combine(dir, "out"))[0];
+            Assert.Equal(rows, ContentCurveReport.ReadCsv(csv));
+            Assert.Contains("videos' ratio |", ContentCurveReport.Markdown(rows));
+            Assert.Contains("Full videos", ContentCurveReport.Markdown(rows));
+
+            var before = Path.Combine(dir, "before.csv");   // a curve of still clips only, as session 35 wrote one
+            File.WriteAllText(before, "step,snapshot,class accuracy %,real class accuracy %,FVD-local,floor,ratio\n" +
+                                      "4000,\"a.safetensors\",16.5,82,425.4,57.2,7.44\n");
+            var old = Assert.Single(ContentCurveReport.ReadCsv(before));
+            Assert.False(old.HasVideos);
+            Assert.DoesNotContain("videos'", ContentCurveReport.Markdown([old]));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     [Fact]
     public void ACsvOfAnotherShapeIsAClearErrorNamingTheFile()
     {

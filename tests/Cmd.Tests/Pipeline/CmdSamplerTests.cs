@@ -27,6 +27,19 @@ public class CmdSamplerTests
     }
 
     [Fact]
+    public void AContentModelOfAnotherFrameSizeIsRefusedBeforeSampling()
+    {
+        using var ae = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
+        using var content = new DiT(RunPresets.Tiny.ContentDiT with { InputSize = 16 });
+        var motion = new LoadedDiffusionModel<MotionDiT>(new MotionDiT(RunPresets.Tiny.Motion),
+            new Dictionary<string, string>(), "motion");
+        using var _ = motion.Model;
+        var e = Assert.Throws<ArgumentException>(() => CmdSampler.Sample(ae, content, motion, [1], 2, 2));
+        Assert.Contains("draws [1, 16, 16] frames but autoencoder", e.Message);
+        Assert.Contains("decodes [1, 32, 32]", e.Message);
+    }
+
+    [Fact]
     public void DdpmMotionSamplingIsAncestralNotDdim()
     {
         using var model = new MotionDiT(RunPresets.Tiny.Motion);
