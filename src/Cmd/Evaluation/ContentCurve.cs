@@ -12,7 +12,7 @@ namespace Cmd.Evaluation;
 /// still clips), all against the same held-out real content frames and from the same sampler seed, so the points differ
 /// only by the weights. A reference model (the shipped DiT) can be scored the same way beside them. With
 /// <see cref="Videos"/>, every point also draws full videos from its content frames through one autoencoder and motion
-/// DiT and scores them as `eval samples` does: the class accuracy and FVD-local issue 14's targets are on.
+/// DiT and scores them as `eval samples` does: the class accuracy and FVD-local that issue 14's targets are on.
 /// </summary>
 public static class ContentCurve
 {
@@ -23,9 +23,9 @@ public static class ContentCurve
         double CfgScale = CmdSampler.DefaultCfgScale, DiffusionSampler Sampler = DiffusionSampler.Ddim,
         GuidanceInterval? Interval = null, int Seed = 0);
 
-    /// <summary>Full videos of every point: content frames sampled as <see cref="Settings"/> says (the same classes
-    /// and seed), then motion from <paramref name="Motion"/> (DDIM <paramref name="MotionSteps"/>, anchored as
-    /// <paramref name="Anchor"/> says) and <paramref name="Autoencoder"/>'s decoder (Eqs. 5-6).</summary>
+    /// <summary>Full videos of every point: its content frames (the ones scored as still clips), then motion from
+    /// <paramref name="Motion"/> (DDIM <paramref name="MotionSteps"/>, anchored as <paramref name="Anchor"/> says) and
+    /// <paramref name="Autoencoder"/>'s decoder (Eqs. 5-6).</summary>
     public sealed record Videos(CmdAutoencoder Autoencoder, LoadedDiffusionModel<MotionDiT> Motion,
         int MotionSteps = CmdSampler.DefaultMotionSteps, MotionAnchor Anchor = MotionAnchor.Off, int Batch = 50);
 
@@ -58,23 +58,21 @@ public static class ContentCurve
             settings.Frames, settings.Steps, settings.CfgScale, sampler: settings.Sampler, interval: settings.Interval);
         using (frames)
         {
-            var full = videos is null ? null : ScoreVideos(detector, model.Model, settings, videos);
+            var full = videos is null ? null : ScoreVideos(detector, frames, settings, videos);
             var point = new Point(step, path, score, full);
             scored?.Invoke(point, frames);
             return point;
         }
     }
 
-    /// <summary>Full videos of <paramref name="content"/>'s frames, <see cref="Settings.PerClass"/> of every class,
+    /// <summary>Full videos of the frames just scored as still clips ([classes x PerClass, C, H, W], class by class),
     /// scored against as many held-out real clips (<see cref="SampleScore"/>).</summary>
-    static SampleScore.Result ScoreVideos(LocalFvdDetector detector, DiT content, Settings settings, Videos videos)
+    static SampleScore.Result ScoreVideos(LocalFvdDetector detector, Tensor frames, Settings settings, Videos videos)
     {
-        var labels = Enumerable.Range(0, content.Config.NumClasses)
+        var labels = Enumerable.Range(0, (int)frames.shape[0] / settings.PerClass)
             .SelectMany(c => Enumerable.Repeat((long)c, settings.PerClass)).ToArray();
-        manual_seed(settings.Seed);   // every point's videos from the same noise too
-        var samples = CmdSampler.Sample(videos.Autoencoder, content, videos.Motion, labels, settings.Steps,
-            videos.MotionSteps, settings.CfgScale, batchSize: videos.Batch, anchor: videos.Anchor,
-            contentSampler: settings.Sampler, cfgInterval: settings.Interval);
+        var samples = CmdSampler.Animate(videos.Autoencoder, videos.Motion, frames, labels, videos.MotionSteps,
+            batchSize: videos.Batch, anchor: videos.Anchor);
         using (samples.ContentFrames) using (samples.Z) using (samples.Videos) using (samples.Labels)
             return SampleScore.Score(detector, samples.Videos, samples.Labels);
     }

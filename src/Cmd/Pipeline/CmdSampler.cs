@@ -115,14 +115,8 @@ public static class CmdSampler
         DiffusionSampler contentSampler = DiffusionSampler.Ddim, GuidanceInterval? cfgInterval = null)
     {
         if (labels.Length == 0) throw new ArgumentException("nothing to sample: give at least one class");
-        var mc = motion.Model.Config;
-        var ac = ae.Config;
-        if (mc.GridHeight != ac.GridHeight || mc.GridWidth != ac.GridWidth || mc.Frames != ac.Frames || mc.LatentChannels != ac.LatentChannels)
-            throw new ArgumentException($"motion model '{mc.Name}' latents [{mc.LatentChannels}, {mc.Frames}, {mc.GridHeight}+{mc.GridWidth}] do not fit autoencoder '{ac.Name}' [{ac.LatentChannels}, {ac.Frames}, {ac.GridHeight}+{ac.GridWidth}]");
-        var cc = content.Config;
-        if (cc.InChannels != ac.Channels || cc.InputSize != ac.Height || cc.InputSize != ac.Width)
-            throw new ArgumentException($"the content model draws [{cc.InChannels}, {cc.InputSize}, " +
-                $"{cc.InputSize}] frames but autoencoder '{ac.Name}' decodes [{ac.Channels}, {ac.Height}, {ac.Width}]");
+        CheckFits(ae, motion, [content.Config.InChannels, content.Config.InputSize, content.Config.InputSize],
+            "the content model draws");
         var device = content.parameters().First().device;
         var contents = new List<Tensor>(); var zs = new List<Tensor>(); var videos = new List<Tensor>();
         for (int start = 0; start < labels.Length; start += batchSize)
@@ -135,18 +129,69 @@ public static class CmdSampler
             var frame = SampleContent(content, y, contentSteps, cfgScale, sampler: contentSampler, interval: cfgInterval);
             log?.Invoke($"sampling {start + y.shape[0]}/{labels.Length}: motion latents ({motionSampler} {motionSteps}" +
                 AnchorNote(anchor) + ")");
-            using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null, motion.ZScale,
-                motionSteps, motionCfgScale, sampler: motionSampler, denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac),
-                velocity: motion.Velocity);
-            var z = KeypointAnchor.Finish(drawn, anchor, ac);                  // workbench switch: x̄'s frame at rest
-            var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
-            using var _ = no_grad();
-            var video = ae.Decode(frame.to(device), zx, zy).clamp(-1, 1);
+            var (z, video) = AnimateBatch(ae, motion, frame, y, motionSteps, motionCfgScale, motionSampler, anchor);
             contents.Add(frame.cpu().MoveToOuterDisposeScope());
             zs.Add(z.cpu().MoveToOuterDisposeScope());
             videos.Add(video.cpu().MoveToOuterDisposeScope());
         }
         return new Samples(cat(contents.ToArray()), cat(zs.ToArray()), cat(videos.ToArray()), tensor(labels));
+    }
+
+    /// <summary>Motion latents and videos for content frames already drawn ([N, C, H, W], classes
+    /// <paramref name="labels"/>): the second half of <see cref="Sample"/>, in batches of <paramref name="batchSize"/>.
+    /// </summary>
+    public static Samples Animate(CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion, Tensor contentFrames,
+        long[] labels, int motionSteps = DefaultMotionSteps, double motionCfgScale = 1.0, int batchSize = 16,
+        DiffusionSampler motionSampler = DiffusionSampler.Ddim, MotionAnchor anchor = MotionAnchor.Off)
+    {
+        if (contentFrames.dim() != 4 || contentFrames.shape[0] != labels.Length)
+            throw new ArgumentException($"{labels.Length} classes need content frames [{labels.Length}, C, H, W], got " +
+                                       $"[{string.Join(", ", contentFrames.shape)}]");
+        CheckFits(ae, motion, contentFrames.shape[1..], "the content frames are");
+        var zs = new List<Tensor>(); var videos = new List<Tensor>();
+        var device = motion.Model.parameters().First().device;
+        for (int start = 0; start < labels.Length; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(batchSize, labels.Length - start);
+            var y = tensor(labels.Skip(start).Take(n).ToArray(), device: device);
+            var (z, video) = AnimateBatch(ae, motion, contentFrames.narrow(0, start, n).to(device), y, motionSteps,
+                motionCfgScale, motionSampler, anchor);
+            zs.Add(z.cpu().MoveToOuterDisposeScope());
+            videos.Add(video.cpu().MoveToOuterDisposeScope());
+        }
+        return new Samples(contentFrames.alias(), cat(zs.ToArray()), cat(videos.ToArray()), tensor(labels));
+    }
+
+    /// <summary>That the motion model's z and the content frames [C, H, W] fit the autoencoder's decoder.</summary>
+    static void CheckFits(CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion, long[] frame, string frames)
+    {
+        var mc = motion.Model.Config;
+        var ac = ae.Config;
+        if (mc.GridHeight != ac.GridHeight || mc.GridWidth != ac.GridWidth || mc.Frames != ac.Frames
+            || mc.LatentChannels != ac.LatentChannels)
+            throw new ArgumentException($"motion model '{mc.Name}' latents [{mc.LatentChannels}, {mc.Frames}, " +
+                $"{mc.GridHeight}+{mc.GridWidth}] do not fit autoencoder '{ac.Name}' [{ac.LatentChannels}, " +
+                $"{ac.Frames}, {ac.GridHeight}+{ac.GridWidth}]");
+        if (!frame.SequenceEqual([ac.Channels, ac.Height, ac.Width]))
+            throw new ArgumentException($"{frames} [{string.Join(", ", frame)}] frames but autoencoder '{ac.Name}' " +
+                                        $"decodes [{ac.Channels}, {ac.Height}, {ac.Width}]");
+    }
+
+    /// <summary>One batch: motion latent z for the content frames (anchored as <paramref name="anchor"/> says), then
+    /// the decoder (Eqs. 5-6).</summary>
+    static (Tensor Z, Tensor Video) AnimateBatch(CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion, Tensor frame,
+        Tensor y, int motionSteps, double motionCfgScale, DiffusionSampler motionSampler, MotionAnchor anchor)
+    {
+        var mc = motion.Model.Config;
+        var ac = ae.Config;
+        using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null,
+            motion.ZScale, motionSteps, motionCfgScale, sampler: motionSampler,
+            denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac), velocity: motion.Velocity);
+        var z = KeypointAnchor.Finish(drawn, anchor, ac);                  // workbench switch: x̄'s frame at rest
+        var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
+        using var _ = no_grad();
+        return (z, ae.Decode(frame, zx, zy).clamp(-1, 1));
     }
 
     /// <summary>

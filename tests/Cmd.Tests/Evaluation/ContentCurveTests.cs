@@ -56,7 +56,7 @@ public class ContentCurveTests
         finally { Directory.Delete(dir, recursive: true); }
     }
 
-    /// <summary>With videos, each point also draws full videos of its classes through the shipped motion DiT and
+    /// <summary>With videos, each point's frames also become full videos through the shipped motion DiT and
     /// autoencoder, re-seeded (equal weights, equal scores), scored as `eval samples` scores them; the files carry the
     /// videos' columns, and a CSV written before those columns still reads (its videos' scores NaN).</summary>
     [Fact]

@@ -24,6 +24,20 @@ public class CmdSamplerTests
         var s = CmdSampler.Sample(ae, content, motion, [1, 2, 3], contentSteps: 2, motionSteps: 2, batchSize: 2);
         Assert.Equal(new long[] { 3, 8, 1, 32, 32 }, s.Videos.shape);
         Assert.Equal(new long[] { 3, 1, 32, 32 }, s.ContentFrames.shape);
+
+        // Animate is Sample's second half: the same content frames and noise give the same z and videos
+        manual_seed(0);
+        var one = CmdSampler.Sample(ae, content, motion, [1, 2, 3], contentSteps: 2, motionSteps: 2, batchSize: 3);
+        manual_seed(0);
+        using var y = tensor(new long[] { 1, 2, 3 });
+        using var frames = CmdSampler.SampleContent(content, y, 2);
+        var a = CmdSampler.Animate(ae, motion, frames, [1, 2, 3], motionSteps: 2, batchSize: 3);
+        Assert.True(a.Videos.allclose(one.Videos, rtol: 0, atol: 0), "Animate drew other videos than Sample from the frames");
+        Assert.True(a.Z.allclose(one.Z, rtol: 0, atol: 0));
+        using var wrong = zeros(3, 1, 16, 16);
+        var e = Assert.Throws<ArgumentException>(() => CmdSampler.Animate(ae, motion, wrong, [1, 2, 3], 2));
+        Assert.Contains("the content frames are [1, 16, 16] frames but autoencoder", e.Message);
+        Assert.Throws<ArgumentException>(() => CmdSampler.Animate(ae, motion, frames, [1, 2], 2));
     }
 
     [Fact]
