@@ -81,6 +81,10 @@ public class EvalCliTests
         Assert.True(replot.ExitCode == 0, replot.StdErr);
         Assert.Equal(md, File.ReadAllText(Path.Combine(output, "content-curve.md")));
 
+        var noVideos = CliRunner.Run("eval", "content-curve", "--snapshots", snapshot, "--pairs", pairs,
+            "--motion", shipped.Motion, "--out", output);
+        Assert.Equal((1, "error: --ae, --motion, --motion-steps and --anchor are for the videos: add --videos"),
+            (noVideos.ExitCode, noVideos.StdErr.Trim()));
         var noPairs = CliRunner.Run("eval", "content-curve", "--snapshots", snapshot, "--out", output);
         Assert.Equal((1, "error: --pairs: give held-out latent pairs (`ae encode --split test`)"),
             (noPairs.ExitCode, noPairs.StdErr.Trim()));

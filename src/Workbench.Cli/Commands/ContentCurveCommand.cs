@@ -49,18 +49,12 @@ static class ContentCurveCommand
             Description = "Also draw full videos of every point's classes (content frames as sampled here, then " +
                           "--motion and --ae) and score them as `eval samples` does",
         };
-        var ae = new Option<string>("--ae")
-        {
-            Description = "Autoencoder of the videos (default: the shipped small model)",
-            DefaultValueFactory = _ => Cmd.Pipeline.ShippedWeights.Small.Autoencoder,
-        };
-        var motion = new Option<string>("--motion")
-        {
-            Description = "Motion DiT of the videos, run folder or file (default: the shipped small model)",
-            DefaultValueFactory = _ => Cmd.Pipeline.ShippedWeights.Small.Motion,
-        };
-        var motionSteps = new Option<int>("--motion-steps")
-            { Description = "DDIM steps of the motion DiT (paper: 100)", DefaultValueFactory = _ => 100 };
+        var ae = new Option<string?>("--ae")
+            { Description = "Autoencoder of the videos (default: the shipped small one)" };
+        var motion = new Option<string?>("--motion")
+            { Description = "Motion DiT of the videos, run folder or file (default: the shipped small one)" };
+        var motionSteps = new Option<int?>("--motion-steps")
+            { Description = "DDIM steps of the motion DiT (default: the paper's 100)" };
         var anchor = EvalCommand.AnchorOption("--anchor", "Anchor the videos' keypoint z at x̄'s frame (as sample " +
             "--anchor; default: as sampling.json says for the shipped motion DiT, else off)");
         var replot = new Option<bool>("--replot")
@@ -91,8 +85,13 @@ static class ContentCurveCommand
                 r.GetValue(seed));
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var real = Cmd.Training.LatentPairs.Load(pairsPath);
-            using var full = r.GetValue(videos) ? VideosOf(r.GetValue(ae)!, r.GetValue(motion)!,
-                r.GetValue(motionSteps), r.GetValue(anchor), r.GetValue(ema)) : null;
+            bool forVideos = r.GetValue(ae) is not null || r.GetValue(motion) is not null
+                             || r.GetValue(motionSteps) is not null || r.GetValue(anchor) is not null;
+            if (forVideos && !r.GetValue(videos))
+                throw new ArgumentException(
+                    "--ae, --motion, --motion-steps and --anchor are for the videos: add --videos");
+            using var full = r.GetValue(videos) ? VideosOf(r.GetValue(ae), r.GetValue(motion),
+                r.GetValue(motionSteps), r.GetValue(anchor)) : null;
             Directory.CreateDirectory(folder);
             var clock = Stopwatch.StartNew();
             int total = files.Length + (r.GetValue(reference) is null ? 0 : 1), done = 0;
@@ -134,14 +133,18 @@ static class ContentCurveCommand
         }
     }
 
-    static LoadedVideos VideosOf(string ae, string motion, int steps, Cmd.Pipeline.MotionAnchor? anchor, bool? ema)
+    /// <summary>The motion DiT from a run folder as <see cref="Cmd.Pipeline.EmaPolicy"/> decides (as `sample` does).
+    /// </summary>
+    static LoadedVideos VideosOf(string? ae, string? motion, int? steps, Cmd.Pipeline.MotionAnchor? anchor)
     {
-        var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(ae);
+        var shipped = Cmd.Pipeline.ShippedWeights.Small;
+        motion ??= shipped.Motion;
+        var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(ae ?? shipped.Autoencoder);
         try
         {
-            var m = Cmd.Pipeline.ModelStore.LoadMotion(motion, preferEma: ema);
-            return new LoadedVideos(new ContentCurve.Videos(autoencoder, m, steps,
-                anchor ?? Cmd.Pipeline.ShippedWeights.Small.AnchorFor(motion)));
+            var m = Cmd.Pipeline.ModelStore.LoadMotion(motion);
+            return new LoadedVideos(new ContentCurve.Videos(autoencoder, m,
+                steps ?? Cmd.Pipeline.CmdSampler.DefaultMotionSteps, anchor ?? shipped.AnchorFor(motion)));
         }
         catch { autoencoder.Dispose(); throw; }
     }
