@@ -80,18 +80,25 @@ static class ContentCurveCommand
             var pairsPath = r.GetValue(pairs)
                 ?? throw new ArgumentException("--pairs: give held-out latent pairs (`ae encode --split test`)");
             Snapshots.ByStep(files, "content DiT");   // a bad name or path fails before anything loads
-            var settings = new ContentCurve.Settings(r.GetValue(perClass), r.GetValue(frames), r.GetValue(steps),
-                r.GetValue(cfg), r.GetValue(sampler), EvalCommand.IntervalOf(r.GetValue(cfgInterval)),
-                r.GetValue(seed));
-            using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
-            using var real = Cmd.Training.LatentPairs.Load(pairsPath);
             bool forVideos = r.GetValue(ae) is not null || r.GetValue(motion) is not null
                              || r.GetValue(motionSteps) is not null || r.GetValue(anchor) is not null;
             if (forVideos && !r.GetValue(videos))
                 throw new ArgumentException(
                     "--ae, --motion, --motion-steps and --anchor are for the videos: add --videos");
-            using var full = r.GetValue(videos) ? VideosOf(r.GetValue(ae), r.GetValue(motion),
-                r.GetValue(motionSteps), r.GetValue(anchor)) : null;
+            var settings = new ContentCurve.Settings(r.GetValue(perClass), r.GetValue(frames), r.GetValue(steps),
+                r.GetValue(cfg), r.GetValue(sampler), EvalCommand.IntervalOf(r.GetValue(cfgInterval)),
+                r.GetValue(seed));
+            using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
+            using var real = Cmd.Training.LatentPairs.Load(pairsPath);
+            var shipped = Cmd.Pipeline.ShippedWeights.Small;
+            var motionPath = r.GetValue(motion) ?? shipped.Motion;
+            using var videoAe = r.GetValue(videos)
+                ? Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae) ?? shipped.Autoencoder) : null;
+            var videoMotion = r.GetValue(videos) ? Cmd.Pipeline.ModelStore.LoadMotion(motionPath) : null;
+            using var _ = videoMotion?.Model;
+            var full = videoAe is null ? null : new ContentCurve.Videos(videoAe, videoMotion!,
+                r.GetValue(motionSteps) ?? Cmd.Pipeline.CmdSampler.DefaultMotionSteps,
+                r.GetValue(anchor) ?? shipped.AnchorFor(motionPath));   // the motion DiT read as `sample` reads it
             Directory.CreateDirectory(folder);
             var clock = Stopwatch.StartNew();
             int total = files.Length + (r.GetValue(reference) is null ? 0 : 1), done = 0;
@@ -109,43 +116,15 @@ static class ContentCurveCommand
                                   (p.Full is { } v ? $"; full videos: {v}" : "") + $"; frames {png}");
             }
             ContentCurve.Score(detector, real.Content, real.Labels, files, settings, r.GetValue(ema), Heard,
-                full?.Videos);
+                full);
             if (r.GetValue(reference) is { } other)
                 ContentCurve.ScoreOne(detector, real.Content, real.Labels, other, null, settings, scored: Heard,
-                    videos: full?.Videos);
+                    videos: full);
             Console.Write(ContentCurveReport.Markdown(rows));
             foreach (var path in ContentCurveReport.Write(rows, folder, Console.Error.WriteLine))
                 Console.WriteLine($"wrote {path}");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The autoencoder and motion DiT the videos are drawn with, disposed with this.</summary>
-    sealed class LoadedVideos(ContentCurve.Videos videos) : IDisposable
-    {
-        public ContentCurve.Videos Videos { get; } = videos;
-
-        public void Dispose()
-        {
-            Videos.Autoencoder.Dispose();
-            Videos.Motion.Model.Dispose();
-        }
-    }
-
-    /// <summary>The motion DiT from a run folder as <see cref="Cmd.Pipeline.EmaPolicy"/> decides (as `sample` does).
-    /// </summary>
-    static LoadedVideos VideosOf(string? ae, string? motion, int? steps, Cmd.Pipeline.MotionAnchor? anchor)
-    {
-        var shipped = Cmd.Pipeline.ShippedWeights.Small;
-        motion ??= shipped.Motion;
-        var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(ae ?? shipped.Autoencoder);
-        try
-        {
-            var m = Cmd.Pipeline.ModelStore.LoadMotion(motion);
-            return new LoadedVideos(new ContentCurve.Videos(autoencoder, m,
-                steps ?? Cmd.Pipeline.CmdSampler.DefaultMotionSteps, anchor ?? shipped.AnchorFor(motion)));
-        }
-        catch { autoencoder.Dispose(); throw; }
     }
 }
