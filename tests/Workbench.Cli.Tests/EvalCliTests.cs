@@ -55,6 +55,23 @@ public class EvalCliTests
     }
 
     [Fact]
+    public void MotionWithAHighNoiseExpertNamesItAndRefusesHalfTheSwitch()
+    {
+        var shipped = new Cmd.Pipeline.ShippedWeights(Path.Combine(Cmd.Data.RepoData.DataDirectory, "weights", "small"));
+        string[] given = ["eval", "motion", "--ae", shipped.Autoencoder, "--motion", shipped.Motion, "--clips", "4",
+            "--steps", "2"];
+        var r = CliRunner.Run([.. given, "--high-noise", shipped.Motion, "--above-t", "500"]);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains($"motion DiT at t > 500: {shipped.Motion}", r.StdOut);
+        Assert.Matches(@"motion prediction from real content frames [0-9.]+ \([0-9.]+x\)", r.StdOut);
+        var half = CliRunner.Run([.. given, "--above-t", "500"]);
+        Assert.Equal((1, "error: --high-noise and --above-t go together"), (half.ExitCode, half.StdErr.Trim()));
+        var outside = CliRunner.Run([.. given, "--high-noise", shipped.Motion, "--above-t", "1000"]);
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains("--above-t must be 0-999", outside.StdErr);
+    }
+
+    [Fact]
     public void ContentCurveWritesItsFilesReplotsThemAndNamesWhatIsMissing()
     {
         var dir = Fixtures.TempDir("cli-content-curve");

@@ -56,10 +56,12 @@ public static class CmdSampler
     /// <summary>Motion latents z [N, D, L, H'+W'] (unscaled) given content frames and the condition; DDIM (or ancestral: <paramref name="sampler"/>),
     /// optional CFG on the condition; <paramref name="denoisedFn"/> maps each step's predicted x_0 (of z / zScale).</summary>
     /// <param name="velocity">The form the model learned z in (<see cref="MotionVelocity"/>); null: z itself.</param>
+    /// <param name="expert">Another motion DiT for the noisiest steps (<see cref="NoiseExpert"/>); null: none.</param>
     public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0,
         Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
-        MotionVelocity? velocity = null)
+        MotionVelocity? velocity = null, NoiseExpert? expert = null)
     {
+        MotionDiT At(Tensor t) => expert?.Pick(model, t) ?? model;
         if (velocity is not null) denoisedFn = velocity.Wrap(denoisedFn);
         var c = model.Config;
         var device = model.parameters().First().device;
@@ -72,12 +74,12 @@ public static class CmdSampler
         Tensor Loop(DenoiseFn fn, Tensor start) => Draw(diffusion, sampler, fn, start, onStep, denoisedFn: denoisedFn);
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
-            z = Loop((x, t) => model.call(x, t, content, cond), noise);
+            z = Loop((x, t) => At(t).call(x, t, content, cond), noise);
         else
         {
             var y = cat([cond!, full_like(cond!, c.NumClasses)]);
             var cc = cat([content, content]);
-            z = Loop((x, t) => model.ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]))[..(int)n];
+            z = Loop((x, t) => At(t).ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]))[..(int)n];
         }
         return velocity is null ? z * zScale : velocity.Decode(z * zScale);
     }
@@ -219,10 +221,11 @@ public static class CmdSampler
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
     /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
-        DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null, double cfgScale = 1.0) =>
+        DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
+        double cfgScale = 1.0, NoiseExpert? expert = null) =>
         InBatches(motion, held, batchSize, (content, cond, _) =>
             SampleMotion(motion.Model, content, cond, motion.ZScale, steps, cfgScale, sampler: sampler,
-                denoisedFn: denoisedFn, velocity: motion.Velocity));
+                denoisedFn: denoisedFn, velocity: motion.Velocity, expert: expert));
 
     static string AnchorNote(MotionAnchor anchor) => anchor switch
     {

@@ -134,22 +134,45 @@ public sealed class EvalCommand : ICommandGroup
         {
             if (r.GetValueOrDefault<double>() is var g && (!double.IsFinite(g) || g < 0)) r.AddError("--cfg must be >= 0");
         });
+        var highNoise = new Option<string?>("--high-noise")
+        {
+            Description = "Another motion DiT (run folder or weights, e.g. an earlier snapshot of the same run) " +
+                          "that denoises the steps at t > --above-t, the --motion DiT the rest: which noise levels " +
+                          "decide what",
+        };
+        var aboveT = new Option<int?>("--above-t") { Description = "Where --high-noise takes over (0-999)" };
+        aboveT.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0 or > 999) r.AddError("--above-t must be 0-999");
+        });
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
                                             "first rows), over the real-vs-real floor")
-            { ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg };
+        {
+            ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg,
+            highNoise, aboveT,
+        };
         command.SetAction(r =>
         {
             if (r.GetValue(motion) is null && r.GetValue(fromT) is { Length: > 0 }) throw new ArgumentException("--from-t needs --motion");
+            if ((r.GetValue(highNoise) is null) != (r.GetValue(aboveT) is null))
+                throw new ArgumentException("--high-noise and --above-t go together");
+            if (r.GetValue(motion) is null && r.GetValue(highNoise) is not null)
+                throw new ArgumentException("--high-noise needs --motion");
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
             var model = r.GetValue(motion) is string m ? Cmd.Pipeline.ModelStore.LoadMotion(m, preferEma: r.GetValue(ema)) : null;
             using var _ = model?.Model;
+            var high = r.GetValue(highNoise) is string h
+                ? Cmd.Pipeline.ModelStore.LoadMotion(h, preferEma: r.GetValue(ema)) : null;
+            using var __ = high?.Model;
+            var expert = high is null ? null : Cmd.Pipeline.NoiseExpert.For(model!, high, r.GetValue(aboveT)!.Value);
             TorchSharp.torch.manual_seed(r.GetValue(seed));
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
+            if (expert is not null) Console.WriteLine($"motion DiT at {expert}: {high!.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
-                r.GetValue(cfg));
+                r.GetValue(cfg), expert);
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)

@@ -72,6 +72,48 @@ public class CmdSamplerTests
     }
 
     [Fact]
+    public void AHighNoiseExpertDenoisesOnlyTheStepsAboveItsT()
+    {
+        using var model = new MotionDiT(RunPresets.Tiny.Motion);
+        using var other = new MotionDiT(RunPresets.Tiny.Motion);
+        manual_seed(1);
+        using (no_grad())                                  // adaLN-Zero's zero output would make the two agree
+            foreach (var p in model.parameters().Concat(other.parameters())) p.add_(randn_like(p) * 0.05);
+        model.eval(); other.eval();
+        var c = model.Config;
+        using var content = randn(2, c.ContentChannels, c.ContentHeight, c.ContentWidth);
+        using var y = tensor(new long[] { 1, 2 });
+        Tensor Draw(MotionDiT m, NoiseExpert? expert)
+        {
+            manual_seed(3);
+            return CmdSampler.SampleMotion(m, content, y, 1f, 4, expert: expert);   // 4 steps: t = 0, 333, 666, 999
+        }
+        using var alone = Draw(model, null);
+        using var otherAlone = Draw(other, null);
+        using var never = Draw(model, new NoiseExpert(other, 999));
+        using var always = Draw(model, new NoiseExpert(other, 0));
+        using var some = Draw(model, new NoiseExpert(other, 500));
+        Assert.True(never.allclose(alone, rtol: 0, atol: 0), "the expert denoised a step at t <= 999");
+        Assert.False(always.allclose(alone, rtol: 0, atol: 1e-3), "the expert denoised no step above t = 0");
+        float Off(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
+        Assert.True(Off(always, otherAlone) < 0.1f * Off(alone, otherAlone), "above t = 0 is all but the last step");
+        Assert.True(Off(some, alone) > 1e-3f && Off(some, otherAlone) > 1e-3f);
+
+        var loaded = new LoadedDiffusionModel<MotionDiT>(model, new Dictionary<string, string>(), "late");
+        var wider = new LoadedDiffusionModel<MotionDiT>(new MotionDiT(c with { HiddenSize = 2 * c.HiddenSize }),
+            new Dictionary<string, string>(), "wide");
+        using var _ = wider.Model;
+        Assert.Contains("not built as the motion DiT late", Assert.Throws<ArgumentException>(() =>
+            NoiseExpert.For(loaded, wider, 500)).Message);
+        var scaled = new LoadedDiffusionModel<MotionDiT>(other, new Dictionary<string, string>
+            { [ModelMetadata.ZScaleKey] = "0.5" }, "scaled");
+        Assert.Contains("not one z to share", Assert.Throws<ArgumentException>(() =>
+            NoiseExpert.For(loaded, scaled, 500)).Message);
+        Assert.Contains("--above-t must be 0-999", Assert.Throws<ArgumentException>(() =>
+            NoiseExpert.For(loaded, loaded, 1000)).Message);
+    }
+
+    [Fact]
     public void ContentGuidanceActsOnlyInsideItsInterval()
     {
         using var model = new DiT(RunPresets.Tiny.ContentDiT);
