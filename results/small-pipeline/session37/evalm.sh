@@ -1,0 +1,8 @@
+#!/bin/bash
+# evalm.sh WEIGHTS TAG: `eval motion` of one motion DiT as experts.sh scores a pair (the shipped autoencoder, 256
+# held-out clips, seeds 0 1 2, anchored after sampling); output to eval-m-TAG.txt here
+cd "$(dirname "$0")/../../.."
+export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 DOTNET_JITMinOpts=1
+/usr/bin/time -f "%e s" dotnet run --no-build --project src/Workbench.Cli -c Release -- eval motion \
+  --ae data/weights/small/autoencoder.safetensors --motion $1 --clips 256 --seeds 0 1 2 --anchor final 2>&1 \
+  | tee results/small-pipeline/session37/eval-m-$2.txt
