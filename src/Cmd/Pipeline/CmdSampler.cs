@@ -59,7 +59,7 @@ public static class CmdSampler
     /// <param name="expert">Another motion DiT for the noisiest steps (<see cref="NoiseExpert"/>); null: none.</param>
     public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0,
         Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
-        MotionVelocity? velocity = null, NoiseExpert? expert = null)
+        MotionVelocity? velocity = null, NoiseExpert? expert = null, Tensor? magnitude = null)
     {
         MotionDiT At(Tensor t) => expert?.Pick(model, t) ?? model;
         if (velocity is not null) denoisedFn = velocity.Wrap(denoisedFn);
@@ -67,6 +67,7 @@ public static class CmdSampler
         var device = model.parameters().First().device;
         content = content.to(device);
         cond = cond?.to(device);
+        magnitude = magnitude?.to(device);
         long n = content.shape[0];
         var diffusion = DiffusionTraining.MotionDiffusion(model.Config, steps.ToString(CultureInfo.InvariantCulture));
         var noise = randn(n, c.LatentChannels, c.Frames, c.GridHeight + c.GridWidth, device: device);
@@ -74,12 +75,13 @@ public static class CmdSampler
         Tensor Loop(DenoiseFn fn, Tensor start) => Draw(diffusion, sampler, fn, start, onStep, denoisedFn: denoisedFn);
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
-            z = Loop((x, t) => At(t).call(x, t, content, cond), noise);
+            z = Loop((x, t) => At(t).Forward(x, t, content, cond, magnitude), noise);
         else
         {
             var y = cat([cond!, full_like(cond!, c.NumClasses)]);
             var cc = cat([content, content]);
-            z = Loop((x, t) => At(t).ForwardWithCfg(x, t, cc, y, cfgScale), cat([noise, noise]))[..(int)n];
+            var mm = magnitude is null ? null : cat([magnitude, magnitude]);
+            z = Loop((x, t) => At(t).ForwardWithCfg(x, t, cc, y, cfgScale, mm), cat([noise, noise]))[..(int)n];
         }
         return velocity is null ? z * zScale : velocity.Decode(z * zScale);
     }
@@ -178,6 +180,9 @@ public static class CmdSampler
         if (!frame.SequenceEqual([ac.Channels, ac.Height, ac.Width]))
             throw new ArgumentException($"{frames} [{string.Join(", ", frame)}] frames but autoencoder '{ac.Name}' " +
                                         $"decodes [{ac.Channels}, {ac.Height}, {ac.Width}]");
+        if (mc.MagnitudeCondition)
+            throw new NotSupportedException($"{motion.Path} is conditioned on how far z moves, drawn from real " +
+                "clips' z: `eval motion` has them, sampling from content DiT frames does not yet");
     }
 
     /// <summary>One batch: motion latent z for the content frames (anchored as <paramref name="anchor"/> says), then
@@ -222,10 +227,27 @@ public static class CmdSampler
     /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
         DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
-        double cfgScale = 1.0, NoiseExpert? expert = null) =>
-        InBatches(motion, held, batchSize, (content, cond, _) =>
+        double cfgScale = 1.0, NoiseExpert? expert = null)
+    {
+        using var magnitudes = OtherClipsMagnitudes(motion, held);
+        return InBatches(motion, held, batchSize, (i, content, cond, _) =>
             SampleMotion(motion.Model, content, cond, motion.ZScale, steps, cfgScale, sampler: sampler,
-                denoisedFn: denoisedFn, velocity: motion.Velocity, expert: expert));
+                denoisedFn: denoisedFn, velocity: motion.Velocity, expert: expert,
+                magnitude: magnitudes?.narrow(0, i, content.shape[0])));
+    }
+
+    /// <summary>For a motion DiT with the magnitude condition: each held-out pair's m from the real z of the pair
+    /// before it (<see cref="MotionMagnitude"/>; real motion, not the clip's own), else null.</summary>
+    static Tensor? OtherClipsMagnitudes(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held)
+    {
+        var c = motion.Model.Config;
+        if (!c.MagnitudeCondition) return null;
+        if (held.Count < 2)
+            throw new ArgumentException("a motion DiT with a magnitude condition draws it from another clip: " +
+                                        "give at least 2 held-out clips");
+        using var other = held.Z.roll(1, 0);
+        return motion.Magnitude!.Of(other, c.GridHeight, c.GridWidth);
+    }
 
     static string AnchorNote(MotionAnchor anchor) => anchor switch
     {
@@ -238,11 +260,13 @@ public static class CmdSampler
     /// for each held-out pair's real z, in batches.</summary>
     public static Tensor DenoiseMotionFrom(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int fromT, int steps = DefaultMotionSteps,
         int batchSize = 16, Func<Tensor, Tensor>? denoisedFn = null) =>
-        InBatches(motion, held, batchSize, (content, cond, realZ) =>
+        InBatches(motion, held, batchSize, (_, content, cond, realZ) =>
             DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps, denoisedFn, motion.Velocity));
 
-    /// <summary>z for the held-out pairs, <paramref name="batchSize"/> at a time: (content, condition, real z) -> z.</summary>
-    static Tensor InBatches(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int batchSize, Func<Tensor, Tensor?, Tensor, Tensor> draw)
+    /// <summary>z for the held-out pairs, <paramref name="batchSize"/> at a time: (first pair, content, condition,
+    /// real z) -> z.</summary>
+    static Tensor InBatches(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int batchSize,
+        Func<int, Tensor, Tensor?, Tensor, Tensor> draw)
     {
         bool byClass = motion.Model.Config.Condition == MotionCondition.Class;
         var zs = new List<Tensor>();
@@ -250,7 +274,7 @@ public static class CmdSampler
         {
             int n = Math.Min(batchSize, held.Count - i);
             var cond = byClass ? held.Labels.narrow(0, i, n) : null;
-            zs.Add(draw(held.Content.narrow(0, i, n), cond, held.Z.narrow(0, i, n)).cpu());
+            zs.Add(draw(i, held.Content.narrow(0, i, n), cond, held.Z.narrow(0, i, n)).cpu());
         }
         var z = cat(zs.ToArray());
         zs.ForEach(t => t.Dispose());

@@ -16,6 +16,9 @@ public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string
 
     /// <summary>The motion model's z form when it learned shifts as steps (workbench switch); null: z as it is.</summary>
     public MotionVelocity? Velocity => MotionVelocity.Parse(Metadata.GetValueOrDefault(ModelMetadata.ZVelocityKey));
+
+    /// <summary>The scale of the motion model's magnitude condition (workbench switch); null: none.</summary>
+    public MotionMagnitude? Magnitude => MotionMagnitude.Parse(Metadata.GetValueOrDefault(ModelMetadata.MagnitudeKey));
 }
 
 /// <summary>
@@ -36,8 +39,15 @@ public static class ModelStore
     public static LoadedDiffusionModel<DiT> LoadContent(string path, Device? device = null, bool? preferEma = null) =>
         Load(path, ModelMetadata.Content, json => new DiT(JsonSerializer.Deserialize<DiTConfig>(json)!), device, preferEma);
 
-    public static LoadedDiffusionModel<MotionDiT> LoadMotion(string path, Device? device = null, bool? preferEma = null) =>
-        Load(path, ModelMetadata.Motion, json => new MotionDiT(MotionDiTConfig.FromJson(json)), device, preferEma);
+    public static LoadedDiffusionModel<MotionDiT> LoadMotion(string path, Device? device = null, bool? preferEma = null)
+    {
+        var loaded = Load(path, ModelMetadata.Motion, json => new MotionDiT(MotionDiTConfig.FromJson(json)), device,
+            preferEma);
+        if (loaded.Model.Config.MagnitudeCondition && loaded.Magnitude is null)
+            throw new InvalidDataException($"{loaded.Path}: a motion DiT with a magnitude condition but no " +
+                                           $"\"{ModelMetadata.MagnitudeKey}\" in its metadata");
+        return loaded;
+    }
 
     public static LoadedDiffusionModel<CubicVideoDiT> LoadCubic(string path, Device? device = null, bool? preferEma = null) =>
         Load(path, ModelMetadata.Cubic, json => new CubicVideoDiT(CubicVideoDiTConfig.FromJson(json)), device, preferEma);

@@ -27,6 +27,9 @@ public sealed record NoiseExpert(MotionDiT Model, int AboveT)
             throw new ArgumentException($"the high-noise motion DiT {expert.Path} learned z at scale {expert.ZScale} " +
                 $"({expert.Velocity?.ToString() ?? "offsets"}), the motion DiT {motion.Path} at {motion.ZScale} " +
                 $"({motion.Velocity?.ToString() ?? "offsets"}): not one z to share");
+        if (expert.Magnitude != motion.Magnitude)
+            throw new ArgumentException($"the high-noise motion DiT {expert.Path} scales the magnitude condition by " +
+                $"{expert.Magnitude?.Scale}, the motion DiT {motion.Path} by {motion.Magnitude?.Scale}");
         return new NoiseExpert(expert.Model, aboveT);
     }
 

@@ -64,6 +64,9 @@ public static class DiffusionTraining
         var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
         meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
         if (velocity is not null) meta[ModelMetadata.ZVelocityKey] = velocity.Format();
+        var magnitude = cfg.MagnitudeCondition ? MotionMagnitude.For(pairs.Z, cfg.GridHeight, cfg.GridWidth) : null;
+        using var m = magnitude?.Of(pairs.Z, cfg.GridHeight, cfg.GridWidth);      // workbench switch: how far z moves
+        if (magnitude is not null) meta[ModelMetadata.MagnitudeKey] = magnitude.Format();
         meta[ModelMetadata.InputScaleKey] = ModelMetadata.Format(options.InputScale);
         options.Validate();
         var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
@@ -75,8 +78,9 @@ public static class DiffusionTraining
             var z0 = (z.index_select(0, idx) / zScale).to(device);
             var content = pairs.Content.index_select(0, idx).to(device);
             var y = cfg.Condition == MotionCondition.Class ? pairs.Labels.index_select(0, idx).to(device) : null;
+            var mm = m?.index_select(0, idx).to(device);
             var t = diffusion.SampleTimesteps(batchSize, device);
-            return diffusion.TrainingLosses((x, tt) => model.call(x, tt, content, y), z0, t).Loss.mean();
+            return diffusion.TrainingLosses((x, tt) => model.Forward(x, tt, content, y, mm), z0, t).Loss.mean();
         });
     }
 

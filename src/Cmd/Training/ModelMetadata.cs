@@ -18,6 +18,9 @@ public static class ModelMetadata
     /// <summary>Motion DiT trained on z's shift channels as steps (<see cref="MotionVelocity.Format"/>); absent = z as
     /// it is, the paper.</summary>
     public const string ZVelocityKey = "z_velocity";
+    /// <summary>Motion DiT conditioned on how far z moves (<see cref="MotionMagnitude"/>): its scale; absent = no
+    /// such condition, the paper.</summary>
+    public const string MagnitudeKey = "motion_magnitude_scale";
     public const string StepKey = "step";
 
     public const string Autoencoder = "cmd-autoencoder";

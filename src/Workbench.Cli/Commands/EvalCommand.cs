@@ -168,6 +168,8 @@ public sealed class EvalCommand : ICommandGroup
             var expert = high is null ? null : Cmd.Pipeline.NoiseExpert.For(model!, high, r.GetValue(aboveT)!.Value);
             TorchSharp.torch.manual_seed(r.GetValue(seed));
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
+            if (model?.Model.Config.MagnitudeCondition == true)
+                Console.WriteLine("magnitude condition: each clip's from the real z of the held-out clip before it");
             if (expert is not null) Console.WriteLine($"motion DiT at {expert}: {high!.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),

@@ -144,6 +144,12 @@ public sealed class TrainCommand : ICommandGroup
                           "frame-to-frame steps, so speed is the signal (workbench; 0 = z as it is, the paper)",
             HelpName = "K",
         };
+        var magnitude = new Option<bool>("--magnitude")
+        {
+            Description = "Also condition on how far each z channel moves, read from the clip's z in training and " +
+                          "drawn from other real clips when sampling (workbench, after SVD's motion bucket; " +
+                          "off = the paper)",
+        };
         var predict = new Option<string>("--predict")
         {
             Description = "What the network predicts: eps (the paper), x0 or v", DefaultValueFactory = _ => "eps",
@@ -157,7 +163,7 @@ public sealed class TrainCommand : ICommandGroup
         });
         var c = new Command("motion",
             "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
-            { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, predict };
+            { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, magnitude, predict };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -177,6 +183,7 @@ public sealed class TrainCommand : ICommandGroup
                 KeyPatchSize = r.GetValue(keyPatch) ?? p.KeyPatchSize, PatchSize = r.GetValue(patch) ?? p.PatchSize,
                 FramePatch = r.GetValue(framePatch) ?? p.FramePatch, Condition = cond,
                 HiddenSize = width, Depth = blocks, NumHeads = heads, Prediction = r.GetValue(predict)!,
+                MagnitudeCondition = r.GetValue(magnitude),
             };
             long patchValues = (long)cfg.PatchFrames * cfg.PatchSize * cfg.LatentChannels;
             if (patchValues > cfg.HiddenSize && cfg.Prediction != "x0")

@@ -1,4 +1,5 @@
 using Cmd.Diffusion;
+using Cmd.IO;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
 using Cmd.Presets;
@@ -147,6 +148,45 @@ public class DiffusionTrainingTests
         var e = Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(again, pairs,
             PipelineFixtures.Options(dir, 4) with { Resume = true }, batchSize: 4));
         Assert.Contains("--z-velocity 1", e.Message);
+    }
+
+    [Fact]
+    public void A_motion_DiT_with_a_magnitude_condition_keeps_its_scale_and_samples_with_other_clips_magnitudes()
+    {
+        using var still = PipelineFixtures.TinyPairs(8);
+        using var pairs = new LatentPairs(still.Content.clone(),
+            still.Z + arange(8).view(8, 1, 1, 1) * 0.1 * arange(8).view(1, 1, 8, 1), still.Labels.clone(), 4, 4);
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4, MagnitudeCondition = true };
+        var dir = Fixtures.TempDir("motion-magnitude");
+        using (var m = Seeded(cfg))
+            DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(dir, 2), 4);
+        var loaded = ModelStore.LoadMotion(dir);
+        using var _ = loaded.Model;
+        Assert.Equal(MotionMagnitude.For(pairs.Z, 4, 4), loaded.Magnitude);
+        using (no_grad())                                            // adaLN-Zero would hide the condition
+            foreach (var p in loaded.Model.parameters()) p.add_(randn_like(p) * 0.05);
+        // held-out sampling gives each clip the magnitudes of the clip before it, never its own
+        manual_seed(3);
+        using var predicted = CmdSampler.PredictMotion(loaded, pairs, steps: 2);
+        using var rolled = pairs.Z.roll(1, 0);
+        using var others = loaded.Magnitude!.Of(rolled, 4, 4);
+        manual_seed(3);
+        using var expected = CmdSampler.SampleMotion(loaded.Model, pairs.Content, pairs.Labels, loaded.ZScale, 2,
+            magnitude: others);
+        Assert.True(predicted.allclose(expected, 0, 0), "held-out z not drawn with the previous clip's magnitudes");
+        using var own = loaded.Magnitude.Of(pairs.Z, 4, 4);
+        manual_seed(3);
+        using var withOwn = CmdSampler.SampleMotion(loaded.Model, pairs.Content, pairs.Labels, loaded.ZScale, 2,
+            magnitude: own);
+        Assert.False(predicted.allclose(withOwn, 0, 1e-4), "the clip's own magnitudes gave the same z");
+        using var ae = new Cmd.Models.Autoencoder.CmdAutoencoder(RunPresets.Tiny.Autoencoder);
+        Assert.Contains("`eval motion` has them", Assert.Throws<NotSupportedException>(() =>
+            CmdSampler.Animate(ae, loaded, pairs.Content, [0, 1, 2, 3, 0, 1, 2, 3], 2)).Message);
+        // a file with the switch but not its scale is refused by name
+        var bare = Path.Combine(dir, "bare.safetensors");
+        ModuleState.Save(loaded.Model, bare, ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson()));
+        Assert.Contains($"bare.safetensors: a motion DiT with a magnitude condition but no",
+            Assert.Throws<InvalidDataException>(() => ModelStore.LoadMotion(bare)).Message);
     }
 
     [Fact]

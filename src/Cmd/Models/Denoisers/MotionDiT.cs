@@ -18,6 +18,7 @@ public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tenso
     readonly TimestepEmbedder t_embedder;
     readonly LabelEmbedder? y_embedder;  // Condition = Class
     readonly Linear? text_proj;          // Condition = Text (appendix B.3: linear projection to the DiT width)
+    readonly MagnitudeEmbedder? m_embedder;  // workbench switch: how far z moves (MagnitudeCondition)
     readonly Parameter pos_embed;        // fixed sin-cos on the z grid (L/p, (H'+W')/p)
     readonly Parameter key_pos_embed;    // fixed sin-cos on the content grid
     readonly ModuleList<DiTBlock> blocks;
@@ -32,6 +33,7 @@ public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tenso
         t_embedder = new TimestepEmbedder(d);
         if (config.Condition == MotionCondition.Class) y_embedder = new LabelEmbedder(config.NumClasses, d, config.ClassDropoutProb);
         if (config.Condition == MotionCondition.Text) text_proj = nn.Linear(config.TextDim, d);
+        if (config.MagnitudeCondition) m_embedder = new MagnitudeEmbedder(config.MagnitudeInputs, d);
         pos_embed = Frozen(PosEmbed.SinCos2D(d, config.ZGridRows, config.ZGridCols), config.ZTokens, d);
         key_pos_embed = Frozen(PosEmbed.SinCos2D(d, config.ContentHeight / config.KeyPatchSize, config.ContentWidth / config.KeyPatchSize), config.ContentTokens, d);
         blocks = new ModuleList<DiTBlock>();
@@ -52,15 +54,22 @@ public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tenso
     public LabelEmbedder? YEmbedder => y_embedder;
 
     /// <summary>z: [N, D, L, H'+W'], t: [N], content: [N, C, H, W], cond: labels [N] (Class), embeddings [N, TextDim] (Text) or null (None).</summary>
-    public override Tensor forward(Tensor z, Tensor t, Tensor content, Tensor? cond)
+    public override Tensor forward(Tensor z, Tensor t, Tensor content, Tensor? cond) =>
+        Forward(z, t, content, cond, null);
+
+    /// <summary><see cref="forward"/> with the magnitude condition m [N, 2D]
+    /// (<see cref="MotionDiTConfig.MagnitudeCondition"/>; null for a DiT without it).</summary>
+    public Tensor Forward(Tensor z, Tensor t, Tensor content, Tensor? cond, Tensor? magnitude)
     {
         Check(z, content, cond);
+        CheckMagnitude(z, magnitude);
         var zTokens = x_embedder.call(z) + pos_embed;
         var keyTokens = key_embedder.call(content) + key_pos_embed;
         var h = cat([zTokens, keyTokens], 1);
         var c = t_embedder.call(t);
         if (y_embedder is not null) c = c + y_embedder.Forward(cond!, training);
         if (text_proj is not null) c = c + text_proj.call(cond!);
+        if (m_embedder is not null) c = c + m_embedder.call(magnitude!);
         foreach (var block in blocks) h = block.call(h, c);
         h = final_layer.call(h[.., ..Config.ZTokens], c);           // only the z tokens are predicted
         return Patches.Unpatchify(h, Config.ZGridRows, Config.ZGridCols, Config.PatchFrames, Config.PatchSize,
@@ -68,8 +77,22 @@ public sealed class MotionDiT : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tenso
     }
 
     /// <summary>Classifier-free guidance over a [cond; uncond] batch (all eps channels guided).</summary>
-    public Tensor ForwardWithCfg(Tensor z, Tensor t, Tensor content, Tensor? cond, double cfgScale) =>
-        Guidance.Apply(z, zz => forward(zz, t, content, cond), cfgScale, Config.LatentChannels);
+    public Tensor ForwardWithCfg(Tensor z, Tensor t, Tensor content, Tensor? cond, double cfgScale,
+        Tensor? magnitude = null) =>
+        Guidance.Apply(z, zz => Forward(zz, t, content, cond, magnitude), cfgScale, Config.LatentChannels);
+
+    void CheckMagnitude(Tensor z, Tensor? m)
+    {
+        var c = Config;
+        if (!c.MagnitudeCondition && m is not null)
+            throw new ArgumentException($"motion DiT '{c.Name}' has no magnitude condition: give none");
+        if (c.MagnitudeCondition && m is null)
+            throw new ArgumentException($"motion DiT '{c.Name}' is conditioned on how far z moves: give magnitudes " +
+                                        $"[N, {c.MagnitudeInputs}]");
+        if (m is not null && (m.dim() != 2 || m.shape[0] != z.shape[0] || m.shape[1] != c.MagnitudeInputs))
+            throw new ArgumentException($"motion DiT expects magnitudes [{z.shape[0]}, {c.MagnitudeInputs}] but got " +
+                                        $"[{string.Join(", ", m.shape)}]");
+    }
 
     void Check(Tensor z, Tensor content, Tensor? cond)
     {

@@ -39,6 +39,10 @@ public sealed record MotionDiTConfig
     public bool LearnSigma { get; init; } = true;
     /// <summary>What the network predicts: eps (the paper), x0 or v (<see cref="DiTConfig.Predictions"/>).</summary>
     public string Prediction { get; init; } = "eps";
+    /// <summary>Workbench switch: the DiT is also told how far each z channel moves (<see cref="MagnitudeEmbedder"/>;
+    /// false: the paper).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool MagnitudeCondition { get; init; }
 
     [JsonIgnore] public int OutChannels => LearnSigma ? LatentChannels * 2 : LatentChannels;
     /// <summary>Frames per z patch: <see cref="FramePatch"/>, or <see cref="PatchSize"/> when that is 0.</summary>
@@ -46,6 +50,8 @@ public sealed record MotionDiTConfig
     [JsonIgnore] public int ZGridRows => Frames / PatchFrames;
     [JsonIgnore] public int ZGridCols => (GridHeight + GridWidth) / PatchSize;
     [JsonIgnore] public int ZTokens => ZGridRows * ZGridCols;
+    /// <summary>Values of the magnitude condition: each z channel's, for z_x and for z_y.</summary>
+    [JsonIgnore] public int MagnitudeInputs => 2 * LatentChannels;
     [JsonIgnore] public int ContentTokens => ContentHeight / KeyPatchSize * (ContentWidth / KeyPatchSize);
 
     public MotionDiTConfig Validate()

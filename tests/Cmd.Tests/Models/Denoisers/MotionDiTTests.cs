@@ -9,6 +9,36 @@ namespace Cmd.Tests.Models.Denoisers;
 public class MotionDiTTests
 {
     [Fact]
+    public void TheMagnitudeConditionModulatesLikeTheClassAndIsRequiredExactlyWhenSwitchedOn()
+    {
+        var cfg = RunPresets.Tiny.Motion with
+            { GridHeight = 4, GridWidth = 4, LatentChannels = 4, MagnitudeCondition = true };
+        using var model = new MotionDiT(cfg);
+        DenoiserFixtures.Wake(model);
+        model.eval();
+        Assert.Equal(8, cfg.MagnitudeInputs);
+        Assert.Contains("m_embedder.mlp.0.weight", model.state_dict().Keys);
+        using var z = randn(2, 4, 8, 8);
+        using var content = randn(2, 1, 32, 32);
+        using var y = tensor(new long[] { 1, 2 });
+        using var t = tensor(new long[] { 10, 500 });
+        using var m = rand(2, 8);
+        using var _ = no_grad();
+        using var out1 = model.Forward(z, t, content, y, m);
+        using var out2 = model.Forward(z, t, content, y, m * 2);
+        Assert.True((out2 - out1).abs().max().item<float>() > 1e-4, "the magnitudes changed nothing");
+        Assert.Contains("conditioned on how far z moves", Assert.Throws<ArgumentException>(() =>
+            model.call(z, t, content, y)).Message);
+        Assert.Contains("expects magnitudes [2, 8]", Assert.Throws<ArgumentException>(() =>
+            model.Forward(z, t, content, y, rand(2, 4))).Message);
+        using var paper = new MotionDiT(cfg with { MagnitudeCondition = false });
+        Assert.DoesNotContain(paper.state_dict().Keys, k => k.StartsWith("m_embedder"));
+        Assert.DoesNotContain("Magnitude", paper.Config.ToJson());              // the paper's config JSON as it was
+        Assert.Contains("has no magnitude condition", Assert.Throws<ArgumentException>(() =>
+            paper.Forward(z, t, content, y, m)).Message);
+    }
+
+    [Fact]
     public void MotionDiTPredictsOnlyZTokensOnTheLByHPlusWGrid()
     {
         var cfg = RunPresets.Tiny.Motion with { GridHeight = 4, GridWidth = 6 }; // non-square H' != W'
