@@ -180,9 +180,6 @@ public static class CmdSampler
         if (!frame.SequenceEqual([ac.Channels, ac.Height, ac.Width]))
             throw new ArgumentException($"{frames} [{string.Join(", ", frame)}] frames but autoencoder '{ac.Name}' " +
                                         $"decodes [{ac.Channels}, {ac.Height}, {ac.Width}]");
-        if (mc.MagnitudeCondition)
-            throw new NotSupportedException($"{motion.Path} is conditioned on how far z moves, drawn from real " +
-                "clips' z: `eval motion` has them, sampling from content DiT frames does not yet");
     }
 
     /// <summary>One batch: motion latent z for the content frames (anchored as <paramref name="anchor"/> says), then
@@ -192,9 +189,10 @@ public static class CmdSampler
     {
         var mc = motion.Model.Config;
         var ac = ae.Config;
+        using var m = mc.MagnitudeCondition ? motion.DrawMagnitudes(frame.shape[0], mc.MagnitudeInputs) : null;
         using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null,
             motion.ZScale, motionSteps, motionCfgScale, sampler: motionSampler,
-            denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac), velocity: motion.Velocity);
+            denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac), velocity: motion.Velocity, magnitude: m);
         var z = KeypointAnchor.Finish(drawn, anchor, ac);                  // workbench switch: x̄'s frame at rest
         var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
         using var _ = no_grad();

@@ -19,6 +19,17 @@ public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string
 
     /// <summary>The scale of the motion model's magnitude condition (workbench switch); null: none.</summary>
     public MotionMagnitude? Magnitude => MotionMagnitude.Parse(Metadata.GetValueOrDefault(ModelMetadata.MagnitudeKey));
+
+    /// <summary>Magnitudes [n, 2D] for sampling without real z: rows of the training clips' prior, drawn at random.
+    /// </summary>
+    public Tensor DrawMagnitudes(long n, int inputs)
+    {
+        var text = Metadata.GetValueOrDefault(ModelMetadata.MagnitudePriorKey) ?? throw new InvalidDataException(
+            $"{Path}: a motion DiT with a magnitude condition but no \"{ModelMetadata.MagnitudePriorKey}\" to sample from");
+        using var prior = MotionMagnitude.ParsePrior(text, inputs);
+        using var rows = torch.randint(0, prior.shape[0], [n], dtype: torch.int64);
+        return prior.index_select(0, rows);
+    }
 }
 
 /// <summary>

@@ -66,7 +66,12 @@ public static class DiffusionTraining
         if (velocity is not null) meta[ModelMetadata.ZVelocityKey] = velocity.Format();
         var magnitude = cfg.MagnitudeCondition ? MotionMagnitude.For(pairs.Z, cfg.GridHeight, cfg.GridWidth) : null;
         using var m = magnitude?.Of(pairs.Z, cfg.GridHeight, cfg.GridWidth);      // workbench switch: how far z moves
-        if (magnitude is not null) meta[ModelMetadata.MagnitudeKey] = magnitude.Format();
+        if (magnitude is not null)
+        {
+            meta[ModelMetadata.MagnitudeKey] = magnitude.Format();
+            meta[ModelMetadata.MagnitudePriorKey] =
+                MotionMagnitude.FormatPrior(m!.narrow(0, 0, Math.Min(MotionMagnitude.PriorRows, pairs.Count)));
+        }
         meta[ModelMetadata.InputScaleKey] = ModelMetadata.Format(options.InputScale);
         options.Validate();
         var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma,

@@ -21,6 +21,8 @@ public static class ModelMetadata
     /// <summary>Motion DiT conditioned on how far z moves (<see cref="MotionMagnitude"/>): its scale; absent = no
     /// such condition, the paper.</summary>
     public const string MagnitudeKey = "motion_magnitude_scale";
+    /// <summary>Its prior: the magnitudes of training clips that sampling without real z draws from.</summary>
+    public const string MagnitudePriorKey = "motion_magnitude_prior";
     public const string StepKey = "step";
 
     public const string Autoencoder = "cmd-autoencoder";

@@ -41,6 +41,38 @@ public sealed record MotionMagnitude(float Scale)
         return cat([Steps(zx), Steps(zy)], 1);
     }
 
+    /// <summary>Training clips whose m a motion file keeps, for sampling without real z (<see cref="FormatPrior"/>).
+    /// </summary>
+    public const int PriorRows = 1024;
+
+    /// <summary>Metadata value of the prior: m / <see cref="Scale"/> [R, 2D] of the first training clips, rows
+    /// separated by ';', values by ','.</summary>
+    public static string FormatPrior(Tensor m)
+    {
+        var rows = m.to(float32).cpu().data<float>().ToArray().Chunk((int)m.shape[1]);
+        return string.Join(';', rows.Select(r => string.Join(',', r.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))));
+    }
+
+    /// <summary>The prior [R, <paramref name="inputs"/>] of a motion file's metadata, or a clear error naming the key.
+    /// </summary>
+    public static Tensor ParsePrior(string text, int inputs)
+    {
+        var rows = text.Split(';');
+        var values = new float[rows.Length * inputs];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i].Split(',');
+            for (int j = 0; j < inputs && row.Length == inputs; j++)
+                if (!float.TryParse(row[j], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i * inputs + j])
+                    || !float.IsFinite(values[i * inputs + j]))
+                    row = [];
+            if (row.Length != inputs)
+                throw new FormatException($"motion metadata \"{ModelMetadata.MagnitudePriorKey}\": row {i + 1} is not " +
+                                          $"{inputs} finite numbers");
+        }
+        return tensor(values, [rows.Length, inputs]);
+    }
+
     /// <summary>Metadata value: the scale.</summary>
     public string Format() => Scale.ToString("R", CultureInfo.InvariantCulture);
 

@@ -179,14 +179,27 @@ public class DiffusionTrainingTests
         using var withOwn = CmdSampler.SampleMotion(loaded.Model, pairs.Content, pairs.Labels, loaded.ZScale, 2,
             magnitude: own);
         Assert.False(predicted.allclose(withOwn, 0, 1e-4), "the clip's own magnitudes gave the same z");
+        // without real z (from content frames): rows of the training clips' magnitudes the file keeps
+        using var prior = MotionMagnitude.ParsePrior(loaded.Metadata[ModelMetadata.MagnitudePriorKey], 8);
+        using var trained = loaded.Magnitude.Of(pairs.Z, 4, 4);
+        Assert.True(prior.allclose(trained, 1e-5, 1e-6), "the prior is not the training clips' magnitudes");
+        manual_seed(4);
+        using var drawn = loaded.DrawMagnitudes(200, 8);
+        Assert.All(Enumerable.Range(0, 8), i =>
+            Assert.True(((drawn - trained[i]).abs().amax(1) < 1e-4).any().item<bool>(), $"clip {i}'s row never drawn"));
         using var ae = new Cmd.Models.Autoencoder.CmdAutoencoder(RunPresets.Tiny.Autoencoder);
-        Assert.Contains("`eval motion` has them", Assert.Throws<NotSupportedException>(() =>
-            CmdSampler.Animate(ae, loaded, pairs.Content, [0, 1, 2, 3, 0, 1, 2, 3], 2)).Message);
-        // a file with the switch but not its scale is refused by name
+        var animated = CmdSampler.Animate(ae, loaded, pairs.Content, [0, 1, 2, 3, 0, 1, 2, 3], 2);
+        Assert.True(animated.Videos.isfinite().all().item<bool>());
+        // a file with the switch but not its scale is refused by name, one without its prior when sampled
         var bare = Path.Combine(dir, "bare.safetensors");
         ModuleState.Save(loaded.Model, bare, ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson()));
         Assert.Contains($"bare.safetensors: a motion DiT with a magnitude condition but no",
             Assert.Throws<InvalidDataException>(() => ModelStore.LoadMotion(bare)).Message);
+        var noPrior = new LoadedDiffusionModel<MotionDiT>(loaded.Model, loaded.Metadata
+            .Where(kv => kv.Key != ModelMetadata.MagnitudePriorKey).ToDictionary(), "no-prior");
+        Assert.Contains($"no-prior: a motion DiT with a magnitude condition but no \"{ModelMetadata.MagnitudePriorKey}\"",
+            Assert.Throws<InvalidDataException>(() => CmdSampler.Animate(ae, noPrior, pairs.Content, [0, 1, 2, 3, 0, 1,
+                2, 3], 2)).Message);
     }
 
     [Fact]

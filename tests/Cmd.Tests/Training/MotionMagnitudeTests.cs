@@ -41,6 +41,12 @@ public class MotionMagnitudeTests
         var magnitude = new MotionMagnitude(0.125f);
         Assert.Equal(magnitude, MotionMagnitude.Parse(magnitude.Format()));
         Assert.Null(MotionMagnitude.Parse(null));
+        using var rows = tensor(new[,] { { 0.5f, 0f }, { 1.25f, 3f } });
+        using var back = MotionMagnitude.ParsePrior(MotionMagnitude.FormatPrior(rows), 2);
+        Assert.True(back.allclose(rows, 0, 0));
+        foreach (var bad in new[] { "1,2;3", "1,2;3,x", "1,2,3", "1,NaN" })
+            Assert.Contains($"{ModelMetadata.MagnitudePriorKey}\": row",
+                Assert.Throws<FormatException>(() => MotionMagnitude.ParsePrior(bad, 2)).Message);
         foreach (var bad in new[] { "0", "-1", "x", "NaN" })
             Assert.Contains(ModelMetadata.MagnitudeKey,
                 Assert.Throws<FormatException>(() => MotionMagnitude.Parse(bad)).Message);
