@@ -69,6 +69,13 @@ public class EvalCliTests
         var outside = CliRunner.Run([.. given, "--high-noise", shipped.Motion, "--above-t", "1000"]);
         Assert.Equal(1, outside.ExitCode);
         Assert.Contains("--above-t must be 0-999", outside.StdErr);
+        // the magnitude switches: a clear error for a wrong source, and for a motion DiT without the condition
+        var sideways = CliRunner.Run([.. given, "--magnitudes", "sideways"]);
+        Assert.Equal((1, "error: --magnitudes must be other, own or prior (got 'sideways')"),
+            (sideways.ExitCode, sideways.StdErr.Trim()));
+        var paper = CliRunner.Run([.. given, "--magnitudes", "own"]);
+        Assert.Equal(1, paper.ExitCode);
+        Assert.Contains($"need a motion DiT trained with --magnitude ({shipped.Motion} is not)", paper.StdErr);
     }
 
     [Fact]

@@ -73,15 +73,17 @@ public static class MotionScore
     /// <param name="cfgScale">Classifier-free guidance of a class-conditional motion DiT on its class (1: none, as
     /// shipped).</param>
     /// <param name="expert">Another motion DiT for the noisiest steps (<see cref="NoiseExpert"/>; null: none).</param>
+    /// <param name="magnitudes">Where a magnitude-conditioned motion DiT's condition comes from (null: another
+    /// clip's real z).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
         IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false,
-        double cfgScale = 1.0, NoiseExpert? expert = null)
+        double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Check(ae, motion, seeds, cfgScale);
         using var set = HeldOut.Of(detector, ae, count);
-        return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert);
+        return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert, magnitudes);
     }
 
     /// <summary>Clear errors for a motion DiT of another autoencoder, no seeds, or guidance without a class.</summary>
@@ -98,7 +100,7 @@ public static class MotionScore
     /// <summary><see cref="Score"/> on held-out clips already encoded (a curve scores many snapshots on one set).</summary>
     internal static Result ScoreOn(HeldOut set, LocalFvdDetector detector, CmdAutoencoder ae,
         LoadedDiffusionModel<MotionDiT>? motion, int steps, DiffusionSampler sampler, IReadOnlyList<int>? seeds,
-        MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null)
+        MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null)
     {
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;
@@ -110,7 +112,8 @@ public static class MotionScore
         {
             if (seed is int given) TorchSharp.torch.manual_seed(given);
             using var drawn = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler,
-                denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config), cfgScale: cfgScale, expert: expert);
+                denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config), cfgScale: cfgScale, expert: expert,
+                magnitudeDraw: magnitudes);
             using var z = KeypointAnchor.Finish(drawn, anchor, ae.Config);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);

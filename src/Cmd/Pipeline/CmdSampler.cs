@@ -225,26 +225,13 @@ public static class CmdSampler
     /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
         DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
-        double cfgScale = 1.0, NoiseExpert? expert = null)
+        double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudeDraw = null)
     {
-        using var magnitudes = OtherClipsMagnitudes(motion, held);
+        using var magnitudes = (magnitudeDraw ?? MagnitudeDraw.Default).For(motion, held);
         return InBatches(motion, held, batchSize, (i, content, cond, _) =>
             SampleMotion(motion.Model, content, cond, motion.ZScale, steps, cfgScale, sampler: sampler,
                 denoisedFn: denoisedFn, velocity: motion.Velocity, expert: expert,
                 magnitude: magnitudes?.narrow(0, i, content.shape[0])));
-    }
-
-    /// <summary>For a motion DiT with the magnitude condition: each held-out pair's m from the real z of the pair
-    /// before it (<see cref="MotionMagnitude"/>; real motion, not the clip's own), else null.</summary>
-    static Tensor? OtherClipsMagnitudes(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held)
-    {
-        var c = motion.Model.Config;
-        if (!c.MagnitudeCondition) return null;
-        if (held.Count < 2)
-            throw new ArgumentException("a motion DiT with a magnitude condition draws it from another clip: " +
-                                        "give at least 2 held-out clips");
-        using var other = held.Z.roll(1, 0);
-        return motion.Magnitude!.Of(other, c.GridHeight, c.GridWidth);
     }
 
     static string AnchorNote(MotionAnchor anchor) => anchor switch

@@ -145,11 +145,21 @@ public sealed class EvalCommand : ICommandGroup
         {
             if (r.GetValueOrDefault<int?>() is < 0 or > 999) r.AddError("--above-t must be 0-999");
         });
+        var magnitudes = new Option<string?>("--magnitudes")
+        {
+            Description = "For a motion DiT trained with --magnitude: its condition from another clip's real z " +
+                          "(default), the clip's own (an oracle) or the training clips' prior in the file",
+            HelpName = "other|own|prior",
+        };
+        var magnitudeGain = new Option<double?>("--magnitude-gain")
+        {
+            Description = "Multiplies that condition (a probe of how far the samples follow it; default 1)",
+        };
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
                                             "first rows), over the real-vs-real floor")
         {
             ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg,
-            highNoise, aboveT,
+            highNoise, aboveT, magnitudes, magnitudeGain,
         };
         command.SetAction(r =>
         {
@@ -158,23 +168,26 @@ public sealed class EvalCommand : ICommandGroup
                 throw new ArgumentException("--high-noise and --above-t go together");
             if (r.GetValue(motion) is null && r.GetValue(highNoise) is not null)
                 throw new ArgumentException("--high-noise needs --motion");
+            var draw = MagnitudeDrawOf(r.GetValue(magnitudes), r.GetValue(magnitudeGain));
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
             var model = r.GetValue(motion) is string m ? Cmd.Pipeline.ModelStore.LoadMotion(m, preferEma: r.GetValue(ema)) : null;
             using var _ = model?.Model;
+            if (draw != Cmd.Pipeline.MagnitudeDraw.Default && model?.Model.Config.MagnitudeCondition != true)
+                throw new ArgumentException("--magnitudes and --magnitude-gain need a motion DiT trained with " +
+                                            $"--magnitude ({model?.Path ?? "no --motion"} is not)");
             var high = r.GetValue(highNoise) is string h
                 ? Cmd.Pipeline.ModelStore.LoadMotion(h, preferEma: r.GetValue(ema)) : null;
             using var __ = high?.Model;
             var expert = high is null ? null : Cmd.Pipeline.NoiseExpert.For(model!, high, r.GetValue(aboveT)!.Value);
             TorchSharp.torch.manual_seed(r.GetValue(seed));
             if (model is not null) Console.WriteLine($"motion DiT: {model.Path}");
-            if (model?.Model.Config.MagnitudeCondition == true)
-                Console.WriteLine("magnitude condition: each clip's from the real z of the held-out clip before it");
+            if (model?.Model.Config.MagnitudeCondition == true) Console.WriteLine($"magnitude condition: {draw}");
             if (expert is not null) Console.WriteLine($"motion DiT at {expert}: {high!.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
-                r.GetValue(cfg), expert);
+                r.GetValue(cfg), expert, draw);
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)
@@ -207,6 +220,21 @@ public sealed class EvalCommand : ICommandGroup
 
     /// <summary>`--sampler ddim|ddpm` for motion latents or content frames (<see cref="Cmd.Pipeline.DiffusionSampler"/>).</summary>
     /// <summary>--cfg-interval LOW HIGH of the content sampler (<see cref="IntervalOf"/>).</summary>
+    /// <summary>--magnitudes other|own|prior and --magnitude-gain G, or a one-line error naming the option.</summary>
+    static Cmd.Pipeline.MagnitudeDraw MagnitudeDrawOf(string? source, double? gain)
+    {
+        var parsed = source?.ToLowerInvariant() switch
+        {
+            null or "other" => Cmd.Pipeline.MagnitudeSource.Other,
+            "own" => Cmd.Pipeline.MagnitudeSource.Own,
+            "prior" => Cmd.Pipeline.MagnitudeSource.Prior,
+            _ => throw new ArgumentException($"--magnitudes must be other, own or prior (got '{source}')"),
+        };
+        if (gain is { } g && (!double.IsFinite(g) || g < 0))
+            throw new ArgumentException($"--magnitude-gain must be >= 0 (got {g})");
+        return new Cmd.Pipeline.MagnitudeDraw(parsed, gain ?? 1.0);
+    }
+
     internal static Option<int[]> CfgIntervalOption() => new("--cfg-interval")
     {
         Description = "Guide only at timesteps LOW < t <= HIGH of 0-999 (workbench, as sample --cfg-interval; " +

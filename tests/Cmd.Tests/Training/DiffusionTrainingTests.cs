@@ -179,6 +179,16 @@ public class DiffusionTrainingTests
         using var withOwn = CmdSampler.SampleMotion(loaded.Model, pairs.Content, pairs.Labels, loaded.ZScale, 2,
             magnitude: own);
         Assert.False(predicted.allclose(withOwn, 0, 1e-4), "the clip's own magnitudes gave the same z");
+        // eval motion's other sources: the clip's own (an oracle) and a gain on it; none for the paper's DiT
+        using (var ownDrawn = new MagnitudeDraw(MagnitudeSource.Own, 2).For(loaded, pairs))
+            Assert.True(ownDrawn!.allclose(loaded.Magnitude.Of(pairs.Z, 4, 4) * 2, 1e-6, 1e-7));
+        using (var paper = new MotionDiT(cfg with { MagnitudeCondition = false }))
+        {
+            var plain = new LoadedDiffusionModel<MotionDiT>(paper, new Dictionary<string, string>(), "plain");
+            Assert.Null(MagnitudeDraw.Default.For(plain, pairs));
+            Assert.Contains("--magnitude (plain is not)", Assert.Throws<ArgumentException>(() =>
+                new MagnitudeDraw(MagnitudeSource.Own).For(plain, pairs)).Message);
+        }
         // without real z (from content frames): rows of the training clips' magnitudes the file keeps
         using var prior = MotionMagnitude.ParsePrior(loaded.Metadata[ModelMetadata.MagnitudePriorKey], 8);
         using var trained = loaded.Magnitude.Of(pairs.Z, 4, 4);
