@@ -99,8 +99,8 @@ public class DiffusionCliTests
 
         Assert.True(File.Exists(Path.Combine(outDir, "samples.safetensors")));
         var withMagnitudes = CliRunner.Run("sample", "--ae", Path.Combine(aeDir, "checkpoint.safetensors"), "--content",
-            Path.Combine(dir, "content"), "--motion", magnitudeFile, "--class", "3", "--count", "1", "--content-steps", "2",
-            "--motion-steps", "2", "--out", Path.Combine(dir, "with-magnitudes"));
+            Path.Combine(dir, "content"), "--motion", magnitudeFile, "--class", "3", "--count", "1",
+            "--content-steps", "2", "--motion-steps", "2", "--out", Path.Combine(dir, "with-magnitudes"));
         Assert.True(withMagnitudes.ExitCode == 0, withMagnitudes.StdErr);
         Assert.True(File.Exists(Path.Combine(dir, "with-magnitudes", "samples.safetensors")));
         var ddpm = CliRunner.Run("sample", "--ae", Path.Combine(aeDir, "checkpoint.safetensors"), "--content", Path.Combine(dir, "content"),

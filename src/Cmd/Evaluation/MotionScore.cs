@@ -100,7 +100,8 @@ public static class MotionScore
     /// <summary><see cref="Score"/> on held-out clips already encoded (a curve scores many snapshots on one set).</summary>
     internal static Result ScoreOn(HeldOut set, LocalFvdDetector detector, CmdAutoencoder ae,
         LoadedDiffusionModel<MotionDiT>? motion, int steps, DiffusionSampler sampler, IReadOnlyList<int>? seeds,
-        MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null)
+        MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null,
+        MagnitudeDraw? magnitudes = null)
     {
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;

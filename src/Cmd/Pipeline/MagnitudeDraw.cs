@@ -26,7 +26,8 @@ public sealed record MagnitudeDraw(MagnitudeSource Source = MagnitudeSource.Othe
                                             $"--magnitude ({motion.Path} is not)");
             return null;
         }
-        if (!(Gain >= 0) || double.IsInfinity(Gain)) throw new ArgumentException($"--magnitude-gain must be >= 0 (got {Gain})");
+        if (!(Gain >= 0) || double.IsInfinity(Gain))
+            throw new ArgumentException($"--magnitude-gain must be >= 0 (got {Gain})");
         if (Source == MagnitudeSource.Other && held.Count < 2)
             throw new ArgumentException("magnitudes of another clip need at least 2 held-out clips");
         using var scope = NewDisposeScope();

@@ -25,7 +25,8 @@ public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string
     public Tensor DrawMagnitudes(long n, int inputs)
     {
         var text = Metadata.GetValueOrDefault(ModelMetadata.MagnitudePriorKey) ?? throw new InvalidDataException(
-            $"{Path}: a motion DiT with a magnitude condition but no \"{ModelMetadata.MagnitudePriorKey}\" to sample from");
+            $"{Path}: a motion DiT with a magnitude condition but no \"{ModelMetadata.MagnitudePriorKey}\" " +
+            "to sample from");
         using var prior = MotionMagnitude.ParsePrior(text, inputs);
         using var rows = torch.randint(0, prior.shape[0], [n], dtype: torch.int64);
         return prior.index_select(0, rows);

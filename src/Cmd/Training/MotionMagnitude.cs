@@ -49,8 +49,8 @@ public sealed record MotionMagnitude(float Scale)
     /// separated by ';', values by ','.</summary>
     public static string FormatPrior(Tensor m)
     {
-        var rows = m.to(float32).cpu().data<float>().ToArray().Chunk((int)m.shape[1]);
-        return string.Join(';', rows.Select(r => string.Join(',', r.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))));
+        static string Row(float[] r) => string.Join(',', r.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
+        return string.Join(';', m.to(float32).cpu().data<float>().ToArray().Chunk((int)m.shape[1]).Select(Row));
     }
 
     /// <summary>The prior [R, <paramref name="inputs"/>] of a motion file's metadata, or a clear error naming the key.
@@ -62,13 +62,13 @@ public sealed record MotionMagnitude(float Scale)
         for (int i = 0; i < rows.Length; i++)
         {
             var row = rows[i].Split(',');
-            for (int j = 0; j < inputs && row.Length == inputs; j++)
-                if (!float.TryParse(row[j], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i * inputs + j])
-                    || !float.IsFinite(values[i * inputs + j]))
-                    row = [];
-            if (row.Length != inputs)
-                throw new FormatException($"motion metadata \"{ModelMetadata.MagnitudePriorKey}\": row {i + 1} is not " +
-                                          $"{inputs} finite numbers");
+            bool ok = row.Length == inputs;
+            for (int j = 0; ok && j < inputs; j++)
+                ok = float.TryParse(row[j], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i * inputs + j])
+                     && float.IsFinite(values[i * inputs + j]);
+            if (!ok)
+                throw new FormatException($"motion metadata \"{ModelMetadata.MagnitudePriorKey}\": row {i + 1} " +
+                                          $"is not {inputs} finite numbers");
         }
         return tensor(values, [rows.Length, inputs]);
     }

@@ -207,7 +207,8 @@ public class DiffusionTrainingTests
             Assert.Throws<InvalidDataException>(() => ModelStore.LoadMotion(bare)).Message);
         var noPrior = new LoadedDiffusionModel<MotionDiT>(loaded.Model, loaded.Metadata
             .Where(kv => kv.Key != ModelMetadata.MagnitudePriorKey).ToDictionary(), "no-prior");
-        Assert.Contains($"no-prior: a motion DiT with a magnitude condition but no \"{ModelMetadata.MagnitudePriorKey}\"",
+        Assert.Contains(
+            $"no-prior: a motion DiT with a magnitude condition but no \"{ModelMetadata.MagnitudePriorKey}\"",
             Assert.Throws<InvalidDataException>(() => CmdSampler.Animate(ae, noPrior, pairs.Content, [0, 1, 2, 3, 0, 1,
                 2, 3], 2)).Message);
     }

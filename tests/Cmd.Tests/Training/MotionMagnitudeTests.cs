@@ -33,11 +33,13 @@ public class MotionMagnitudeTests
     public void StillZAndBadShapesAndBadMetadataGetClearErrors()
     {
         using var still = zeros(2, 2, 4, 5);
-        Assert.Contains("do not move", Assert.Throws<ArgumentException>(() => MotionMagnitude.For(still, 3, 2)).Message);
+        Assert.Contains("do not move",
+            Assert.Throws<ArgumentException>(() => MotionMagnitude.For(still, 3, 2)).Message);
         using var oneFrame = randn(2, 2, 1, 5);
         Assert.Contains("L >= 2", Assert.Throws<ArgumentException>(() => MotionMagnitude.For(oneFrame, 3, 2)).Message);
         using var z = Z();
-        Assert.Contains("H' + W' = 2 + 2", Assert.Throws<ArgumentException>(() => MotionMagnitude.For(z, 2, 2)).Message);
+        Assert.Contains("H' + W' = 2 + 2",
+            Assert.Throws<ArgumentException>(() => MotionMagnitude.For(z, 2, 2)).Message);
         var magnitude = new MotionMagnitude(0.125f);
         Assert.Equal(magnitude, MotionMagnitude.Parse(magnitude.Format()));
         Assert.Null(MotionMagnitude.Parse(null));
