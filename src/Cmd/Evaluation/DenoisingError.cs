@@ -71,16 +71,20 @@ public static class DenoisingError
 
     /// <summary>The error of a motion DiT on the pairs' motion latents (scaled by the run's z_scale), conditioned on their
     /// content frames; with <paramref name="otherContent"/> each latent gets the next pair's content frame instead (same
-    /// noise), so the gap to the matched error is what the content frame tells the model.</summary>
+    /// noise), so the gap to the matched error is what the content frame tells the model. A DiT conditioned on how far
+    /// z moves gets each latent's own magnitudes through <paramref name="magnitude"/>, as it trained.</summary>
     public static Errors Motion(MotionDiT model, LatentPairs pairs, float zScale, IReadOnlyList<int> timesteps, int batchSize = 32,
-        long seed = 0, bool otherContent = false, MotionVelocity? velocity = null)
+        long seed = 0, bool otherContent = false, MotionVelocity? velocity = null, MotionMagnitude? magnitude = null)
     {
-        bool byClass = model.Config.Condition == MotionCondition.Class;
+        var c = model.Config;
+        bool byClass = c.Condition == MotionCondition.Class;
         using var learned = Learned(pairs.Z, velocity);
         using var z = learned / zScale;
+        using var m = magnitude?.Of(pairs.Z, c.GridHeight, c.GridWidth);
         Tensor Frames(Tensor idx) => pairs.Content.index_select(0, otherContent ? (idx + 1).remainder(pairs.Count) : idx);
-        return ByTimestep((zt, t, idx) => model.call(zt, t, Frames(idx), byClass ? pairs.Labels.index_select(0, idx) : null),
-            z, timesteps, batchSize, seed, DiffusionTraining.MotionDiffusion(model.Config));
+        return ByTimestep((zt, t, idx) => model.Forward(zt, t, Frames(idx),
+                byClass ? pairs.Labels.index_select(0, idx) : null, m?.index_select(0, idx)),
+            z, timesteps, batchSize, seed, DiffusionTraining.MotionDiffusion(c));
     }
 
     /// <summary>z in the form the motion model learned it (<see cref="MotionVelocity"/>), a new tensor either way.</summary>
@@ -131,8 +135,9 @@ public static class DenoisingError
                     using (var learned = Learned(sub.Z, m.Velocity))
                     using (var z = learned / m.ZScale) constant = ConstantXStart(z);
                     otherColumns.Add(new Column($"{(ema ? "EMA" : "trained")}, other content frame",
-                        Motion(m.Model, sub, m.ZScale, timesteps, otherContent: true, velocity: m.Velocity)));
-                    return Motion(m.Model, sub, m.ZScale, timesteps, velocity: m.Velocity);
+                        Motion(m.Model, sub, m.ZScale, timesteps, otherContent: true, velocity: m.Velocity,
+                            magnitude: m.Magnitude)));
+                    return Motion(m.Model, sub, m.ZScale, timesteps, velocity: m.Velocity, magnitude: m.Magnitude);
                 }),
                 _ => throw new InvalidDataException($"{file}: not a content or motion DiT (model_kind '{kind}')"),
             }));

@@ -186,7 +186,7 @@ public static class MotionScore
     public static IReadOnlyList<(int FromT, FvdResult Fvd, double Ratio, KeypointTrajectories.Stats? Trajectories)>
         FromNoisedReal(LocalFvdDetector detector,
         CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT> motion, int count, IReadOnlyList<int> fromTs,
-        int steps = CmdSampler.DefaultMotionSteps, bool project = false)
+        int steps = CmdSampler.DefaultMotionSteps, bool project = false, MagnitudeDraw? magnitudes = null)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         if (fromTs.Any(t => t is < 0 or > 999)) throw new ArgumentException($"--from-t must be 0-999 (got {string.Join(", ", fromTs)})");
@@ -197,7 +197,7 @@ public static class MotionScore
         return fromTs.Select(fromT =>
         {
             using var z = CmdSampler.DenoiseMotionFrom(motion, held, fromT, steps,
-                denoisedFn: KeypointLayout.DenoisedFn(project, MotionAnchor.Off, ae.Config));
+                denoisedFn: KeypointLayout.DenoisedFn(project, MotionAnchor.Off, ae.Config), magnitudeDraw: magnitudes);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             var trajectories = ae.Config.WarpKeypoints ? KeypointTrajectories.Of(z, held.Z, ae.Config) : null;

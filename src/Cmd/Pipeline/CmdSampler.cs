@@ -92,7 +92,8 @@ public static class CmdSampler
     /// <see cref="SampleMotion"/>. Where between the two the videos go bad tells which noise levels the model gets wrong.
     /// </summary>
     public static Tensor DenoiseMotionFrom(MotionDiT model, Tensor content, Tensor? cond, float zScale, Tensor realZ, int fromT,
-        int steps = DefaultMotionSteps, Func<Tensor, Tensor>? denoisedFn = null, MotionVelocity? velocity = null)
+        int steps = DefaultMotionSteps, Func<Tensor, Tensor>? denoisedFn = null, MotionVelocity? velocity = null,
+        Tensor? magnitude = null)
     {
         if (velocity is not null) denoisedFn = velocity.Wrap(denoisedFn);
         var device = model.parameters().First().device;
@@ -101,11 +102,12 @@ public static class CmdSampler
         if (k < 0) throw new ArgumentException($"--from-t must be 0-999 (got {fromT})");
         content = content.to(device);
         cond = cond?.to(device);
+        magnitude = magnitude?.to(device);
         using var _ = no_grad();
         var z0 = (velocity is null ? realZ.to(device) : velocity.Encode(realZ.to(device))) / zScale;
         var xk = diffusion.QSample(z0, full(z0.shape[0], k, dtype: int64, device: device), randn_like(z0));
-        var z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.call(x, t, content, cond), xk, fromStep: k,
-            denoisedFn: denoisedFn));
+        var z = NoGcRegion.Run(() => diffusion.DdimSampleLoop((x, t) => model.Forward(x, t, content, cond, magnitude), xk,
+            fromStep: k, denoisedFn: denoisedFn));
         return velocity is null ? z * zScale : velocity.Decode(z * zScale);
     }
 
@@ -241,12 +243,18 @@ public static class CmdSampler
         _ => "",
     };
 
-    /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int, Func{Tensor, Tensor}?, MotionVelocity?)"/>
-    /// for each held-out pair's real z, in batches.</summary>
-    public static Tensor DenoiseMotionFrom(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int fromT, int steps = DefaultMotionSteps,
-        int batchSize = 16, Func<Tensor, Tensor>? denoisedFn = null) =>
-        InBatches(motion, held, batchSize, (_, content, cond, realZ) =>
-            DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps, denoisedFn, motion.Velocity));
+    /// <summary><see cref="DenoiseMotionFrom(MotionDiT, Tensor, Tensor?, float, Tensor, int, int, Func{Tensor, Tensor}?,
+    /// MotionVelocity?, Tensor?)"/> for each held-out pair's real z, in batches (a magnitude-conditioned DiT's condition
+    /// as <paramref name="magnitudeDraw"/> says, as <see cref="PredictMotion"/> gives it).</summary>
+    public static Tensor DenoiseMotionFrom(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int fromT,
+        int steps = DefaultMotionSteps, int batchSize = 16, Func<Tensor, Tensor>? denoisedFn = null,
+        MagnitudeDraw? magnitudeDraw = null)
+    {
+        using var magnitudes = (magnitudeDraw ?? MagnitudeDraw.Default).For(motion, held);
+        return InBatches(motion, held, batchSize, (i, content, cond, realZ) =>
+            DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps, denoisedFn,
+                motion.Velocity, magnitudes?.narrow(0, i, content.shape[0])));
+    }
 
     /// <summary>z for the held-out pairs, <paramref name="batchSize"/> at a time: (first pair, content, condition,
     /// real z) -> z.</summary>

@@ -195,7 +195,7 @@ public sealed class EvalCommand : ICommandGroup
                     ("another's", score.OtherClipTrajectories!),
                     .. score.BySeed.Select(s => ($"seed {s.Seed}", s.Trajectories!))]));
             var sdedit = model is null ? [] : MotionScore.FromNoisedReal(detector, autoencoder, model, r.GetValue(clips),
-                r.GetValue(fromT) ?? [], r.GetValue(steps), r.GetValue(project));
+                r.GetValue(fromT) ?? [], r.GetValue(steps), r.GetValue(project), draw);
             foreach (var (t, fvd, ratio, _) in sdedit)
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"real z noised to t = {t} and denoised by the motion DiT: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));

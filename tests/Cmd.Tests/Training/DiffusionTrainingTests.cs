@@ -1,4 +1,5 @@
 using Cmd.Diffusion;
+using Cmd.Evaluation;
 using Cmd.IO;
 using Cmd.Models.Denoisers;
 using Cmd.Pipeline;
@@ -153,18 +154,10 @@ public class DiffusionTrainingTests
     [Fact]
     public void A_motion_DiT_with_a_magnitude_condition_keeps_its_scale_and_samples_with_other_clips_magnitudes()
     {
-        using var still = PipelineFixtures.TinyPairs(8);
-        using var pairs = new LatentPairs(still.Content.clone(),
-            still.Z + arange(8).view(8, 1, 1, 1) * 0.1 * arange(8).view(1, 1, 8, 1), still.Labels.clone(), 4, 4);
-        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4, MagnitudeCondition = true };
-        var dir = Fixtures.TempDir("motion-magnitude");
-        using (var m = Seeded(cfg))
-            DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(dir, 2), 4);
-        var loaded = ModelStore.LoadMotion(dir);
+        var (pairs, cfg, dir, loaded) = MagnitudeRun("motion-magnitude");
+        using var __ = pairs;
         using var _ = loaded.Model;
         Assert.Equal(MotionMagnitude.For(pairs.Z, 4, 4), loaded.Magnitude);
-        using (no_grad())                                            // adaLN-Zero would hide the condition
-            foreach (var p in loaded.Model.parameters()) p.add_(randn_like(p) * 0.05);
         // held-out sampling gives each clip the magnitudes of the clip before it, never its own
         manual_seed(3);
         using var predicted = CmdSampler.PredictMotion(loaded, pairs, steps: 2);
@@ -211,6 +204,67 @@ public class DiffusionTrainingTests
             $"no-prior: a motion DiT with a magnitude condition but no \"{ModelMetadata.MagnitudePriorKey}\"",
             Assert.Throws<InvalidDataException>(() => CmdSampler.Animate(ae, noPrior, pairs.Content, [0, 1, 2, 3, 0, 1,
                 2, 3], 2)).Message);
+    }
+
+    /// <summary>A tiny motion DiT trained 2 steps with the magnitude condition on 8 clips that move at 8 speeds, its
+    /// weights then perturbed (adaLN-Zero would hide the condition) and written as the run's EMA weights.</summary>
+    static (LatentPairs Pairs, MotionDiTConfig Cfg, string Dir, LoadedDiffusionModel<MotionDiT> Loaded) MagnitudeRun(
+        string name)
+    {
+        using var still = PipelineFixtures.TinyPairs(8);
+        var pairs = new LatentPairs(still.Content.clone(),
+            still.Z + arange(8).view(8, 1, 1, 1) * 0.1 * arange(8).view(1, 1, 8, 1), still.Labels.clone(), 4, 4);
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4, MagnitudeCondition = true };
+        var dir = Fixtures.TempDir(name);
+        using (var m = Seeded(cfg))
+            DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(dir, 2), 4);
+        var loaded = ModelStore.LoadMotion(dir);
+        using (no_grad())
+            foreach (var p in loaded.Model.parameters()) p.add_(randn_like(p) * 0.05);
+        ModuleState.Save(loaded.Model, Path.Combine(dir, ModelMetadata.EmaFileName), loaded.Metadata);
+        return (pairs, cfg, dir, loaded);
+    }
+
+    [Fact]
+    public void SDEdit_and_the_denoising_error_give_a_magnitude_conditioned_motion_DiT_its_magnitudes()
+    {
+        var (pairs, _, dir, loaded) = MagnitudeRun("motion-magnitude-sdedit");
+        using var __ = pairs;
+        using var _ = loaded.Model;
+        using var rolled = pairs.Z.roll(1, 0);
+        using var others = loaded.Magnitude!.Of(rolled, 4, 4);
+        using var own = loaded.Magnitude.Of(pairs.Z, 4, 4);
+        Tensor Sdedit(Tensor m)
+        {
+            manual_seed(5);
+            return CmdSampler.DenoiseMotionFrom(loaded.Model, pairs.Content, pairs.Labels, loaded.ZScale, pairs.Z, 600,
+                4, magnitude: m);
+        }
+        // eval motion --from-t: the previous clip's magnitudes by default, the clip's own with --magnitudes own
+        manual_seed(5);
+        using (var held = CmdSampler.DenoiseMotionFrom(loaded, pairs, 600, steps: 4))
+        using (var expected = Sdedit(others))
+            Assert.True(held.allclose(expected, 0, 0), "SDEdit not denoised with the previous clip's magnitudes");
+        manual_seed(5);
+        using (var oracle = CmdSampler.DenoiseMotionFrom(loaded, pairs, 600, steps: 4,
+                   magnitudeDraw: new MagnitudeDraw(MagnitudeSource.Own)))
+        using (var expected = Sdedit(own))
+        using (var withOthers = Sdedit(others))
+        {
+            Assert.True(oracle.allclose(expected, 0, 0), "SDEdit with --magnitudes own did not use the clip's own");
+            Assert.False(oracle.allclose(withOthers, 0, 1e-4), "the magnitudes did not change SDEdit");
+        }
+        // train eval's denoising error: each latent's own magnitudes, as in training
+        var errors = DenoisingError.ForRun(dir, pairs, 8, [10, 500]);
+        var ema = errors.Columns.Single(c => c.Weights == "EMA").Errors;
+        using (var emaModel = ModelStore.LoadMotion(dir, preferEma: true).Model)
+        {
+            var expected = DenoisingError.Motion(emaModel, pairs, loaded.ZScale, [10, 500], magnitude: loaded.Magnitude);
+            Assert.Equal(expected.Eps, ema.Eps);
+            var doubled = DenoisingError.Motion(emaModel, pairs, loaded.ZScale, [10, 500],
+                magnitude: new MotionMagnitude(loaded.Magnitude.Scale / 2));
+            Assert.NotEqual(doubled.Eps, ema.Eps);
+        }
     }
 
     [Fact]
