@@ -86,6 +86,19 @@ public static class ModelStore
         return source;
     }
 
+    /// <summary>
+    /// Writes the mean of several run folders', checkpoints' or weights files' weights of one model
+    /// (<see cref="WeightAverage"/>; each folder's EMA or trained weights as <see cref="Resolve"/> picks); returns the
+    /// files averaged.
+    /// </summary>
+    public static IReadOnlyList<string> AverageWeights(IReadOnlyList<string> from, string outPath, bool? preferEma = null,
+        ScalarType? storage = null)
+    {
+        var sources = from.Select(f => Resolve(f, preferEma)).ToList();
+        WeightAverage.Write(sources, outPath, storage);
+        return sources;
+    }
+
     static LoadedDiffusionModel<T> Load<T>(string path, string kind, Func<string, T> build, Device? device, bool? preferEma) where T : nn.Module
     {
         string file = Resolve(path, preferEma);

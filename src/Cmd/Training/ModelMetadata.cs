@@ -24,6 +24,8 @@ public static class ModelMetadata
     /// <summary>Its prior: the magnitudes of training clips that sampling without real z draws from.</summary>
     public const string MagnitudePriorKey = "motion_magnitude_prior";
     public const string StepKey = "step";
+    /// <summary>Weights that are the mean of other files' (<see cref="WeightAverage"/>): their names.</summary>
+    public const string AveragedFromKey = "averaged_from";
 
     public const string Autoencoder = "cmd-autoencoder";
     public const string Content = "cmd-content-dit";
