@@ -6,5 +6,5 @@ cd "$(dirname "$0")/../../.."
 P=$1; O=$2; D=$3; shift 3
 (results/small-pipeline/session31/keepema.sh $O 1000 > $O-keepema.log 2>&1 &)
 results/small-pipeline/session33/motion.sh $P $O 12000 $D 60 "$@"
-pkill -f "keepema.sh $O" || true
+sleep 30; pkill -f "keepema.sh $O" || true   # after keepema.sh has seen the last checkpoint
 s=$(tail -1 $O/loss.csv | cut -d, -f1); cp $O/ema.safetensors $O-ema-$s.safetensors   # the last one

@@ -9,4 +9,4 @@ P=$1; O=$2; H=$3; shift 3
 dotnet run --no-build --project src/Workbench.Cli -c Release -- train motion --preset small --hidden $H --lr 1e-3 \
   --warmup 200 --decay-start 4000 --pairs $P --steps 12000 --batch 16 --checkpoint-every 500 --max-minutes 60 "$@" \
   --out $O
-pkill -f "keepema.sh $O" || true
+sleep 30; pkill -f "keepema.sh $O" || true   # after keepema.sh has seen the last checkpoint
