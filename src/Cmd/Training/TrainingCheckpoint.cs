@@ -101,13 +101,25 @@ public static class TrainingCheckpoint
         var all = SafeTensors.Load(path);
         try
         {
-            var file = all.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal)) ? ModelTensors(all) : all;
+            var file = WeightsOf(all);
             var weights = file.Where(kv => !Fresh(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             foreach (var k in fresh) weights[k] = own[k];
             ModuleState.Load(model, weights, path);
         }
         finally { foreach (var t in all.Values) t.Dispose(); }
         return fresh;
+    }
+
+    /// <summary>A checkpoint's model tensors (<see cref="ModelTensors"/>), or a weights file's tensors as they are.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Tensor> WeightsOf(IReadOnlyDictionary<string, Tensor> file) =>
+        file.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal)) ? ModelTensors(file) : file;
+
+    /// <summary>Refuses a storage type weights are not kept in (float32, float16 and bfloat16 are).</summary>
+    public static void CheckStorage(ScalarType? storage)
+    {
+        if (storage is { } st && st is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+            throw new ArgumentException($"weights are stored as float32, float16 or bfloat16 (asked for {st})");
     }
 
     /// <summary>The "model." tensors of a checkpoint, with the prefix removed (PyTorch state-dict keys).</summary>
@@ -121,8 +133,7 @@ public static class TrainingCheckpoint
     /// </summary>
     public static void ExportWeights(string sourcePath, string outPath, ScalarType? storage = null)
     {
-        if (storage is { } st && st is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-            throw new ArgumentException($"weights are stored as float32, float16 or bfloat16 (asked for {st})");
+        CheckStorage(storage);
         var file = SafeTensorsFile.Open(sourcePath);
         var all = file.ReadAll();
         var converted = new List<Tensor>();

@@ -20,8 +20,7 @@ public static class WeightAverage
     public static void Write(IReadOnlyList<string> sources, string outPath, ScalarType? storage = null)
     {
         if (sources.Count < 2) throw new ArgumentException("an average needs at least 2 weights files");
-        if (storage is { } st && st is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-            throw new ArgumentException($"weights are stored as float32, float16 or bfloat16 (asked for {st})");
+        TrainingCheckpoint.CheckStorage(storage);
         var first = SafeTensorsFile.Open(sources[0]);
         var meta = Shared(first.Metadata);
         Dictionary<string, Tensor>? sum = null;
@@ -63,18 +62,17 @@ public static class WeightAverage
     }
 
     /// <summary>The model tensors of a weights file or checkpoint (a checkpoint's "model." prefix dropped).</summary>
-    static Dictionary<string, Tensor> Weights(string path)
+    static IReadOnlyDictionary<string, Tensor> Weights(string path)
     {
-        var all = SafeTensors.Load(path);
-        bool checkpoint = all.Keys.Any(k => k.StartsWith(TrainingCheckpoint.ModelPrefix, StringComparison.Ordinal));
-        var model = checkpoint ? TrainingCheckpoint.ModelTensors(all) : all;
+        var model = TrainingCheckpoint.WeightsOf(SafeTensors.Load(path));
         if (model.Count == 0) throw new InvalidDataException($"{path}: no model weights in it");
         return model;
     }
 
     static Tensor Floating(Tensor t) => t.is_floating_point() ? t.to(float32) : t.clone();
 
-    static void Add(Dictionary<string, Tensor> sum, Dictionary<string, Tensor> weights, string path, string first)
+    static void Add(Dictionary<string, Tensor> sum, IReadOnlyDictionary<string, Tensor> weights, string path,
+        string first)
     {
         var missing = sum.Keys.Except(weights.Keys).Concat(weights.Keys.Except(sum.Keys)).FirstOrDefault();
         if (missing is not null)
