@@ -77,9 +77,13 @@ public class DiffusionCliTests
         Refused("motion", "--input-scale must be > 0", "--input-scale", "0");
         Refused("content", "--input-perturbation must be >= 0", "--input-perturbation", "-0.5");
         Refused("motion", "--predict must be one of eps, x0, v (got 'u')", "--predict", "u");
-        var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
+        Refused("motion", "--frame-diff-loss must be >= 0", "--frame-diff-loss", "-1");
+        var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16",
+            "--frame-diff-loss", "0.5", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
         Assert.True(motion.ExitCode == 0, motion.StdErr);
         Assert.Contains("16 z tokens + 4 content tokens", motion.StdOut);
+        var motionMeta = Cmd.IO.SafeTensorsFile.Open(Path.Combine(dir, "motion", "checkpoint.safetensors")).Metadata;
+        Assert.Contains("\"FrameDifferenceLoss\":0.5", motionMeta["training"]);
         // --magnitude: the switch in the config and its scale in the metadata; `sample` draws from its prior
         var magnitude = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16",
             "--magnitude", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion-magnitude"));

@@ -47,6 +47,13 @@ public sealed class GaussianDiffusion
     /// slightly-off x_t its own sampler produces (exposure bias). 0 = off (DiT, the paper); theirs is 0.1.
     /// </summary>
     public double InputPerturbation { get; }
+    /// <summary>
+    /// Frame-difference loss, a workbench switch the official code lacks: adds this weight times the MSE of the mean
+    /// error's differences between neighbouring frames (dim 2: z [N, D, L, H'+W'], videos [N, C, L, H, W]), as MDM's
+    /// velocity loss (Tevet et al. 2023) on the eps error. It weights the error's fast changes in time (at frequency w,
+    /// 1 + 2 lambda (1 - cos w) times as much as the slow), the part that makes drawn trajectories wobble. 0 = off.
+    /// </summary>
+    public double FrameDifferenceLoss { get; }
 
     readonly double[] betas, alphasCumprod, alphasCumprodPrev, alphasCumprodNext, sqrtAlphasCumprod, sqrtOneMinusAlphasCumprod,
         logOneMinusAlphasCumprod, sqrtRecipAlphasCumprod, minSnrWeight, sqrtRecipm1AlphasCumprod, posteriorVariance,
@@ -58,14 +65,16 @@ public sealed class GaussianDiffusion
 
     public GaussianDiffusion(double[] baseBetas, ModelMeanType meanType = ModelMeanType.Epsilon, ModelVarType varType = ModelVarType.LearnedRange,
         LossType lossType = LossType.Mse, IEnumerable<int>? useTimesteps = null, double minSnrGamma = 0,
-        double inputPerturbation = 0)
+        double inputPerturbation = 0, double frameDifferenceLoss = 0)
     {
         if (baseBetas.Length == 0 || baseBetas.Any(b => b <= 0 || b > 1)) throw new ArgumentException("betas must be non-empty and lie in (0, 1]");
         if (!(minSnrGamma >= 0) || double.IsInfinity(minSnrGamma)) throw new ArgumentException($"min-SNR gamma must be >= 0 (0 = off; got {minSnrGamma})");
         if (!(inputPerturbation >= 0) || double.IsInfinity(inputPerturbation))
             throw new ArgumentException($"input perturbation must be >= 0 (0 = off; got {inputPerturbation})");
+        if (!(frameDifferenceLoss >= 0) || double.IsInfinity(frameDifferenceLoss))
+            throw new ArgumentException($"frame-difference loss must be >= 0 (0 = off; got {frameDifferenceLoss})");
         MeanType = meanType; VarType = varType; LossType = lossType; MinSnrGamma = minSnrGamma;
-        InputPerturbation = inputPerturbation;
+        InputPerturbation = inputPerturbation; FrameDifferenceLoss = frameDifferenceLoss;
         OriginalNumSteps = baseBetas.Length;
         (betas, var map) = Respace(baseBetas, useTimesteps);
         TimestepMap = map;
@@ -115,14 +124,15 @@ public sealed class GaussianDiffusion
     /// <summary>DiT's `create_diffusion`: linear schedule over 1000 steps, eps prediction, learned-range variance, hybrid loss.</summary>
     public static GaussianDiffusion Create(string timestepRespacing = "", string noiseSchedule = "linear", bool useKl = false, bool sigmaSmall = false,
         bool predictXStart = false, bool learnSigma = true, bool rescaleLearnedSigmas = false, int diffusionSteps = 1000,
-        bool predictV = false, double minSnrGamma = 0, double inputPerturbation = 0)
+        bool predictV = false, double minSnrGamma = 0, double inputPerturbation = 0, double frameDifferenceLoss = 0)
     {
         var betas = BetaSchedule.Named(noiseSchedule, diffusionSteps);
         var loss = useKl ? LossType.RescaledKl : rescaleLearnedSigmas ? LossType.RescaledMse : LossType.Mse;
         var varType = learnSigma ? ModelVarType.LearnedRange : sigmaSmall ? ModelVarType.FixedSmall : ModelVarType.FixedLarge;
         var meanType = predictV ? ModelMeanType.Velocity : predictXStart ? ModelMeanType.StartX : ModelMeanType.Epsilon;
         return new GaussianDiffusion(betas, meanType, varType, loss,
-            Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing), minSnrGamma, inputPerturbation);
+            Respacing.SpaceTimesteps(diffusionSteps, timestepRespacing), minSnrGamma, inputPerturbation,
+            frameDifferenceLoss);
     }
 
     static (double[] Betas, int[] Map) Respace(double[] baseBetas, IEnumerable<int>? use)
@@ -346,9 +356,21 @@ public sealed class GaussianDiffusion
         }
         var target = TrainingTarget(xStart, t, noise);
         if (!modelOut.shape.SequenceEqual(target.shape)) throw new ArgumentException($"model output [{string.Join(", ", modelOut.shape)}] does not match the input [{string.Join(", ", target.shape)}]");
-        var mse = DiffusionMath.MeanFlat((target - modelOut).pow(2));
+        var error = target - modelOut;
+        var mse = DiffusionMath.MeanFlat(error.pow(2));
+        if (FrameDifferenceLoss > 0) mse = mse + FrameDifferenceLoss * FrameDifferenceMse(error);
         if (MinSnrGamma > 0) mse = mse * Extract(minSnrWeight, t, mse); // min-SNR-gamma weighting (Hang et al. 2023)
         return new LossTerms(vb is null ? mse : mse + vb, mse, vb);
+    }
+
+    /// <summary>Per sample: the mean square of the error's differences between neighbouring frames (dim 2).</summary>
+    static Tensor FrameDifferenceMse(Tensor error)
+    {
+        if (error.dim() < 4 || error.shape[2] < 2)
+            throw new ArgumentException($"the frame-difference loss needs frames on dim 2 ([N, D, L, ...], L >= 2); " +
+                $"this model's output is [{string.Join(", ", error.shape)}]");
+        long l = error.shape[2];
+        return DiffusionMath.MeanFlat((error.narrow(2, 1, l - 1) - error.narrow(2, 0, l - 1)).pow(2));
     }
 
     /// <summary>What the model's mean channels are trained to output: x_0, v or eps.</summary>

@@ -25,6 +25,9 @@ public static class DiffusionTraining
         if (options.Resume && File.Exists(options.CheckpointPath)) CheckResumedContent(options.CheckpointPath, cfg);
         var meta = ModelMetadata.For(ModelMetadata.Content, System.Text.Json.JsonSerializer.Serialize(cfg));
         options.Validate();                                              // name the option, not the diffusion's parameter
+        if (options.FrameDifferenceLoss > 0)
+            throw new ArgumentException("training options: --frame-diff-loss needs frames; content frames have none " +
+                "(it is for the motion and cubic DiTs)");
         var diffusion = ContentDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
             inputPerturbation: options.InputPerturbation);
         return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
@@ -75,7 +78,7 @@ public static class DiffusionTraining
         meta[ModelMetadata.InputScaleKey] = ModelMetadata.Format(options.InputScale);
         options.Validate();
         var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
-            inputPerturbation: options.InputPerturbation);
+            inputPerturbation: options.InputPerturbation, frameDifferenceLoss: options.FrameDifferenceLoss);
         return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
         {
             var device = model.parameters().First().device;
@@ -91,10 +94,10 @@ public static class DiffusionTraining
 
     /// <summary>The motion model's diffusion: 1000 linear steps (respaced), predicting what the config says.</summary>
     public static GaussianDiffusion MotionDiffusion(MotionDiTConfig cfg, string timestepRespacing = "",
-        double minSnrGamma = 0, double inputPerturbation = 0) =>
+        double minSnrGamma = 0, double inputPerturbation = 0, double frameDifferenceLoss = 0) =>
         GaussianDiffusion.Create(timestepRespacing, predictXStart: cfg.Validate().Prediction == "x0",
             learnSigma: cfg.LearnSigma, predictV: cfg.Prediction == "v", minSnrGamma: minSnrGamma,
-            inputPerturbation: inputPerturbation);
+            inputPerturbation: inputPerturbation, frameDifferenceLoss: frameDifferenceLoss);
 
     /// <summary>Trains the cubic baseline on raw (or latent) videos [N, L, C, H, W] through the same diffusion code.</summary>
     public static TrainingResult TrainCubic(CubicVideoDiT model, Func<long, (Tensor Videos, Tensor Labels)> batchAt, TrainingOptions options, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
@@ -102,7 +105,7 @@ public static class DiffusionTraining
         var cfg = model.Config;
         var meta = ModelMetadata.For(ModelMetadata.Cubic, cfg.ToJson());
         var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma,
-            inputPerturbation: options.InputPerturbation);
+            inputPerturbation: options.InputPerturbation, frameDifferenceLoss: options.FrameDifferenceLoss);
         return Run(model, () => new CubicVideoDiT(cfg), options, meta, emaDecay, onStep, "cubic", step =>
         {
             var device = model.parameters().First().device;

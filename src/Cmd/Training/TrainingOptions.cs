@@ -40,6 +40,9 @@ public sealed record TrainingOptions
     /// <summary>Diffusion models: input perturbation (<see cref="Diffusion.GaussianDiffusion.InputPerturbation"/>,
     /// DDPM-IP); 0 = off, the paper.</summary>
     public double InputPerturbation { get; init; }
+    /// <summary>Motion and video diffusion: the weight of the frame-difference loss
+    /// (<see cref="Diffusion.GaussianDiffusion.FrameDifferenceLoss"/>); 0 = off, the paper.</summary>
+    public double FrameDifferenceLoss { get; init; }
     /// <summary>Motion diffusion: z is scaled to unit std, then by this (Chen 2023, "On the importance of noise
     /// scheduling": input scaling b shifts log-SNR by 2 log b); 1 = the paper. Below 1 when z repeats a value over
     /// many entries (keypoint z: a place over 16 frames x 16 cells), which a denoiser would otherwise read off the
@@ -71,6 +74,8 @@ public sealed record TrainingOptions
         Need(MinSnrGamma >= 0 && double.IsFinite(MinSnrGamma), $"--min-snr must be >= 0 (0 = off; got {MinSnrGamma})");
         Need(InputPerturbation >= 0 && double.IsFinite(InputPerturbation),
             $"--input-perturbation must be >= 0 (0 = off; got {InputPerturbation})");
+        Need(FrameDifferenceLoss >= 0 && double.IsFinite(FrameDifferenceLoss),
+            $"--frame-diff-loss must be >= 0 (0 = off; got {FrameDifferenceLoss})");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
         return this;
     }

@@ -161,9 +161,15 @@ public sealed class TrainCommand : ICommandGroup
             if (!DiTConfig.Predictions.Contains(given))
                 r.AddError($"--predict must be one of {string.Join(", ", DiTConfig.Predictions)} (got '{given}')");
         });
+        var frameDiff = new Option<double>("--frame-diff-loss")
+        {
+            Description = "Add W x the MSE of the eps error's frame-to-frame differences (MDM's velocity loss, on " +
+                          "eps): weights the fast, wobbling part of the error in time (workbench; 0 = off, the paper)",
+            HelpName = "W",
+        };
         var c = new Command("motion",
             "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
-            { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, magnitude, predict };
+            { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, magnitude, predict, frameDiff };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -192,6 +198,7 @@ public sealed class TrainCommand : ICommandGroup
             var options = common.Options(r) with
             {
                 InputScale = r.GetValue(inputScale), VelocityChannels = r.GetValue(velocity),
+                FrameDifferenceLoss = r.GetValue(frameDiff),
             };
             var res = PipelineTraining.Motion(cfg, pairs, options, r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);

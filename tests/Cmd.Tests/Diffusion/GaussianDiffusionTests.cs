@@ -236,6 +236,36 @@ public class GaussianDiffusionTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => GaussianDiffusion.Create(inputPerturbation: -0.1));
     }
 
+    /// <summary>
+    /// The frame-difference loss adds lambda times the mean square of the eps error's differences along dim 2 (frames):
+    /// an error constant over frames adds nothing, one that flips sign every frame adds 4 lambda times its square.
+    /// </summary>
+    [Fact]
+    public void FrameDifferenceLossWeightsTheErrorsChangesBetweenFrames()
+    {
+        const double lambda = 2;
+        using var scope = NewDisposeScope();
+        var withLoss = GaussianDiffusion.Create(learnSigma: false, frameDifferenceLoss: lambda);
+        var gen = new Generator(5);
+        var x0 = randn([2, 3, 6, 4], generator: gen);                      // z [N, D, L, G]
+        var noise = randn([2, 3, 6, 4], generator: gen);
+        var t = tensor(new long[] { 10, 700 });
+        Tensor Loss(Tensor error) => withLoss.TrainingLosses((_, _) => noise + error, x0, t, noise).Loss;
+        var still = randn([2, 3, 1, 4], generator: gen).expand(-1, -1, 6, -1);
+        Check("an error constant over frames: the plain MSE", Loss(still), still.pow(2).flatten(1).mean([1]), 1e-6);
+        var flips = tensor(new float[] { 1, -1, 1, -1, 1, -1 }).reshape(1, 1, 6, 1) * 0.5f;
+        Check("an error flipping every frame: (1 + 4 lambda) a^2", Loss(flips.expand(2, 3, 6, 4)),
+            full(2, (float)((1 + 4 * lambda) * 0.25)), 1e-6);
+        var error = randn([2, 3, 6, 4], generator: gen);
+        var steps = error.narrow(2, 1, 5) - error.narrow(2, 0, 5);
+        var expected = error.pow(2).flatten(1).mean([1]) + lambda * steps.pow(2).flatten(1).mean([1]);
+        Check("any error: MSE + lambda x the differences' MSE", Loss(error), expected, 1e-5);
+        Assert.Throws<ArgumentException>(() => GaussianDiffusion.Create(frameDifferenceLoss: -1));
+        var flat = randn([2, 5], generator: gen);
+        var ex = Assert.Throws<ArgumentException>(() => withLoss.TrainingLosses((x, _) => x, flat, t));
+        Assert.Contains("frames on dim 2", ex.Message);
+    }
+
     static double AlphaBar(int t)
     {
         var betas = BetaSchedule.Named("linear", 1000);

@@ -293,6 +293,31 @@ public class DiffusionTrainingTests
             (cfg with { Prediction = "u" }).Validate()).Message);
     }
 
+    /// <summary>--frame-diff-loss reaches the motion DiT's loss (the same seeded first step costs more with it) and is
+    /// refused for the content DiT, whose frames have no time axis, before anything is written.</summary>
+    [Fact]
+    public void The_frame_difference_loss_reaches_motion_training_and_is_refused_for_content()
+    {
+        using var pairs = PipelineFixtures.TinyPairs();
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
+        double FirstLoss(double lambda)
+        {
+            using var m = Seeded(cfg);
+            var options = PipelineFixtures.Options(Fixtures.TempDir("motion-fd"), 1) with { FrameDifferenceLoss = lambda };
+            return DiffusionTraining.TrainMotion(m, pairs, options, batchSize: 4).FirstLoss;
+        }
+        double plain = FirstLoss(0), weighted = FirstLoss(1);
+        Assert.True(weighted > plain * 1.2, $"first loss with the frame-difference loss {weighted}, without {plain}");
+        using var content = new DiT(RunPresets.Tiny.ContentDiT with { NumClasses = 4 });
+        var dir = Fixtures.TempDir("content-fd");
+        var e = Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainContent(content, pairs,
+            PipelineFixtures.Options(dir, 1) with { FrameDifferenceLoss = 1 }, 2));
+        Assert.Contains("--frame-diff-loss", e.Message);
+        Assert.Empty(Directory.GetFiles(dir));
+        Assert.Contains("--frame-diff-loss", Assert.Throws<ArgumentException>(() =>
+            (PipelineFixtures.Options(dir, 1) with { FrameDifferenceLoss = -1 }).Validate()).Message);
+    }
+
     [Fact]
     public void MismatchedPairsAreClearErrors()
     {
