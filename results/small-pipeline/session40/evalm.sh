@@ -1,9 +1,4 @@
 #!/bin/bash
 # evalm.sh WEIGHTS TAG [ARGS..]: session 38's evalm.sh (`eval motion` of one motion DiT: the shipped autoencoder, 256
 # held-out clips, seeds 0 1 2, anchored; with its trajectory table) writing eval-m-TAG.txt here
-cd "$(dirname "$0")/../../.."
-export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 DOTNET_JITMinOpts=1
-W=$1; T=$2; shift 2
-/usr/bin/time -f "%e s" dotnet run --no-build --project src/Workbench.Cli -c Release -- eval motion \
-  --ae data/weights/small/autoencoder.safetensors --motion $W --clips 256 --seeds 0 1 2 --anchor final "$@" 2>&1 \
-  | tee results/small-pipeline/session40/eval-m-$T.txt
+D=results/small-pipeline/session40 exec "$(dirname "$0")/../session38/evalm.sh" "$@"
