@@ -303,7 +303,8 @@ public class DiffusionTrainingTests
         double FirstLoss(double lambda)
         {
             using var m = Seeded(cfg);
-            var options = PipelineFixtures.Options(Fixtures.TempDir("motion-fd"), 1) with { FrameDifferenceLoss = lambda };
+            var options = PipelineFixtures.Options(Fixtures.TempDir("motion-fd"), 1)
+                with { FrameDifferenceLoss = lambda };
             return DiffusionTraining.TrainMotion(m, pairs, options, batchSize: 4).FirstLoss;
         }
         double plain = FirstLoss(0), weighted = FirstLoss(1);
