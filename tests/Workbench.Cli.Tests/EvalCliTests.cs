@@ -55,7 +55,7 @@ public class EvalCliTests
     }
 
     [Fact]
-    public void MotionWithAHighNoiseExpertNamesItAndRefusesHalfTheSwitch()
+    public void MotionWithAHighNoiseExpertOrPlacesReadOffXBarNamesThemAndRefusesBadSwitches()
     {
         var shipped = new Cmd.Pipeline.ShippedWeights(Path.Combine(Cmd.Data.RepoData.DataDirectory, "weights", "small"));
         string[] given = ["eval", "motion", "--ae", shipped.Autoencoder, "--motion", shipped.Motion, "--clips", "4",
@@ -73,6 +73,12 @@ public class EvalCliTests
         var sideways = CliRunner.Run([.. given, "--magnitudes", "sideways"]);
         Assert.Equal((1, "error: --magnitudes must be other, own or prior (got 'sideways')"),
             (sideways.ExitCode, sideways.StdErr.Trim()));
+        var places = CliRunner.Run([.. given, "--places", "denoised"]);            // read off x̄, in every step's x_0
+        Assert.True(places.ExitCode == 0, places.StdErr);
+        Assert.Contains("places: read off x̄ by the autoencoder (Denoised)", places.StdOut);
+        var nowhere = CliRunner.Run([.. given, "--places", "nowhere"]);
+        Assert.NotEqual(0, nowhere.ExitCode);
+        Assert.Contains("--places must be drawn, final or denoised (got 'nowhere')", nowhere.StdErr);
         var paper = CliRunner.Run([.. given, "--magnitudes", "own"]);
         Assert.Equal(1, paper.ExitCode);
         Assert.Contains($"need a motion DiT trained with --magnitude ({shipped.Motion} is not)", paper.StdErr);

@@ -75,15 +75,22 @@ public static class MotionScore
     /// <param name="expert">Another motion DiT for the noisiest steps (<see cref="NoiseExpert"/>; null: none).</param>
     /// <param name="magnitudes">Where a magnitude-conditioned motion DiT's condition comes from (null: another
     /// clip's real z).</param>
+    /// <param name="places">Where keypoint z's places come from (<see cref="KeypointPlaces"/>: drawn, as the paper
+    /// samples, or read off x̄ by the autoencoder).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
         IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false,
-        double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null)
+        double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null,
+        MotionPlaces places = MotionPlaces.Drawn)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Check(ae, motion, seeds, cfgScale);
+        if (places != MotionPlaces.Drawn && !ae.Config.WarpKeypoints)
+            throw new ArgumentException($"--places {places}: autoencoder '{ae.Config.Name}' has no keypoint z " +
+                                        "(--keypoints): no places to read");
         using var set = HeldOut.Of(detector, ae, count);
-        return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert, magnitudes);
+        return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert, magnitudes,
+            places);
     }
 
     /// <summary>Clear errors for a motion DiT of another autoencoder, no seeds, or guidance without a class.</summary>
@@ -101,10 +108,11 @@ public static class MotionScore
     internal static Result ScoreOn(HeldOut set, LocalFvdDetector detector, CmdAutoencoder ae,
         LoadedDiffusionModel<MotionDiT>? motion, int steps, DiffusionSampler sampler, IReadOnlyList<int>? seeds,
         MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null,
-        MagnitudeDraw? magnitudes = null)
+        MagnitudeDraw? magnitudes = null, MotionPlaces places = MotionPlaces.Drawn)
     {
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;
+        using var read = motion is null ? null : KeypointPlaces.Read(ae, held.Content, places);
         FvdResult reconstruction, otherClip;
         KeypointTrajectories.Stats? otherTrajectories = null;
         using (var videos = CmdSampler.Decode(ae, held.Content, held.Z))
@@ -114,8 +122,9 @@ public static class MotionScore
             if (seed is int given) TorchSharp.torch.manual_seed(given);
             using var drawn = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler,
                 denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config), cfgScale: cfgScale, expert: expert,
-                magnitudeDraw: magnitudes);
-            using var z = KeypointAnchor.Finish(drawn, anchor, ae.Config);
+                magnitudeDraw: magnitudes, places: read);
+            using var anchored = KeypointAnchor.Finish(drawn, anchor, ae.Config);
+            using var z = read?.Finish(anchored) ?? anchored.alias();
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             var trajectories = keypoints ? KeypointTrajectories.Of(z, held.Z, ae.Config) : null;

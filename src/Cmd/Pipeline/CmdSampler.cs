@@ -225,14 +225,18 @@ public static class CmdSampler
 
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
     /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
+    /// <param name="places">x̄'s places read by the autoencoder, put in each step's x_0 when their mode says so (the
+    /// caller puts them in the result: <see cref="KeypointPlaces.Finish"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
         DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
-        double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudeDraw = null)
+        double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudeDraw = null,
+        KeypointPlaces? places = null)
     {
         using var magnitudes = (magnitudeDraw ?? MagnitudeDraw.Default).For(motion, held);
         return InBatches(motion, held, batchSize, (i, content, cond, _) =>
             SampleMotion(motion.Model, content, cond, motion.ZScale, steps, cfgScale, sampler: sampler,
-                denoisedFn: denoisedFn, velocity: motion.Velocity, expert: expert,
+                denoisedFn: places is null ? denoisedFn : places.DenoisedFn(i, content.shape[0], motion.ZScale, denoisedFn),
+                velocity: motion.Velocity, expert: expert,
                 magnitude: magnitudes?.narrow(0, i, content.shape[0])));
     }
 

@@ -155,11 +155,24 @@ public sealed class EvalCommand : ICommandGroup
         {
             Description = "Multiplies that condition (a probe of how far the samples follow it; default 1)",
         };
+        var places = new Option<Cmd.Pipeline.MotionPlaces>("--places")
+        {
+            Description = "Keypoint z's places in x̄: as the motion DiT draws them (drawn, the default), or read off " +
+                          "x̄ by the autoencoder and put in after sampling (final) or in every step's x_0 (denoised)",
+            HelpName = "drawn|final|denoised",
+            CustomParser = a => a.Tokens.Single().Value.ToLowerInvariant() switch
+            {
+                "drawn" => Cmd.Pipeline.MotionPlaces.Drawn,
+                "final" => Cmd.Pipeline.MotionPlaces.Final,
+                "denoised" => Cmd.Pipeline.MotionPlaces.Denoised,
+                var v => Fail<Cmd.Pipeline.MotionPlaces>(a, $"--places must be drawn, final or denoised (got '{v}')"),
+            },
+        };
         var command = new Command("motion", "FVD-local of reconstructions and of motion prediction from real content frames (Table 4a's " +
                                             "first rows), over the real-vs-real floor")
         {
             ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg,
-            highNoise, aboveT, magnitudes, magnitudeGain,
+            highNoise, aboveT, magnitudes, magnitudeGain, places,
         };
         command.SetAction(r =>
         {
@@ -187,7 +200,9 @@ public sealed class EvalCommand : ICommandGroup
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
-                r.GetValue(cfg), expert, draw);
+                r.GetValue(cfg), expert, draw, r.GetValue(places));
+            if (r.GetValue(places) != Cmd.Pipeline.MotionPlaces.Drawn)
+                Console.WriteLine($"places: read off x̄ by the autoencoder ({r.GetValue(places)})");
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)

@@ -1,0 +1,90 @@
+using Cmd.Models.Autoencoder;
+using static TorchSharp.torch;
+
+namespace Cmd.Pipeline;
+
+/// <summary>
+/// Workbench diagnostic switch, in neither paper nor code, for keypoint z (<see cref="AutoencoderConfig.WarpKeypoints"/>):
+/// a component's place in x̄ is a fact of the content frame, which the motion DiT draws no nearer than another clip's
+/// places are (about 8 px here). The autoencoder reads it off x̄ itself: encoded as a still clip (x̄ in every frame),
+/// x̄ gives z whose places are x̄'s (the shipped autoencoder's within 0.8 px of the clip's own; their shifts, near zero,
+/// are not used). This puts those places in the drawn z, after sampling or in each step's x_0, so the motion DiT is
+/// asked only for the shifts.
+/// </summary>
+public sealed class KeypointPlaces : IDisposable
+{
+    readonly Tensor still;                     // z of x̄ as a still clip [N, D, L, H'+W']: x̄'s places
+    readonly AutoencoderConfig config;
+
+    /// <summary>When the places are put in (<see cref="MotionPlaces.Drawn"/>: never, as the paper samples).</summary>
+    public MotionPlaces Mode { get; }
+
+    KeypointPlaces(Tensor still, AutoencoderConfig config, MotionPlaces mode) =>
+        (this.still, this.config, Mode) = (still, config, mode);
+
+    /// <summary>The places of content frames [N, C, H, W] as <paramref name="ae"/> reads them, in batches; null for
+    /// <see cref="MotionPlaces.Drawn"/>.</summary>
+    public static KeypointPlaces? Read(CmdAutoencoder ae, Tensor contentFrames, MotionPlaces mode, int batchSize = 16)
+    {
+        if (mode == MotionPlaces.Drawn) return null;
+        Check(ae.Config);
+        var device = ae.parameters().First().device;
+        var parts = new List<Tensor>();
+        using var _ = no_grad();
+        for (long i = 0; i < contentFrames.shape[0]; i += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var frame = contentFrames.narrow(0, i, Math.Min(batchSize, contentFrames.shape[0] - i)).to(device);
+            var stillClip = frame.unsqueeze(1).expand(-1, ae.Config.Frames, -1, -1, -1).contiguous();
+            parts.Add(ae.Encode(stillClip).Z.cpu().MoveToOuterDisposeScope());
+        }
+        var z = cat(parts.ToArray());
+        parts.ForEach(t => t.Dispose());
+        return new KeypointPlaces(z, ae.Config, mode);
+    }
+
+    /// <summary>The sampler's denoised_fn for clips start .. start + n - 1 (<see cref="MotionPlaces.Denoised"/>),
+    /// composed before <paramref name="then"/>; the sampler's z are z / <paramref name="zScale"/>.</summary>
+    public Func<Tensor, Tensor>? DenoisedFn(long start, long n, float zScale, Func<Tensor, Tensor>? then)
+    {
+        if (Mode != MotionPlaces.Denoised) return then;
+        var places = still.narrow(0, start, n) / zScale;
+        return then is null ? x0 => Apply(x0, places) : x0 => then(Apply(x0, places));
+    }
+
+    /// <summary>Drawn z of all clips with x̄'s places put in (again, for <see cref="MotionPlaces.Denoised"/>: the last
+    /// x_0 already has them).</summary>
+    public Tensor Finish(Tensor z) => Apply(z, still.to(z.device));
+
+    /// <summary>z [n, D, L, H'+W'] with each axis's channels from K on (places, unused) taken from
+    /// <paramref name="places"/>, its shifts kept.</summary>
+    Tensor Apply(Tensor z, Tensor places)
+    {
+        int k = config.WarpComponents;
+        using var scope = NewDisposeScope();
+        var (zx, zy) = MotionLatent.Split(z, config.GridHeight, config.GridWidth);
+        var (px, py) = MotionLatent.Split(places.to(z.dtype, z.device), config.GridHeight, config.GridWidth);
+        static Tensor Axis(Tensor drawn, Tensor read, int k) =>
+            cat([drawn.narrow(1, 0, k), read.narrow(1, k, drawn.shape[1] - k)], 1);
+        return MotionLatent.Concat(Axis(zx, px, k), Axis(zy, py, k)).MoveToOuterDisposeScope();
+    }
+
+    static void Check(AutoencoderConfig config)
+    {
+        if (!config.WarpKeypoints)
+            throw new ArgumentException($"autoencoder '{config.Name}' has no keypoint z (--keypoints): no places to read");
+    }
+
+    public void Dispose() => still.Dispose();
+}
+
+/// <summary>Where keypoint z's places come from (<see cref="KeypointPlaces"/>); workbench, not the paper.</summary>
+public enum MotionPlaces
+{
+    /// <summary>As the motion DiT draws them: the paper's sampler.</summary>
+    Drawn,
+    /// <summary>Read off x̄ by the autoencoder, put in the drawn z once, after sampling.</summary>
+    Final,
+    /// <summary>Read off x̄, put in each sampler step's predicted x_0, so the later steps draw shifts for them.</summary>
+    Denoised,
+}

@@ -1,0 +1,71 @@
+using Cmd.Models.Autoencoder;
+using Cmd.Pipeline;
+using Cmd.Presets;
+using Cmd.Tests.Evaluation;
+using static TorchSharp.torch;
+
+namespace Cmd.Tests.Pipeline;
+
+/// <summary>Places read off x̄ by the autoencoder (a still clip of it) and put in drawn keypoint z.</summary>
+public class KeypointPlacesTests
+{
+    static readonly AutoencoderConfig Config = KeypointTrajectoriesTests.Config;
+
+    static CmdAutoencoder Autoencoder()
+    {
+        manual_seed(5);
+        var ae = new CmdAutoencoder(Config);
+        ae.eval();
+        return ae;
+    }
+
+    static Tensor ContentFrames() => rand(2, Config.Channels, Config.Height, Config.Width) * 2 - 1;
+
+    [Fact]
+    public void PlacesComeFromAStillClipOfXBarAndTheDrawnShiftsAreKept()
+    {
+        using var ae = Autoencoder();
+        using var frames = ContentFrames();
+        using var places = KeypointPlaces.Read(ae, frames, MotionPlaces.Final, batchSize: 1)!;
+        using var still = ae.Encode(frames.unsqueeze(1).expand(-1, Config.Frames, -1, -1, -1).contiguous()).Z;
+        using var drawn = randn_like(still);
+        using var z = places.Finish(drawn);
+        int k = Config.WarpComponents;
+        var (zx, zy) = MotionLatent.Split(z, Config.GridHeight, Config.GridWidth);
+        var (dx, dy) = MotionLatent.Split(drawn, Config.GridHeight, Config.GridWidth);
+        var (sx, sy) = MotionLatent.Split(still, Config.GridHeight, Config.GridWidth);
+        Assert.True(zx.narrow(1, 0, k).equal(dx.narrow(1, 0, k)).all().item<bool>(), "the drawn shifts changed");
+        Assert.True(zy.narrow(1, 0, k).equal(dy.narrow(1, 0, k)).all().item<bool>(), "the drawn shifts changed");
+        Assert.True(zx.narrow(1, k, zx.shape[1] - k).allclose(sx.narrow(1, k, sx.shape[1] - k), 0, 1e-5));
+        Assert.True(zy.narrow(1, k, zy.shape[1] - k).allclose(sy.narrow(1, k, sy.shape[1] - k), 0, 1e-5));
+        Assert.True(sx.narrow(1, k, k).abs().max().item<float>() > 1e-3, "no places were read");
+    }
+
+    [Fact]
+    public void PlacesInEachStepsX0SteerTheSamplerAndEndInTheResult()
+    {
+        using var ae = Autoencoder();
+        using var sampler = new TinyMotionSampler();
+        using var frames = ContentFrames();
+        using var final = KeypointPlaces.Read(ae, frames, MotionPlaces.Final)!;
+        using var denoised = KeypointPlaces.Read(ae, frames, MotionPlaces.Denoised)!;
+        Assert.Null(final.DenoisedFn(0, 2, 2f, null));                     // final: nothing during sampling
+        using var plain = sampler.Draw(null);
+        using var afterwards = final.Finish(plain);
+        using var steered = sampler.Draw(denoised.DenoisedFn(0, 2, 2f, null));       // z_scale 2: x_0 is z / 2
+        using var finished = denoised.Finish(steered);
+        Assert.True(finished.allclose(steered, 0, 1e-4), "the last x_0 lacks the places");
+        Assert.True((steered - afterwards).abs().max().item<float>() > 1e-3, "the steps ignored the places");
+    }
+
+    [Fact]
+    public void DrawnPlacesReadNothingAndZWithoutKeypointsIsAClearError()
+    {
+        using var ae = Autoencoder();
+        using var frames = ContentFrames();
+        Assert.Null(KeypointPlaces.Read(ae, frames, MotionPlaces.Drawn));
+        using var plain = new CmdAutoencoder(RunPresets.Tiny.Autoencoder);
+        Assert.Contains("no places to read", Assert.Throws<ArgumentException>(() =>
+            KeypointPlaces.Read(plain, frames, MotionPlaces.Final)).Message);
+    }
+}
