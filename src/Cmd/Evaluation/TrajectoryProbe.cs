@@ -6,24 +6,28 @@ namespace Cmd.Evaluation;
 /// <summary>
 /// Real keypoint z changed in one trajectory property at a time (<see cref="KeypointTrajectories"/>), to measure what
 /// FVD-local minds in generated motion: slower digits (shifts times a factor, so x̄'s frame stays put), jitter (a
-/// Gaussian per frame, component and axis) or an offset (one Gaussian per clip, component and axis: no frame is x̄).
-/// Amounts are a factor for slow, a standard deviation in pixels for jitter and offset.
+/// Gaussian per frame, component and axis), an offset (one Gaussian per clip, component and axis: no frame is x̄) or
+/// borrowed shifts (those of the clip N further on in the set, with the clip's own places: real motion that does not
+/// fit where the clip's digits are). Amounts are a factor for slow, a standard deviation in pixels for jitter and
+/// offset, a whole number of clips for borrow.
 /// </summary>
 public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
 {
-    public enum Change { Slow, Jitter, Offset }
+    public enum Change { Slow, Jitter, Offset, Borrow }
 
     public override string ToString() =>
         $"{Kind.ToString().ToLowerInvariant()}:{Amount.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}";
 
-    /// <summary>"slow:0.87", "jitter:0.5" or "offset:4".</summary>
+    /// <summary>"slow:0.87", "jitter:0.5", "offset:4" or "borrow:1".</summary>
     public static TrajectoryProbe Parse(string text)
     {
         var parts = text.Split(':');
         bool known = Enum.TryParse<Change>(parts[0], ignoreCase: true, out var kind) && Enum.IsDefined(kind);
         if (parts.Length != 2 || !known || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float,
-                System.Globalization.CultureInfo.InvariantCulture, out double amount) || !double.IsFinite(amount) || amount < 0)
-            throw new ArgumentException($"--probe '{text}': give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0)");
+                System.Globalization.CultureInfo.InvariantCulture, out double amount) || !double.IsFinite(amount) || amount < 0
+            || kind == Change.Borrow && (amount < 1 || amount != Math.Floor(amount)))
+            throw new ArgumentException($"--probe '{text}': give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0) " +
+                                        "or borrow:CLIPS (a whole number >= 1)");
         return new TrajectoryProbe(kind, amount);
     }
 
@@ -40,6 +44,7 @@ public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
         {
             Change.Slow => shifts * Amount,
             Change.Jitter => shifts + Noise(n, k, frames, config, z),
+            Change.Borrow => shifts.roll(-(long)Amount, 0),                  // clip i gets clip i + N's shifts
             _ => shifts + Noise(n, k, 1, config, z).expand(-1, -1, frames, -1),
         };
         return cat([changed, z.narrow(1, k, z.shape[1] - k)], 1).MoveToOuterDisposeScope();

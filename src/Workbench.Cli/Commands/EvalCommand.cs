@@ -108,8 +108,9 @@ public sealed class EvalCommand : ICommandGroup
             "--anchor): after sampling (final, or no value), at every step's x_0 (denoised), or off (the default)");
         var probes = new Option<string[]>("--probe")
         {
-            Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4; a factor, " +
-                          "pixels, pixels): what FVD-local minds in generated motion",
+            Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4 borrow:1; " +
+                          "a factor, pixels, pixels, clips: the next clip's shifts with the own places): what FVD-local " +
+                          "minds in generated motion",
             AllowMultipleArgumentsPerToken = true,
         };
         probes.Validators.Add(r =>

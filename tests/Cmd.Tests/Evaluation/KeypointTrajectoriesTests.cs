@@ -129,15 +129,32 @@ public class KeypointTrajectoriesTests
         Assert.Equal("slow:0.87", TrajectoryProbe.Parse("SLOW:0.87").ToString());
     }
 
+    [Fact]
+    public void BorrowedShiftsAreTheNextClipsMotionWhereThisClipsDigitsAre()
+    {
+        double[] places = [30, 12];
+        using var real = cat([Z(Bouncing, Places), Z((k, l) => places[k] - l, places)]);   // two clips
+        using var borrowed = TrajectoryProbe.Parse("borrow:1").Apply(real, Config);
+        var (shift, place) = KeypointHead.Read(borrowed.narrow(3, 0, Config.GridHeight), 2, Config.Height);
+        var (realShift, realPlace) = KeypointHead.Read(real.narrow(3, 0, Config.GridHeight), 2, Config.Height);
+        Assert.True(place.allclose(realPlace, 0, 1e-4), "the places moved");
+        Assert.True(shift[0].allclose(realShift[1], 0, 1e-4) && shift[1].allclose(realShift[0], 0, 1e-4));
+        var s = KeypointTrajectories.Of(borrowed, real, Config);
+        Assert.Equal(0, s.PlaceError, 4);
+        Assert.Equal(KeypointTrajectories.Of(real, real, Config).Speed, s.Speed, 4);   // the same motions, swapped
+    }
+
     [Theory]
     [InlineData("fast:2")]
     [InlineData("jitter")]
     [InlineData("jitter:-1")]
     [InlineData("offset:x")]
     [InlineData("3:1")]
-    public void AProbeThatIsNotOneOfTheThreeIsAClearError(string text) =>
-        Assert.Contains("give slow:FACTOR, jitter:PIXELS or offset:PIXELS", Assert.Throws<ArgumentException>(() =>
-            TrajectoryProbe.Parse(text)).Message);
+    [InlineData("borrow:0")]
+    [InlineData("borrow:1.5")]
+    public void AProbeThatIsNotOneOfTheFourIsAClearError(string text) =>
+        Assert.Contains("give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0) or borrow:CLIPS",
+            Assert.Throws<ArgumentException>(() => TrajectoryProbe.Parse(text)).Message);
 
     [Fact]
     public void ProbingZWithoutKeypointsIsAClearError()
