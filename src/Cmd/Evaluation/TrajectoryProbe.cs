@@ -22,7 +22,8 @@ public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
     public static TrajectoryProbe Parse(string text)
     {
         var parts = text.Split(':');
-        bool known = Enum.TryParse<Change>(parts[0], ignoreCase: true, out var kind) && Enum.IsDefined(kind);
+        bool known = Enum.GetNames<Change>().Contains(parts[0], StringComparer.OrdinalIgnoreCase);   // names, not numbers
+        var kind = known ? Enum.Parse<Change>(parts[0], ignoreCase: true) : default;
         if (parts.Length != 2 || !known || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float,
                 System.Globalization.CultureInfo.InvariantCulture, out double amount) || !double.IsFinite(amount) || amount < 0
             || kind == Change.Borrow && (amount < 1 || amount != Math.Floor(amount)))
