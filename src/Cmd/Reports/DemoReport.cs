@@ -45,8 +45,8 @@ public static class DemoReport
         double cfg = w.CfgScale;
         int steps = shipped.ContentSteps ?? w.ContentSteps;
         var samples = CmdSampler.SampleFromFiles(w.Autoencoder, w.Content, w.Motion, labels, device, steps,
-            shipped.MotionSteps, cfg, batchSize: 50, anchor: w.Anchor, contentSampler: w.ContentSampler,
-            cfgInterval: w.CfgInterval);
+            shipped.MotionSteps, cfg, batchSize: 50, log: m => log($"[shipped] {m}"), anchor: w.Anchor,
+            contentSampler: w.ContentSampler, cfgInterval: w.CfgInterval);                  // progress per batch
         using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath());
         var score = SampleScore.Score(detector, samples.Videos, samples.Labels);
         log($"[shipped] {score}");

@@ -63,8 +63,10 @@ public class DemoReportTests
         Assert.True(weights.Available);
 
         var dir = Fixtures.TempDir("demo-with-shipped");
+        var logged = new List<string>();
         var result = DemoReport.Run(RunPresets.Tiny, dir, CPU, new DemoReport.Shipped(weights, PerClass: 2, ContentSteps: 3, MotionSteps: 3),
-            log: _ => { }, progress: false);
+            log: logged.Add, progress: false);
+        Assert.Contains(logged, l => l.StartsWith("[shipped] sampling 20/20: content frames"));   // progress per batch
         Assert.NotNull(result.ShippedScore);
         Assert.Equal(20, result.ShippedScore!.Count);
         var html = File.ReadAllText(result.Page);
