@@ -79,6 +79,8 @@ public class EvalCliTests
         var nowhere = CliRunner.Run([.. given, "--places", "nowhere"]);
         Assert.NotEqual(0, nowhere.ExitCode);
         Assert.Contains("--places must be drawn, final or denoised (got 'nowhere')", nowhere.StdErr);
+        var noMotion = CliRunner.Run("eval", "motion", "--ae", shipped.Autoencoder, "--clips", "4", "--places", "final");
+        Assert.Equal((1, "error: --places needs --motion"), (noMotion.ExitCode, noMotion.StdErr.Trim()));
         var paper = CliRunner.Run([.. given, "--magnitudes", "own"]);
         Assert.Equal(1, paper.ExitCode);
         Assert.Contains($"need a motion DiT trained with --magnitude ({shipped.Motion} is not)", paper.StdErr);

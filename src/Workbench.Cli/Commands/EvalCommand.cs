@@ -182,6 +182,8 @@ public sealed class EvalCommand : ICommandGroup
                 throw new ArgumentException("--high-noise and --above-t go together");
             if (r.GetValue(motion) is null && r.GetValue(highNoise) is not null)
                 throw new ArgumentException("--high-noise needs --motion");
+            if (r.GetValue(motion) is null && r.GetValue(places) != Cmd.Pipeline.MotionPlaces.Drawn)
+                throw new ArgumentException("--places needs --motion");
             var draw = MagnitudeDrawOf(r.GetValue(magnitudes), r.GetValue(magnitudeGain));
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
             using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
