@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Cmd.Pipeline;
 using Cmd.Presets;
+using Cmd.Runtime;
 using Cmd.Viz;
 using static TorchSharp.torch;
 using Cmd.Evaluation;
@@ -19,8 +20,9 @@ public static class DemoReport
         SampleScore.Result? ShippedScore);
 
     /// <summary>The shipped models' part of the page: how many videos per class, with which sampler steps (content: null
-    /// takes the set's sampling.json).</summary>
-    public sealed record Shipped(ShippedWeights Weights, int PerClass = 10, int? ContentSteps = null, int MotionSteps = 100);
+    /// takes the set's sampling.json), at how many libtorch threads (0: the count in use).</summary>
+    public sealed record Shipped(ShippedWeights Weights, int PerClass = 10, int? ContentSteps = null, int MotionSteps = 100,
+        int Threads = 0);
 
     public static Result Run(RunPreset preset, string outDir, Device device, Shipped? shipped, Action<string>? log = null, bool progress = true)
     {
@@ -38,8 +40,17 @@ public static class DemoReport
 
     static Generation Generate(Shipped shipped, Device device, Action<string> log)
     {
+        int before = get_num_threads();
+        if (shipped.Threads > 0) TorchThreads.Use(shipped.Threads);
+        try { return GenerateAt(shipped, device, log); }
+        finally { TorchThreads.Use(before); }                          // the live run keeps its own count
+    }
+
+    static Generation GenerateAt(Shipped shipped, Device device, Action<string> log)
+    {
         var labels = Enumerable.Range(0, 10).SelectMany(k => Enumerable.Repeat((long)k, shipped.PerClass)).ToArray();
-        log($"[shipped] sampling {labels.Length} videos ({shipped.PerClass} per class) from {shipped.Weights.Folder}");
+        log($"[shipped] sampling {labels.Length} videos ({shipped.PerClass} per class) from {shipped.Weights.Folder} " +
+            $"at {get_num_threads()} thread{(get_num_threads() == 1 ? "" : "s")}");
         manual_seed(0);
         var w = shipped.Weights;
         double cfg = w.CfgScale;

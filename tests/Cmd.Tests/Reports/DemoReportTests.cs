@@ -64,9 +64,14 @@ public class DemoReportTests
 
         var dir = Fixtures.TempDir("demo-with-shipped");
         var logged = new List<string>();
-        var result = DemoReport.Run(RunPresets.Tiny, dir, CPU, new DemoReport.Shipped(weights, PerClass: 2, ContentSteps: 3, MotionSteps: 3),
+        int threads = get_num_threads(), other = threads == 1 ? 2 : 1;
+        var result = DemoReport.Run(RunPresets.Tiny, dir, CPU,
+            new DemoReport.Shipped(weights, PerClass: 2, ContentSteps: 3, MotionSteps: 3, Threads: other),
             log: logged.Add, progress: false);
         Assert.Contains(logged, l => l.StartsWith("[shipped] sampling 20/20: content frames"));   // progress per batch
+        Assert.Contains(logged, l => l.StartsWith("[shipped] sampling 20 videos") && l.EndsWith($"at {other} " +
+            (other == 1 ? "thread" : "threads")));                                  // the shipped part's own count
+        Assert.Equal(threads, get_num_threads());                                   // the live run's count back
         Assert.NotNull(result.ShippedScore);
         Assert.Equal(20, result.ShippedScore!.Count);
         var html = File.ReadAllText(result.Page);

@@ -67,9 +67,14 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     /// <summary>Classifier-free guidance (official `forward_with_cfg`): the batch is [cond; uncond] over the same x;
-    /// guidance goes on the first <paramref name="guidedChannels"/> output channels (3 in the official code).</summary>
-    public Tensor ForwardWithCfg(Tensor x, Tensor t, Tensor y, double cfgScale, int guidedChannels = 3) =>
-        Guidance.Apply(x, xx => forward(xx, t, y), cfgScale, guidedChannels);
+    /// guidance goes on the first <paramref name="guidedChannels"/> output channels (3 in the official code).
+    /// At scale 1 (a step outside a guidance interval) only the [cond] half is run: the same prediction, half the work.</summary>
+    public Tensor ForwardWithCfg(Tensor x, Tensor t, Tensor y, double cfgScale, int guidedChannels = 3)
+    {
+        int n = (int)(x.shape[0] / 2);
+        return Guidance.Apply(x, xx => forward(xx, t, y), cfgScale, guidedChannels,
+            conditional: half => forward(half, t[..n], y[..n]));
+    }
 
     void CheckInput(Tensor x)
     {
@@ -81,10 +86,18 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>
 /// <summary>Classifier-free guidance on a doubled batch [cond; uncond] (GLIDE / DiT).</summary>
 public static class Guidance
 {
-    public static Tensor Apply(Tensor x, Func<Tensor, Tensor> model, double cfgScale, int guidedChannels)
+    /// <param name="conditional">The model on the [cond] half alone; given, a scale of 1 (eps_uncond + 1 * (eps_cond -
+    /// eps_uncond) = eps_cond) runs only it, and both halves are its output.</param>
+    public static Tensor Apply(Tensor x, Func<Tensor, Tensor> model, double cfgScale, int guidedChannels,
+        Func<Tensor, Tensor>? conditional = null)
     {
         if (x.shape[0] % 2 != 0) throw new ArgumentException($"classifier-free guidance needs an even batch [cond; uncond], got {x.shape[0]}");
         var half = x[..(int)(x.shape[0] / 2)];
+        if (cfgScale == 1.0 && conditional is not null)
+        {
+            var cond = conditional(half);
+            return cat([cond, cond], 0);
+        }
         var output = model(cat([half, half], 0));
         var eps = output[.., ..guidedChannels];
         var rest = output[.., guidedChannels..];
