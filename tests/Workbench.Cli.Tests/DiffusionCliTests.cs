@@ -78,6 +78,7 @@ public class DiffusionCliTests
         Refused("content", "--input-perturbation must be >= 0", "--input-perturbation", "-0.5");
         Refused("motion", "--predict must be one of eps, x0, v (got 'u')", "--predict", "u");
         Refused("motion", "--frame-diff-loss must be >= 0", "--frame-diff-loss", "-1");
+        Refused("motion", "--given-places: ", "--given-places");                 // pairs of z without places
         var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16",
             "--frame-diff-loss", "0.5", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
         Assert.True(motion.ExitCode == 0, motion.StdErr);

@@ -8,6 +8,11 @@ public static class DiffusionMath
     /// <summary>Mean over all non-batch dimensions.</summary>
     public static Tensor MeanFlat(Tensor x) => x.flatten(1).mean([1]);
 
+    /// <summary>Mean over all non-batch dimensions of the elements where <paramref name="keep"/> (0/1, broadcast to
+    /// x) is 1; <see cref="MeanFlat"/> without one.</summary>
+    public static Tensor MeanFlat(Tensor x, Tensor? keep) => keep is null ? MeanFlat(x)
+        : (x * keep).flatten(1).sum([1]) / keep.expand_as(x).flatten(1).sum([1]);
+
     /// <summary>KL(N(mean1, e^logvar1) || N(mean2, e^logvar2)), elementwise.</summary>
     public static Tensor NormalKl(Tensor mean1, Tensor logvar1, Tensor mean2, Tensor logvar2) =>
         0.5 * (-1.0 + logvar2 - logvar1 + exp(logvar1 - logvar2) + (mean1 - mean2).pow(2) * exp(-logvar2));

@@ -320,26 +320,33 @@ public sealed class GaussianDiffusion
         return img;
     }
 
-    /// <summary>A term of the variational bound in bits: KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)), or the decoder NLL at t = 0.</summary>
-    public Tensor VbTermsBpd(Tensor modelOutput, Tensor xStart, Tensor xT, Tensor t, bool clipDenoised = false)
+    /// <summary>A term of the variational bound in bits: KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)), or the decoder NLL at t = 0
+    /// (averaged over the elements where <paramref name="keep"/> is 1; null: all).</summary>
+    public Tensor VbTermsBpd(Tensor modelOutput, Tensor xStart, Tensor xT, Tensor t, bool clipDenoised = false,
+        Tensor? keep = null)
     {
         var (trueMean, _, trueLogVar) = QPosteriorMeanVariance(xStart, xT, t);
         var o = PMeanVarianceFromOutput(modelOutput, xT, t, clipDenoised);
-        var kl = DiffusionMath.MeanFlat(DiffusionMath.NormalKl(trueMean, trueLogVar, o.Mean, o.LogVariance)) / Math.Log(2.0);
-        var nll = DiffusionMath.MeanFlat(-DiffusionMath.DiscretizedGaussianLogLikelihood(xStart, o.Mean, 0.5 * o.LogVariance)) / Math.Log(2.0);
+        var kl = DiffusionMath.MeanFlat(DiffusionMath.NormalKl(trueMean, trueLogVar, o.Mean, o.LogVariance), keep) / Math.Log(2.0);
+        var nll = DiffusionMath.MeanFlat(-DiffusionMath.DiscretizedGaussianLogLikelihood(xStart, o.Mean, 0.5 * o.LogVariance),
+            keep) / Math.Log(2.0);
         return where(t.eq(0).to(xStart.device), nll, kl);
     }
 
     /// <summary>Training loss for timesteps t (IDDPM hybrid loss): MSE on eps (Eq. 2/7/8) + VB for the learned variance,
     /// which sees a detached mean so the bound trains only the variance.</summary>
-    public LossTerms TrainingLosses(DenoiseFn model, Tensor xStart, Tensor t, Tensor? noise = null)
+    /// <param name="known">Workbench switch, not the official code's: 0/1, broadcast to x_0; where 1, x_t is x_0 itself
+    /// (a part of x_0 given, not drawn) and no loss term counts it, so the model learns the rest given that part.</param>
+    public LossTerms TrainingLosses(DenoiseFn model, Tensor xStart, Tensor t, Tensor? noise = null, Tensor? known = null)
     {
         noise ??= randn_like(xStart);
         var xT = QSample(xStart, t, InputPerturbation > 0 ? noise + InputPerturbation * randn_like(noise) : noise); // DDPM-IP
+        var keep = known is null ? null : 1 - known;
+        if (known is not null) xT = xT * keep! + xStart * known;
         var output = CallModel(model, xT, t);
         if (LossType is LossType.Kl or LossType.RescaledKl)
         {
-            var vbOnly = VbTermsBpd(output, xStart, xT, t);
+            var vbOnly = VbTermsBpd(output, xStart, xT, t, keep: keep);
             if (LossType == LossType.RescaledKl) vbOnly = vbOnly * NumTimesteps;
             return new LossTerms(vbOnly, zeros_like(vbOnly), vbOnly);
         }
@@ -351,26 +358,28 @@ public sealed class GaussianDiffusion
             if (output.shape[1] != 2 * c) throw new ArgumentException($"learned variance needs {2 * c} output channels, the model gave {output.shape[1]}");
             var parts = output.split(c, 1);
             modelOut = parts[0];
-            vb = VbTermsBpd(cat([parts[0].detach(), parts[1]], 1), xStart, xT, t);
+            vb = VbTermsBpd(cat([parts[0].detach(), parts[1]], 1), xStart, xT, t, keep: keep);
             if (LossType == LossType.RescaledMse) vb = vb * (NumTimesteps / 1000.0);
         }
         var target = TrainingTarget(xStart, t, noise);
         if (!modelOut.shape.SequenceEqual(target.shape)) throw new ArgumentException($"model output [{string.Join(", ", modelOut.shape)}] does not match the input [{string.Join(", ", target.shape)}]");
         var error = target - modelOut;
-        var mse = DiffusionMath.MeanFlat(error.pow(2));
-        if (FrameDifferenceLoss > 0) mse = mse + FrameDifferenceLoss * FrameDifferenceMse(error);
+        if (keep is not null) error = error * keep;                               // known parts: no error term
+        var mse = DiffusionMath.MeanFlat(error.pow(2), keep);
+        if (FrameDifferenceLoss > 0) mse = mse + FrameDifferenceLoss * FrameDifferenceMse(error, keep);
         if (MinSnrGamma > 0) mse = mse * Extract(minSnrWeight, t, mse); // min-SNR-gamma weighting (Hang et al. 2023)
         return new LossTerms(vb is null ? mse : mse + vb, mse, vb);
     }
 
     /// <summary>Per sample: the mean square of the error's differences between neighbouring frames (dim 2).</summary>
-    static Tensor FrameDifferenceMse(Tensor error)
+    static Tensor FrameDifferenceMse(Tensor error, Tensor? keep)
     {
         if (error.dim() < 4 || error.shape[2] < 2)
             throw new ArgumentException($"the frame-difference loss needs frames on dim 2 ([N, D, L, ...], L >= 2); " +
                 $"this model's output is [{string.Join(", ", error.shape)}]");
         long l = error.shape[2];
-        return DiffusionMath.MeanFlat((error.narrow(2, 1, l - 1) - error.narrow(2, 0, l - 1)).pow(2));
+        var steps = (error.narrow(2, 1, l - 1) - error.narrow(2, 0, l - 1)).pow(2);
+        return DiffusionMath.MeanFlat(steps, keep is null || keep.shape[2] == 1 ? keep : keep.narrow(2, 1, l - 1));
     }
 
     /// <summary>What the model's mean channels are trained to output: x_0, v or eps.</summary>

@@ -112,6 +112,7 @@ public static class MotionScore
     {
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;
+        if (motion is not null) places = KeypointPlaces.For(motion, places, ae.Config);  // a given-places DiT: Given
         using var read = motion is null ? null : KeypointPlaces.Read(ae, held.Content, places);
         FvdResult reconstruction, otherClip;
         KeypointTrajectories.Stats? otherTrajectories = null;

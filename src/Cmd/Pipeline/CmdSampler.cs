@@ -57,11 +57,15 @@ public static class CmdSampler
     /// optional CFG on the condition; <paramref name="denoisedFn"/> maps each step's predicted x_0 (of z / zScale).</summary>
     /// <param name="velocity">The form the model learned z in (<see cref="MotionVelocity"/>); null: z itself.</param>
     /// <param name="expert">Another motion DiT for the noisiest steps (<see cref="NoiseExpert"/>); null: none.</param>
+    /// <param name="given">Puts the given part of z / zScale in x_t before each model call
+    /// (<see cref="KeypointPlaces.InputFn"/>); null: the model sees x_t as drawn.</param>
     public static Tensor SampleMotion(MotionDiT model, Tensor content, Tensor? cond, float zScale, int steps = 100, double cfgScale = 1.0,
         Action<int>? onStep = null, DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
-        MotionVelocity? velocity = null, NoiseExpert? expert = null, Tensor? magnitude = null)
+        MotionVelocity? velocity = null, NoiseExpert? expert = null, Tensor? magnitude = null,
+        Func<Tensor, Tensor>? given = null)
     {
         MotionDiT At(Tensor t) => expert?.Pick(model, t) ?? model;
+        given ??= x => x;
         if (velocity is not null) denoisedFn = velocity.Wrap(denoisedFn);
         var c = model.Config;
         var device = model.parameters().First().device;
@@ -75,13 +79,13 @@ public static class CmdSampler
         Tensor Loop(DenoiseFn fn, Tensor start) => Draw(diffusion, sampler, fn, start, onStep, denoisedFn: denoisedFn);
         Tensor z;
         if (cfgScale == 1.0 || c.Condition != MotionCondition.Class)
-            z = Loop((x, t) => At(t).Forward(x, t, content, cond, magnitude), noise);
+            z = Loop((x, t) => At(t).Forward(given(x), t, content, cond, magnitude), noise);
         else
         {
             var y = cat([cond!, full_like(cond!, c.NumClasses)]);
             var cc = cat([content, content]);
             var mm = magnitude is null ? null : cat([magnitude, magnitude]);
-            z = Loop((x, t) => At(t).ForwardWithCfg(x, t, cc, y, cfgScale, mm), cat([noise, noise]))[..(int)n];
+            z = Loop((x, t) => At(t).ForwardWithCfg(given(x), t, cc, y, cfgScale, mm), cat([noise, noise]))[..(int)n];
         }
         return velocity is null ? z * zScale : velocity.Decode(z * zScale);
     }
@@ -192,10 +196,15 @@ public static class CmdSampler
         var mc = motion.Model.Config;
         var ac = ae.Config;
         using var m = mc.MagnitudeCondition ? motion.DrawMagnitudes(frame.shape[0], mc.MagnitudeInputs) : null;
+        using var places = KeypointPlaces.Read(ae, frame, KeypointPlaces.For(motion, MotionPlaces.Drawn, ac));
+        long n = frame.shape[0];
         using var drawn = SampleMotion(motion.Model, frame, mc.Condition == MotionCondition.Class ? y : null,
             motion.ZScale, motionSteps, motionCfgScale, sampler: motionSampler,
-            denoisedFn: KeypointAnchor.DenoisedFn(anchor, ac), velocity: motion.Velocity, magnitude: m);
-        var z = KeypointAnchor.Finish(drawn, anchor, ac);                  // workbench switch: x̄'s frame at rest
+            denoisedFn: places?.DenoisedFn(0, n, motion.ZScale, KeypointAnchor.DenoisedFn(anchor, ac))
+                ?? KeypointAnchor.DenoisedFn(anchor, ac),
+            velocity: motion.Velocity, magnitude: m, given: places?.InputFn(0, n, motion.ZScale));
+        using var anchored = KeypointAnchor.Finish(drawn, anchor, ac);     // workbench switch: x̄'s frame at rest
+        var z = places?.Finish(anchored) ?? anchored.alias();              // workbench switch: x̄'s places given
         var (zx, zy) = MotionLatent.Split(z, mc.GridHeight, mc.GridWidth);
         using var _ = no_grad();
         return (z, ae.Decode(frame, zx, zy).clamp(-1, 1));
@@ -232,12 +241,17 @@ public static class CmdSampler
         double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudeDraw = null,
         KeypointPlaces? places = null)
     {
+        if ((motion.GivenPlaces is not null) != (places?.Mode == MotionPlaces.Given))
+            throw new ArgumentException(motion.GivenPlaces is not null
+                ? $"{motion.Path} was trained with given places: give it x̄'s places (KeypointPlaces, mode Given)"
+                : $"{motion.Path} draws its places: places of mode Given are for a motion DiT trained with them");
         using var magnitudes = (magnitudeDraw ?? MagnitudeDraw.Default).For(motion, held);
         return InBatches(motion, held, batchSize, (i, content, cond, _) =>
             SampleMotion(motion.Model, content, cond, motion.ZScale, steps, cfgScale, sampler: sampler,
                 denoisedFn: places is null ? denoisedFn : places.DenoisedFn(i, content.shape[0], motion.ZScale, denoisedFn),
                 velocity: motion.Velocity, expert: expert,
-                magnitude: magnitudes?.narrow(0, i, content.shape[0])));
+                magnitude: magnitudes?.narrow(0, i, content.shape[0]),
+                given: places?.InputFn(i, content.shape[0], motion.ZScale)));
     }
 
     static string AnchorNote(MotionAnchor anchor) => anchor switch
@@ -254,6 +268,9 @@ public static class CmdSampler
         int steps = DefaultMotionSteps, int batchSize = 16, Func<Tensor, Tensor>? denoisedFn = null,
         MagnitudeDraw? magnitudeDraw = null)
     {
+        if (motion.GivenPlaces is not null)
+            throw new ArgumentException($"{motion.Path} was trained with given places: denoising real z from a " +
+                                        "timestep is for a motion DiT that draws them");
         using var magnitudes = (magnitudeDraw ?? MagnitudeDraw.Default).For(motion, held);
         return InBatches(motion, held, batchSize, (i, content, cond, realZ) =>
             DenoiseMotionFrom(motion.Model, content, cond, motion.ZScale, realZ, fromT, steps, denoisedFn,

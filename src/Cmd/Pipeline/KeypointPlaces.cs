@@ -1,4 +1,6 @@
 using Cmd.Models.Autoencoder;
+using Cmd.Models.Denoisers;
+using Cmd.Training;
 using static TorchSharp.torch;
 
 namespace Cmd.Pipeline;
@@ -43,13 +45,43 @@ public sealed class KeypointPlaces : IDisposable
         return new KeypointPlaces(z, ae.Config, mode);
     }
 
-    /// <summary>The sampler's denoised_fn for clips start .. start + n - 1 (<see cref="MotionPlaces.Denoised"/>),
-    /// composed before <paramref name="then"/>; the sampler's z are z / <paramref name="zScale"/>.</summary>
+    /// <summary>The sampler's denoised_fn for clips start .. start + n - 1 (<see cref="MotionPlaces.Denoised"/>,
+    /// <see cref="MotionPlaces.Given"/>), composed before <paramref name="then"/>; the sampler's z are z /
+    /// <paramref name="zScale"/>.</summary>
     public Func<Tensor, Tensor>? DenoisedFn(long start, long n, float zScale, Func<Tensor, Tensor>? then)
     {
-        if (Mode != MotionPlaces.Denoised) return then;
+        if (Mode is not (MotionPlaces.Denoised or MotionPlaces.Given)) return then;
         var places = still.narrow(0, start, n) / zScale;
         return then is null ? x0 => Apply(x0, places) : x0 => then(Apply(x0, places));
+    }
+
+    /// <summary>For <see cref="MotionPlaces.Given"/>: x_t of clips start .. start + n - 1 (z / <paramref name="zScale"/>;
+    /// a batch doubled for guidance too) with the places put in before each model call, as the DiT was trained; null
+    /// for the other modes.</summary>
+    public Func<Tensor, Tensor>? InputFn(long start, long n, float zScale)
+    {
+        if (Mode != MotionPlaces.Given) return null;
+        var places = still.narrow(0, start, n) / zScale;
+        return x => Apply(x, x.shape[0] == n ? places : places.repeat(x.shape[0] / n, 1, 1, 1));
+    }
+
+    /// <summary>The mode sampling uses for <paramref name="motion"/> when <paramref name="asked"/>: a motion DiT trained
+    /// with given places (<see cref="GivenPlaces"/>) is always given them; a clear error for a mode that does not fit.
+    /// </summary>
+    public static MotionPlaces For(LoadedDiffusionModel<MotionDiT> motion, MotionPlaces asked, AutoencoderConfig ae)
+    {
+        bool given = motion.GivenPlaces is not null;
+        if (given && motion.GivenPlaces!.Components != ae.WarpComponents)
+            throw new ArgumentException($"{motion.Path} was given the places of {motion.GivenPlaces.Components} " +
+                $"components, autoencoder '{ae.Name}' has {ae.WarpComponents}");
+        if (given && asked is MotionPlaces.Drawn or MotionPlaces.Given) return MotionPlaces.Given;
+        if (given) throw new ArgumentException($"{motion.Path} was trained with given places: it is always given " +
+                                               $"x̄'s places (--places {asked.ToString().ToLowerInvariant()} is for " +
+                                               "a motion DiT that draws them)");
+        if (asked == MotionPlaces.Given)
+            throw new ArgumentException($"{motion.Path} draws its places (trained without --given-places): " +
+                                        "it cannot be given them");
+        return asked;
     }
 
     /// <summary>Drawn z of all clips with x̄'s places put in (again, for <see cref="MotionPlaces.Denoised"/>: the last
@@ -87,4 +119,7 @@ public enum MotionPlaces
     Final,
     /// <summary>Read off x̄, put in each sampler step's predicted x_0, so the later steps draw shifts for them.</summary>
     Denoised,
+    /// <summary>Read off x̄ and given to a motion DiT trained with given places (<see cref="GivenPlaces"/>): in x_t
+    /// before each model call, in each step's x_0 and in the result; the DiT draws only the shifts.</summary>
+    Given,
 }

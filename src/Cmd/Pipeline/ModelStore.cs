@@ -17,6 +17,10 @@ public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string
     /// <summary>The motion model's z form when it learned shifts as steps (workbench switch); null: z as it is.</summary>
     public MotionVelocity? Velocity => MotionVelocity.Parse(Metadata.GetValueOrDefault(ModelMetadata.ZVelocityKey));
 
+    /// <summary>The motion model's given places (workbench switch: trained on the shifts with the places given); null:
+    /// it draws them.</summary>
+    public GivenPlaces? GivenPlaces => Training.GivenPlaces.Parse(Metadata.GetValueOrDefault(ModelMetadata.GivenPlacesKey));
+
     /// <summary>The scale of the motion model's magnitude condition (workbench switch); null: none.</summary>
     public MotionMagnitude? Magnitude => MotionMagnitude.Parse(Metadata.GetValueOrDefault(ModelMetadata.MagnitudeKey));
 

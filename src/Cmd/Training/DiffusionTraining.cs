@@ -59,6 +59,7 @@ public static class DiffusionTraining
             CheckResumedMotion(options.CheckpointPath, cfg);
             CheckResumedInputScale(options.CheckpointPath, options.InputScale);
             CheckResumedVelocity(options.CheckpointPath, options.VelocityChannels);
+            CheckResumedGivenPlaces(options.CheckpointPath, options.GivenPlaces);
         }
         var velocity = options.VelocityChannels > 0 ? MotionVelocity.For(pairs.Z, options.VelocityChannels) : null;
         using var learned = velocity?.Encode(pairs.Z);                               // workbench switch: steps
@@ -67,6 +68,8 @@ public static class DiffusionTraining
         var meta = ModelMetadata.For(ModelMetadata.Motion, cfg.ToJson());
         meta[ModelMetadata.ZScaleKey] = ModelMetadata.Format(zScale);
         if (velocity is not null) meta[ModelMetadata.ZVelocityKey] = velocity.Format();
+        var given = options.GivenPlaces ? GivenPlaces.For(pairs) : null;               // workbench switch: places
+        if (given is not null) meta[ModelMetadata.GivenPlacesKey] = given.Format();
         var magnitude = cfg.MagnitudeCondition ? MotionMagnitude.For(pairs.Z, cfg.GridHeight, cfg.GridWidth) : null;
         using var m = magnitude?.Of(pairs.Z, cfg.GridHeight, cfg.GridWidth);      // workbench switch: how far z moves
         if (magnitude is not null)
@@ -79,6 +82,7 @@ public static class DiffusionTraining
         options.Validate();
         var diffusion = MotionDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
             inputPerturbation: options.InputPerturbation, frameDifferenceLoss: options.FrameDifferenceLoss);
+        using var known = given?.Known(cfg.LatentChannels, model.parameters().First().device);
         return Run(model, () => new MotionDiT(cfg), options, meta, emaDecay, onStep, "motion", step =>
         {
             var device = model.parameters().First().device;
@@ -88,7 +92,8 @@ public static class DiffusionTraining
             var y = cfg.Condition == MotionCondition.Class ? pairs.Labels.index_select(0, idx).to(device) : null;
             var mm = m?.index_select(0, idx).to(device);
             var t = diffusion.SampleTimesteps(batchSize, device);
-            return diffusion.TrainingLosses((x, tt) => model.Forward(x, tt, content, y, mm), z0, t).Loss.mean();
+            return diffusion.TrainingLosses((x, tt) => model.Forward(x, tt, content, y, mm), z0, t, known: known)
+                .Loss.mean();
         });
     }
 
@@ -173,6 +178,14 @@ public static class DiffusionTraining
         if ((saved?.Channels ?? 0) != channels)
             throw new ArgumentException($"{checkpoint} was trained with --z-velocity {saved?.Channels ?? 0}; --resume " +
                 $"continues it, so it cannot go on at {channels} (a new --out)");
+    }
+
+    static void CheckResumedGivenPlaces(string checkpoint, bool given)
+    {
+        bool saved = SafeTensorsFile.Open(checkpoint).Metadata.ContainsKey(ModelMetadata.GivenPlacesKey);
+        if (saved != given)
+            throw new ArgumentException($"{checkpoint} was trained {(saved ? "with" : "without")} --given-places; " +
+                "--resume continues it, so it cannot go on " + (given ? "with it" : "without it") + " (a new --out)");
     }
 
     static void CheckLabels(Tensor labels, int numClasses)

@@ -21,6 +21,9 @@ public static class ModelMetadata
     /// <summary>Motion DiT conditioned on how far z moves (<see cref="MotionMagnitude"/>): its scale; absent = no
     /// such condition, the paper.</summary>
     public const string MagnitudeKey = "motion_magnitude_scale";
+    /// <summary>Motion DiT trained with keypoint z's places given (<see cref="GivenPlaces.Format"/>): K; absent = it
+    /// draws them, the paper.</summary>
+    public const string GivenPlacesKey = "given_places";
     /// <summary>Its prior: the magnitudes of training clips that sampling without real z draws from.</summary>
     public const string MagnitudePriorKey = "motion_magnitude_prior";
     public const string StepKey = "step";

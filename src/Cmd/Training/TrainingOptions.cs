@@ -51,6 +51,9 @@ public sealed record TrainingOptions
     /// <summary>Motion diffusion: the first this many z channels (a keypoint autoencoder's per-frame offsets) learned
     /// as frame-to-frame steps (<see cref="MotionVelocity"/>); 0 = z as it is, the paper.</summary>
     public int VelocityChannels { get; init; }
+    /// <summary>Motion diffusion on keypoint z: its places given, only the shifts learned (<see cref="GivenPlaces"/>);
+    /// false = z as a whole, the paper.</summary>
+    public bool GivenPlaces { get; init; }
     /// <summary>Show the progress bar on stderr.</summary>
     public bool Progress { get; init; } = true;
 
@@ -71,6 +74,7 @@ public sealed record TrainingOptions
         Need(InputScale > 0 && double.IsFinite(InputScale),
             $"--input-scale must be > 0 (1 = the paper; got {InputScale})");
         Need(VelocityChannels >= 0, $"--z-velocity must be >= 0 (0 = off; got {VelocityChannels})");
+        Need(!GivenPlaces || VelocityChannels == 0, "--given-places and --z-velocity do not go together");
         Need(MinSnrGamma >= 0 && double.IsFinite(MinSnrGamma), $"--min-snr must be >= 0 (0 = off; got {MinSnrGamma})");
         Need(InputPerturbation >= 0 && double.IsFinite(InputPerturbation),
             $"--input-perturbation must be >= 0 (0 = off; got {InputPerturbation})");

@@ -204,7 +204,9 @@ public sealed class EvalCommand : ICommandGroup
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
                 r.GetValue(cfg), expert, draw, r.GetValue(places));
-            if (r.GetValue(places) != Cmd.Pipeline.MotionPlaces.Drawn)
+            if (model?.GivenPlaces is not null)
+                Console.WriteLine("places: given, read off x̄ by the autoencoder (the DiT was trained with them given)");
+            else if (r.GetValue(places) != Cmd.Pipeline.MotionPlaces.Drawn)
                 Console.WriteLine($"places: read off x̄ by the autoencoder ({r.GetValue(places)})");
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);

@@ -167,9 +167,15 @@ public sealed class TrainCommand : ICommandGroup
                           "eps): weights the fast, wobbling part of the error in time (workbench; 0 = off, the paper)",
             HelpName = "W",
         };
+        var givenPlaces = new Option<bool>("--given-places")
+        {
+            Description = "Keypoint z: learn the shifts given the places (the place channels clean in x_t and out of " +
+                          "the loss; sampling reads them off x̄ with the autoencoder). Workbench; off = the paper",
+        };
         var c = new Command("motion",
             "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
-            { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, magnitude, predict, frameDiff };
+            { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, magnitude, predict, frameDiff,
+              givenPlaces };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -198,7 +204,7 @@ public sealed class TrainCommand : ICommandGroup
             var options = common.Options(r) with
             {
                 InputScale = r.GetValue(inputScale), VelocityChannels = r.GetValue(velocity),
-                FrameDifferenceLoss = r.GetValue(frameDiff),
+                FrameDifferenceLoss = r.GetValue(frameDiff), GivenPlaces = r.GetValue(givenPlaces),
             };
             var res = PipelineTraining.Motion(cfg, pairs, options, r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);

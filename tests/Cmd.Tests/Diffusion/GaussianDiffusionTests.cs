@@ -237,6 +237,38 @@ public class GaussianDiffusionTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A known part of x_0 (channels 1.. here): the model sees it clean in x_t, and what the model outputs there counts
+    /// in no loss term (MSE, the learned variance's bound, the frame-difference loss); the rest is averaged alone.
+    /// </summary>
+    [Fact]
+    public void AKnownPartIsCleanInXtAndOutOfTheLoss()
+    {
+        using var scope = NewDisposeScope();
+        var d = GaussianDiffusion.Create(frameDifferenceLoss: 1);                    // learned sigma: MSE + VB
+        var gen = new Generator(7);
+        var x0 = randn([3, 4, 6, 5], generator: gen);                                // z [N, D, L, G]
+        var noise = randn([3, 4, 6, 5], generator: gen);
+        var guess = randn([3, 8, 6, 5], generator: gen);                             // eps and the variance's v
+        var t = tensor(new long[] { 5, 300, 900 });
+        var known = tensor(new float[] { 0, 1, 1, 1 }).reshape(1, 4, 1, 1);
+        Tensor? seen = null;
+        var terms = d.TrainingLosses((x, _) => { seen = x.clone(); return guess; }, x0, t, noise, known);
+        Check("x_t's known channels are x_0", seen!.narrow(1, 1, 3), x0.narrow(1, 1, 3), 1e-7);
+        Check("x_t's other channel is q(x_t | x_0)", seen!.narrow(1, 0, 1), d.QSample(x0, t, noise).narrow(1, 0, 1), 1e-6);
+        var other = guess.clone();
+        other.narrow(1, 1, 3).add_(5);                                               // eps where known
+        other.narrow(1, 5, 3).add_(-3);                                              // the variance where known
+        var changed = d.TrainingLosses((_, _) => other, x0, t, noise, known);
+        Check("the known part's output counts in no term", changed.Loss, terms.Loss, 1e-6);
+        var eps = guess.narrow(1, 0, 1) - noise.narrow(1, 0, 1);
+        var steps = eps.narrow(2, 1, 5) - eps.narrow(2, 0, 5);
+        Check("the MSE is the unknown channel's alone", terms.Mse,
+            eps.pow(2).flatten(1).mean([1]) + steps.pow(2).flatten(1).mean([1]), 1e-5);
+        var all = d.TrainingLosses((_, _) => guess, x0, t, noise);
+        Assert.True((all.Loss - terms.Loss).abs().max().item<float>() > 1e-3, "the mask changed nothing");
+    }
+
+    /// <summary>
     /// The frame-difference loss adds lambda times the mean square of the eps error's differences along dim 2 (frames):
     /// an error constant over frames adds nothing, one that flips sign every frame adds 4 lambda times its square.
     /// </summary>

@@ -59,6 +59,64 @@ public class KeypointPlacesTests
     }
 
     [Fact]
+    public void GivenPlacesAreInEveryModelInputInEachX0AndInTheResult()
+    {
+        using var ae = Autoencoder();
+        using var sampler = new TinyMotionSampler();
+        using var frames = ContentFrames();
+        using var given = KeypointPlaces.Read(ae, frames, MotionPlaces.Given)!;
+        var input = given.InputFn(0, 2, 2f)!;                                  // z_scale 2: x_t is z / 2
+        using var x = randn(2, Config.LatentChannels, Config.Frames, Config.GridHeight + Config.GridWidth);
+        using var placed = input(x);
+        using var expected = given.Finish(x * 2);
+        Assert.True((placed * 2).allclose(expected, 0, 1e-5), "the model input lacks the places");
+        using var doubled = input(cat([x, x]));                                // a batch doubled for guidance
+        Assert.True(doubled.allclose(cat([placed, placed]), 0, 1e-6));
+        Assert.Null(KeypointPlaces.Read(ae, frames, MotionPlaces.Denoised)!.InputFn(0, 2, 2f));
+        using var steered = sampler.Draw(given.DenoisedFn(0, 2, 2f, null));
+        using var fed = sampler.Draw(given.DenoisedFn(0, 2, 2f, null), input);
+        Assert.True((fed - steered).abs().max().item<float>() > 1e-3, "the model input ignored the places");
+        using var finished = given.Finish(fed);
+        Assert.True(finished.allclose(fed, 0, 1e-4), "the last x_0 lacks the places");
+    }
+
+    [Fact]
+    public void AMotionDiTTrainedWithGivenPlacesIsAlwaysGivenThemAndOthersNever()
+    {
+        using var sampler = new TinyMotionSampler();
+        var k = Config.WarpComponents.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var given = sampler.Loaded(new() { [Cmd.Training.ModelMetadata.GivenPlacesKey] = k });
+        var drawing = sampler.Loaded(new());
+        Assert.Equal(MotionPlaces.Given, KeypointPlaces.For(given, MotionPlaces.Drawn, Config));
+        Assert.Equal(MotionPlaces.Final, KeypointPlaces.For(drawing, MotionPlaces.Final, Config));
+        Assert.Contains("always given", Assert.Throws<ArgumentException>(() =>
+            KeypointPlaces.For(given, MotionPlaces.Final, Config)).Message);
+        Assert.Contains("cannot be given", Assert.Throws<ArgumentException>(() =>
+            KeypointPlaces.For(drawing, MotionPlaces.Given, Config)).Message);
+        Assert.Contains("autoencoder", Assert.Throws<ArgumentException>(() =>
+            KeypointPlaces.For(given, MotionPlaces.Drawn, Config with { WarpComponents = 1 })).Message);
+        var bad = sampler.Loaded(new() { [Cmd.Training.ModelMetadata.GivenPlacesKey] = "two" });
+        Assert.Contains("given_places", Assert.Throws<FormatException>(() => bad.GivenPlaces).Message);
+    }
+
+    [Fact]
+    public void AnimatingWithAGivenPlacesMotionDiTReadsThePlacesOffTheContentFrames()
+    {
+        using var ae = Autoencoder();
+        using var sampler = new TinyMotionSampler();
+        using var frames = ContentFrames();
+        var k = Config.WarpComponents.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var read = KeypointPlaces.Read(ae, frames, MotionPlaces.Given)!;
+        var given = CmdSampler.Animate(ae, sampler.Loaded(new() { [Cmd.Training.ModelMetadata.GivenPlacesKey] = k }),
+            frames, [1, 2], motionSteps: 3);
+        using var placed = read.Finish(given.Z);
+        Assert.True(given.Z.allclose(placed, 0, 1e-5), "the sampled z lacks x̄'s places");
+        var drawn = CmdSampler.Animate(ae, sampler.Loaded(new()), frames, [1, 2], motionSteps: 3);
+        using var drawnPlaced = read.Finish(drawn.Z);
+        Assert.False(drawn.Z.allclose(drawnPlaced, 0, 1e-3), "a DiT that draws its places was given them");
+    }
+
+    [Fact]
     public void DrawnPlacesReadNothingAndZWithoutKeypointsIsAClearError()
     {
         using var ae = Autoencoder();

@@ -24,11 +24,15 @@ sealed class TinyMotionSampler : IDisposable
 
     /// <summary>DDIM 4 steps (z_scale 2) from the same noise every time, each step's x_0 through
     /// <paramref name="denoisedFn"/>.</summary>
-    public Tensor Draw(Func<Tensor, Tensor>? denoisedFn)
+    public Tensor Draw(Func<Tensor, Tensor>? denoisedFn, Func<Tensor, Tensor>? given = null)
     {
         manual_seed(3);
-        return CmdSampler.SampleMotion(model, content, y, 2f, 4, denoisedFn: denoisedFn);
+        return CmdSampler.SampleMotion(model, content, y, 2f, 4, denoisedFn: denoisedFn, given: given);
     }
+
+    /// <summary>The model as a loaded file with <paramref name="metadata"/>.</summary>
+    public LoadedDiffusionModel<Cmd.Models.Denoisers.MotionDiT> Loaded(Dictionary<string, string> metadata) =>
+        new(model, metadata, "tiny-motion.safetensors");
 
     public void Dispose() { model.Dispose(); content.Dispose(); y.Dispose(); }
 }
