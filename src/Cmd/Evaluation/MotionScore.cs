@@ -178,9 +178,12 @@ public static class MotionScore
         if (probes.Count == 0) return [];
         using var set = HeldOut.Of(detector, ae, count);
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
+        bool reads = probes.Any(p => p.Kind == TrajectoryProbe.Change.Read);
+        using var places = reads ? KeypointPlaces.Read(ae, held.Content, MotionPlaces.Final) : null;
+        using var read = places?.Finish(held.Z);                            // the clips' z with x̄'s read places
         return probes.Select(probe =>
         {
-            using var z = probe.Apply(held.Z, ae.Config);
+            using var z = probe.Apply(held.Z, ae.Config, read);
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             return (probe, fvd, fvd.Value / floor.Value, KeypointTrajectories.Of(z, held.Z, ae.Config));

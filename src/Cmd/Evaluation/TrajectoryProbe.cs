@@ -9,38 +9,44 @@ namespace Cmd.Evaluation;
 /// Gaussian per frame, component and axis), an offset (one Gaussian per clip, component and axis: no frame is x̄) or
 /// borrowed shifts (those of the clip N further on in the set, with the clip's own places: real motion that does not
 /// fit where the clip's digits are). Amounts are a factor for slow, a standard deviation in pixels for jitter and
-/// offset, a whole number of clips for borrow.
+/// offset, a whole number of clips for borrow; or read places (the clip's own shifts with its places as the
+/// autoencoder reads them off x̄: <see cref="Pipeline.KeypointPlaces"/>; no amount): are the read places the clip's?
 /// </summary>
 public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
 {
-    public enum Change { Slow, Jitter, Offset, Borrow }
+    public enum Change { Slow, Jitter, Offset, Borrow, Read }
 
-    public override string ToString() =>
+    public override string ToString() => Kind == Change.Read ? "read" :
         $"{Kind.ToString().ToLowerInvariant()}:{Amount.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}";
 
-    /// <summary>"slow:0.87", "jitter:0.5", "offset:4" or "borrow:1".</summary>
+    /// <summary>"slow:0.87", "jitter:0.5", "offset:4", "borrow:1" or "read".</summary>
     public static TrajectoryProbe Parse(string text)
     {
+        if (text.Equals("read", StringComparison.OrdinalIgnoreCase)) return new TrajectoryProbe(Change.Read, 0);
         var parts = text.Split(':');
         bool known = Enum.GetNames<Change>().Contains(parts[0], StringComparer.OrdinalIgnoreCase);   // names, not numbers
         var kind = known ? Enum.Parse<Change>(parts[0], ignoreCase: true) : default;
         if (parts.Length != 2 || !known || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float,
                 System.Globalization.CultureInfo.InvariantCulture, out double amount) || !double.IsFinite(amount) || amount < 0
-            || kind == Change.Borrow && (amount < 1 || amount != Math.Floor(amount)))
-            throw new ArgumentException($"--probe '{text}': give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0) " +
-                                        "or borrow:CLIPS (a whole number >= 1)");
+            || kind == Change.Borrow && (amount < 1 || amount != Math.Floor(amount)) || kind == Change.Read)
+            throw new ArgumentException($"--probe '{text}': give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0), " +
+                                        "borrow:CLIPS (a whole number >= 1) or read");
         return new TrajectoryProbe(kind, amount);
     }
 
-    /// <summary>z [N, D, L, H'+W'] of a keypoint autoencoder with this change applied to its shift channels.</summary>
-    public Tensor Apply(Tensor z, AutoencoderConfig config)
+    /// <summary>z [N, D, L, H'+W'] of a keypoint autoencoder with this change applied to its shift channels (read:
+    /// its places from <paramref name="read"/>, z of the same clips whose places are read off x̄).</summary>
+    public Tensor Apply(Tensor z, AutoencoderConfig config, Tensor? read = null)
     {
+        if (Kind == Change.Read && read is null)
+            throw new ArgumentException("the read probe needs the places read off x̄ (KeypointPlaces)");
         if (!config.WarpKeypoints)
             throw new ArgumentException($"autoencoder '{config.Name}' has no keypoint z (--keypoints): nothing to probe");
         int k = config.WarpComponents;
         long n = z.shape[0], frames = z.shape[2];
         using var scope = NewDisposeScope();
         var shifts = z.narrow(1, 0, k);
+        if (Kind == Change.Read) return cat([shifts, read!.narrow(1, k, z.shape[1] - k)], 1).MoveToOuterDisposeScope();
         var changed = Kind switch
         {
             Change.Slow => shifts * Amount,

@@ -109,8 +109,8 @@ public sealed class EvalCommand : ICommandGroup
         var probes = new Option<string[]>("--probe")
         {
             Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4 borrow:1; " +
-                          "a factor, pixels, pixels, clips: the next clip's shifts with the own places): what FVD-local " +
-                          "minds in generated motion",
+                          "a factor, pixels, pixels, clips: the next clip's shifts with the own places; read: the own " +
+                          "shifts with the places the autoencoder reads off x̄): what FVD-local minds in generated motion",
             AllowMultipleArgumentsPerToken = true,
         };
         probes.Validators.Add(r =>

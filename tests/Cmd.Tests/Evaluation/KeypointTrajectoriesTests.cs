@@ -144,7 +144,25 @@ public class KeypointTrajectoriesTests
         Assert.Equal(KeypointTrajectories.Of(real, real, Config).Speed, s.Speed, 4);   // the same motions, swapped
     }
 
+    [Fact]
+    public void TheReadProbeKeepsTheShiftsAndTakesThePlacesReadOffXBar()
+    {
+        double[] places = [30, 12];
+        using var real = Z(Bouncing, Places);
+        using var read = Z((k, l) => places[k] - l, places);                   // the places "read" (other shifts)
+        var probe = TrajectoryProbe.Parse("Read");
+        Assert.Equal("read", probe.ToString());
+        using var z = probe.Apply(real, Config, read);
+        var (shift, place) = KeypointHead.Read(z.narrow(3, 0, Config.GridHeight), 2, Config.Height);
+        var (realShift, _) = KeypointHead.Read(real.narrow(3, 0, Config.GridHeight), 2, Config.Height);
+        var (_, readPlace) = KeypointHead.Read(read.narrow(3, 0, Config.GridHeight), 2, Config.Height);
+        Assert.True(shift.allclose(realShift, 0, 1e-4), "the shifts changed");
+        Assert.True(place.allclose(readPlace, 0, 1e-4), "the places are not the read ones");
+        Assert.Contains("needs the places read", Assert.Throws<ArgumentException>(() => probe.Apply(real, Config)).Message);
+    }
+
     [Theory]
+    [InlineData("read:1")]
     [InlineData("fast:2")]
     [InlineData("jitter")]
     [InlineData("jitter:-1")]
@@ -152,8 +170,8 @@ public class KeypointTrajectoriesTests
     [InlineData("3:1")]
     [InlineData("borrow:0")]
     [InlineData("borrow:1.5")]
-    public void AProbeThatIsNotOneOfTheFourIsAClearError(string text) =>
-        Assert.Contains("give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0) or borrow:CLIPS",
+    public void AProbeThatIsNotOneOfTheFiveIsAClearError(string text) =>
+        Assert.Contains("give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0), borrow:CLIPS",
             Assert.Throws<ArgumentException>(() => TrajectoryProbe.Parse(text)).Message);
 
     [Fact]
