@@ -320,24 +320,27 @@ public sealed class GaussianDiffusion
         return img;
     }
 
-    /// <summary>A term of the variational bound in bits: KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)), or the decoder NLL at t = 0
-    /// (averaged over the elements where <paramref name="keep"/> is 1; null: all).</summary>
+    /// <summary>A term of the variational bound in bits: KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)), or the decoder NLL
+    /// at t = 0 (averaged over the elements where <paramref name="keep"/> is 1; null: all).</summary>
     public Tensor VbTermsBpd(Tensor modelOutput, Tensor xStart, Tensor xT, Tensor t, bool clipDenoised = false,
         Tensor? keep = null)
     {
         var (trueMean, _, trueLogVar) = QPosteriorMeanVariance(xStart, xT, t);
         var o = PMeanVarianceFromOutput(modelOutput, xT, t, clipDenoised);
-        var kl = DiffusionMath.MeanFlat(DiffusionMath.NormalKl(trueMean, trueLogVar, o.Mean, o.LogVariance), keep) / Math.Log(2.0);
-        var nll = DiffusionMath.MeanFlat(-DiffusionMath.DiscretizedGaussianLogLikelihood(xStart, o.Mean, 0.5 * o.LogVariance),
-            keep) / Math.Log(2.0);
+        var kl = DiffusionMath.NormalKl(trueMean, trueLogVar, o.Mean, o.LogVariance);
+        var nll = -DiffusionMath.DiscretizedGaussianLogLikelihood(xStart, o.Mean, 0.5 * o.LogVariance);
+        (kl, nll) = (DiffusionMath.MeanFlat(kl, keep) / Math.Log(2.0),
+            DiffusionMath.MeanFlat(nll, keep) / Math.Log(2.0));
         return where(t.eq(0).to(xStart.device), nll, kl);
     }
 
     /// <summary>Training loss for timesteps t (IDDPM hybrid loss): MSE on eps (Eq. 2/7/8) + VB for the learned variance,
     /// which sees a detached mean so the bound trains only the variance.</summary>
-    /// <param name="known">Workbench switch, not the official code's: 0/1, broadcast to x_0; where 1, x_t is x_0 itself
-    /// (a part of x_0 given, not drawn) and no loss term counts it, so the model learns the rest given that part.</param>
-    public LossTerms TrainingLosses(DenoiseFn model, Tensor xStart, Tensor t, Tensor? noise = null, Tensor? known = null)
+    /// <param name="known">Workbench switch, not the official code's: 0/1, broadcast to x_0; where 1, x_t is x_0
+    /// itself (a part of x_0 given, not drawn) and no loss term counts it, so the model learns the rest given that
+    /// part.</param>
+    public LossTerms TrainingLosses(DenoiseFn model, Tensor xStart, Tensor t, Tensor? noise = null,
+        Tensor? known = null)
     {
         noise ??= randn_like(xStart);
         var xT = QSample(xStart, t, InputPerturbation > 0 ? noise + InputPerturbation * randn_like(noise) : noise); // DDPM-IP

@@ -234,8 +234,9 @@ public static class CmdSampler
 
     /// <summary>Motion latents z for real content frames (the paper's "motion prediction", Table 4a), in batches.</summary>
     /// <param name="denoisedFn">Maps each sampler step's predicted x_0 (<see cref="KeypointAnchor.DenoisedFn"/>).</param>
-    /// <param name="places">x̄'s places read by the autoencoder, put in each step's x_0 when their mode says so (the
-    /// caller puts them in the result: <see cref="KeypointPlaces.Finish"/>).</param>
+    /// <param name="places">x̄'s places read by the autoencoder, put in each step's x_0 (and, for a motion DiT trained
+    /// with given places, in x_t before each model call) when their mode says so (the caller puts them in the result:
+    /// <see cref="KeypointPlaces.Finish"/>).</param>
     public static Tensor PredictMotion(LoadedDiffusionModel<MotionDiT> motion, LatentPairs held, int steps = DefaultMotionSteps, int batchSize = 16,
         DiffusionSampler sampler = DiffusionSampler.Ddim, Func<Tensor, Tensor>? denoisedFn = null,
         double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudeDraw = null,
@@ -286,9 +287,10 @@ public static class CmdSampler
         var zs = new List<Tensor>();
         for (int i = 0; i < held.Count; i += batchSize)
         {
+            using var scope = NewDisposeScope();                  // each batch's views and per-batch places
             int n = Math.Min(batchSize, held.Count - i);
             var cond = byClass ? held.Labels.narrow(0, i, n) : null;
-            zs.Add(draw(i, held.Content.narrow(0, i, n), cond, held.Z.narrow(0, i, n)).cpu());
+            zs.Add(draw(i, held.Content.narrow(0, i, n), cond, held.Z.narrow(0, i, n)).cpu().MoveToOuterDisposeScope());
         }
         var z = cat(zs.ToArray());
         zs.ForEach(t => t.Dispose());

@@ -11,7 +11,8 @@ namespace Cmd.Pipeline;
 /// places are (about 8 px here). The autoencoder reads it off x̄ itself: encoded as a still clip (x̄ in every frame),
 /// x̄ gives z whose places are x̄'s (the shipped autoencoder's within 0.8 px of the clip's own; their shifts, near zero,
 /// are not used). This puts those places in the drawn z, after sampling or in each step's x_0, so the motion DiT is
-/// asked only for the shifts.
+/// asked only for the shifts; for a motion DiT trained with given places (<see cref="GivenPlaces"/>) also in x_t
+/// before each model call.
 /// </summary>
 public sealed class KeypointPlaces : IDisposable
 {
@@ -51,23 +52,27 @@ public sealed class KeypointPlaces : IDisposable
     public Func<Tensor, Tensor>? DenoisedFn(long start, long n, float zScale, Func<Tensor, Tensor>? then)
     {
         if (Mode is not (MotionPlaces.Denoised or MotionPlaces.Given)) return then;
-        var places = still.narrow(0, start, n) / zScale;
-        return then is null ? x0 => Apply(x0, places) : x0 => then(Apply(x0, places));
+        var put = Putter(start, n, zScale);
+        return then is null ? put : x0 => then(put(x0));
     }
 
-    /// <summary>For <see cref="MotionPlaces.Given"/>: x_t of clips start .. start + n - 1 (z / <paramref name="zScale"/>;
-    /// a batch doubled for guidance too) with the places put in before each model call, as the DiT was trained; null
-    /// for the other modes.</summary>
-    public Func<Tensor, Tensor>? InputFn(long start, long n, float zScale)
+    /// <summary>For <see cref="MotionPlaces.Given"/>: x_t of clips start .. start + n - 1 (z /
+    /// <paramref name="zScale"/>) with the places put in before each model call, as the DiT was trained; null for the
+    /// other modes.</summary>
+    public Func<Tensor, Tensor>? InputFn(long start, long n, float zScale) =>
+        Mode == MotionPlaces.Given ? Putter(start, n, zScale) : null;
+
+    /// <summary>z / zScale of clips start .. start + n - 1 (or of a batch doubled for guidance: [cond; uncond]) -> the
+    /// same with the places put in.</summary>
+    Func<Tensor, Tensor> Putter(long start, long n, float zScale)
     {
-        if (Mode != MotionPlaces.Given) return null;
         var places = still.narrow(0, start, n) / zScale;
         return x => Apply(x, x.shape[0] == n ? places : places.repeat(x.shape[0] / n, 1, 1, 1));
     }
 
-    /// <summary>The mode sampling uses for <paramref name="motion"/> when <paramref name="asked"/>: a motion DiT trained
-    /// with given places (<see cref="GivenPlaces"/>) is always given them; a clear error for a mode that does not fit.
-    /// </summary>
+    /// <summary>The mode sampling uses for <paramref name="motion"/> when <paramref name="asked"/>: a motion DiT
+    /// trained with given places (<see cref="GivenPlaces"/>) is always given them; a clear error for a mode that does
+    /// not fit.</summary>
     public static MotionPlaces For(LoadedDiffusionModel<MotionDiT> motion, MotionPlaces asked, AutoencoderConfig ae)
     {
         bool given = motion.GivenPlaces is not null;

@@ -19,7 +19,8 @@ public sealed record LoadedDiffusionModel<T>(T Model, IReadOnlyDictionary<string
 
     /// <summary>The motion model's given places (workbench switch: trained on the shifts with the places given); null:
     /// it draws them.</summary>
-    public GivenPlaces? GivenPlaces => Training.GivenPlaces.Parse(Metadata.GetValueOrDefault(ModelMetadata.GivenPlacesKey));
+    public GivenPlaces? GivenPlaces =>
+        Training.GivenPlaces.Parse(Metadata.GetValueOrDefault(ModelMetadata.GivenPlacesKey));
 
     /// <summary>The scale of the motion model's magnitude condition (workbench switch); null: none.</summary>
     public MotionMagnitude? Magnitude => MotionMagnitude.Parse(Metadata.GetValueOrDefault(ModelMetadata.MagnitudeKey));

@@ -30,6 +30,10 @@ public sealed record NoiseExpert(MotionDiT Model, int AboveT)
         if (expert.Magnitude != motion.Magnitude)
             throw new ArgumentException($"the high-noise motion DiT {expert.Path} scales the magnitude condition by " +
                 $"{expert.Magnitude?.Scale}, the motion DiT {motion.Path} by {motion.Magnitude?.Scale}");
+        if (expert.GivenPlaces != motion.GivenPlaces)
+            throw new ArgumentException($"the high-noise motion DiT {expert.Path} was trained " +
+                $"{(expert.GivenPlaces is null ? "drawing" : "given")} its places, the motion DiT {motion.Path} " +
+                $"{(motion.GivenPlaces is null ? "drawing" : "given")} them: one sampler cannot feed both");
         return new NoiseExpert(expert.Model, aboveT);
     }
 

@@ -21,8 +21,8 @@ public static class DemoReport
 
     /// <summary>The shipped models' part of the page: how many videos per class, with which sampler steps (content: null
     /// takes the set's sampling.json), at how many libtorch threads (0: the count in use).</summary>
-    public sealed record Shipped(ShippedWeights Weights, int PerClass = 10, int? ContentSteps = null, int MotionSteps = 100,
-        int Threads = 0);
+    public sealed record Shipped(ShippedWeights Weights, int PerClass = 10, int? ContentSteps = null,
+        int MotionSteps = 100, int Threads = 0);
 
     public static Result Run(RunPreset preset, string outDir, Device device, Shipped? shipped, Action<string>? log = null, bool progress = true)
     {

@@ -4,12 +4,13 @@ using static TorchSharp.torch;
 namespace Cmd.Training;
 
 /// <summary>
-/// Workbench switch, in neither paper nor code, for keypoint z (<see cref="Models.Autoencoder.AutoencoderConfig.WarpKeypoints"/>):
-/// the motion DiT learns the shifts given the places. A component's place in x̄ is a fact of the content frame, which
-/// the autoencoder reads off x̄ within a pixel (<c>Pipeline.KeypointPlaces</c>), and in Moving MNIST the shifts must
-/// fit it (a digit bounces where it is: <c>eval motion --probe borrow</c>). So the channels from K on of both axes
-/// (the places; the others zero) are the known part of x_0 (<see cref="Diffusion.GaussianDiffusion.TrainingLosses"/>):
-/// clean in x_t and out of the loss. Sampling gives the DiT x̄'s places read by the autoencoder at every step.
+/// Workbench switch, in neither paper nor code, for keypoint z
+/// (<see cref="Models.Autoencoder.AutoencoderConfig.WarpKeypoints"/>): the motion DiT learns the shifts given the
+/// places. A component's place in x̄ is a fact of the content frame, which the autoencoder reads off x̄ within a pixel
+/// (<c>Pipeline.KeypointPlaces</c>), and in Moving MNIST the shifts must fit it (a digit bounces where it is:
+/// <c>eval motion --probe borrow</c>). So the channels from K on of both axes (the places; the others zero) are the
+/// known part of x_0 (<see cref="Diffusion.GaussianDiffusion.TrainingLosses"/>): clean in x_t and out of the loss.
+/// Sampling gives the DiT x̄'s places read by the autoencoder at every step.
 /// </summary>
 /// <param name="Components">K: the leading channels of each axis that are shifts; those from K on are given.</param>
 public sealed record GivenPlaces(int Components)

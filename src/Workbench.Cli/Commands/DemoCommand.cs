@@ -21,12 +21,13 @@ public sealed class DemoCommand : ICommandGroup
         var sampleThreads = new Option<int>("--sample-threads")
         {
             Description = "libtorch intra-op threads for the shipped models' 100 videos (batches of 50 gain from a " +
-                          "second core, where the live run's small steps do not); default: one per core",
+                          "second core, where the live run's small steps do not); default: the logical CPU count",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
         sampleThreads.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--sample-threads must be at least 1 (got {r.GetValueOrDefault<int>()})");
+            int given = r.GetValueOrDefault<int>();
+            if (given < 1) r.AddError($"--sample-threads must be at least 1 (got {given})");
         });
         var noShipped = new Option<bool>("--no-shipped") { Description = "Leave out the videos of the shipped small models (data/weights/small)" };
         var command = new Command("demo", "Videos from the shipped small models, then the whole CMD pipeline trained briefly on embedded Moving MNIST; one HTML page")
@@ -48,8 +49,9 @@ public sealed class DemoCommand : ICommandGroup
             };
             var shipped = ShippedWeights.Small;
             if (!shipped.Available && !result.GetValue(noShipped)) Console.WriteLine($"no shipped weights in {shipped.Folder}: the page shows the live run only");
-            var res = DemoReport.Run(p, result.GetValue(output)!, device, shipped.Available && !result.GetValue(noShipped)
-                ? new DemoReport.Shipped(shipped, Threads: result.GetValue(sampleThreads)) : null);
+            var withShipped = shipped.Available && !result.GetValue(noShipped);
+            var res = DemoReport.Run(p, result.GetValue(output)!, device,
+                withShipped ? new DemoReport.Shipped(shipped, Threads: result.GetValue(sampleThreads)) : null);
             Console.WriteLine($"pipeline done in {res.Seconds / 60:F1} min");
             Console.WriteLine(res.Page);
             return 0;

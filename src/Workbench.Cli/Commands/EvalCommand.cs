@@ -109,8 +109,9 @@ public sealed class EvalCommand : ICommandGroup
         var probes = new Option<string[]>("--probe")
         {
             Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4 borrow:1; " +
-                          "a factor, pixels, pixels, clips: the next clip's shifts with the own places; read: the own " +
-                          "shifts with the places the autoencoder reads off x̄): what FVD-local minds in generated motion",
+                          "a factor, pixels, pixels, clips: the next clip's shifts with the own places; read: " +
+                          "the own shifts with the places the autoencoder reads off x̄): what FVD-local minds in " +
+                          "generated motion",
             AllowMultipleArgumentsPerToken = true,
         };
         probes.Validators.Add(r =>
@@ -189,6 +190,9 @@ public sealed class EvalCommand : ICommandGroup
             using var autoencoder = Cmd.Pipeline.ModelStore.LoadAutoencoder(r.GetValue(ae)!);
             var model = r.GetValue(motion) is string m ? Cmd.Pipeline.ModelStore.LoadMotion(m, preferEma: r.GetValue(ema)) : null;
             using var _ = model?.Model;
+            if (model?.GivenPlaces is not null && r.GetValue(fromT) is { Length: > 0 })
+                throw new ArgumentException($"--from-t: {model.Path} was trained with given places; denoising real z " +
+                                            "from a timestep is for a motion DiT that draws them");
             if (draw != Cmd.Pipeline.MagnitudeDraw.Default && model?.Model.Config.MagnitudeCondition != true)
                 throw new ArgumentException("--magnitudes and --magnitude-gain need a motion DiT trained with " +
                                             $"--magnitude ({model?.Path ?? "no --motion"} is not)");
@@ -205,7 +209,7 @@ public sealed class EvalCommand : ICommandGroup
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
                 r.GetValue(cfg), expert, draw, r.GetValue(places));
             if (model?.GivenPlaces is not null)
-                Console.WriteLine("places: given, read off x̄ by the autoencoder (the DiT was trained with them given)");
+                Console.WriteLine("places: given, read off x̄ by the autoencoder (the DiT was trained with them)");
             else if (r.GetValue(places) != Cmd.Pipeline.MotionPlaces.Drawn)
                 Console.WriteLine($"places: read off x̄ by the autoencoder ({r.GetValue(places)})");
             Console.WriteLine(score);

@@ -254,7 +254,8 @@ public class GaussianDiffusionTests(ITestOutputHelper output)
         Tensor? seen = null;
         var terms = d.TrainingLosses((x, _) => { seen = x.clone(); return guess; }, x0, t, noise, known);
         Check("x_t's known channels are x_0", seen!.narrow(1, 1, 3), x0.narrow(1, 1, 3), 1e-7);
-        Check("x_t's other channel is q(x_t | x_0)", seen!.narrow(1, 0, 1), d.QSample(x0, t, noise).narrow(1, 0, 1), 1e-6);
+        Check("x_t's other channel is q(x_t | x_0)", seen!.narrow(1, 0, 1), d.QSample(x0, t, noise).narrow(1, 0, 1),
+            1e-6);
         var other = guess.clone();
         other.narrow(1, 1, 3).add_(5);                                               // eps where known
         other.narrow(1, 5, 3).add_(-3);                                              // the variance where known

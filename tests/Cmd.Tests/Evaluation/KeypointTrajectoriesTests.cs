@@ -158,7 +158,8 @@ public class KeypointTrajectoriesTests
         var (_, readPlace) = KeypointHead.Read(read.narrow(3, 0, Config.GridHeight), 2, Config.Height);
         Assert.True(shift.allclose(realShift, 0, 1e-4), "the shifts changed");
         Assert.True(place.allclose(readPlace, 0, 1e-4), "the places are not the read ones");
-        Assert.Contains("needs the places read", Assert.Throws<ArgumentException>(() => probe.Apply(real, Config)).Message);
+        Assert.Contains("needs the places read",
+            Assert.Throws<ArgumentException>(() => probe.Apply(real, Config)).Message);
     }
 
     [Theory]

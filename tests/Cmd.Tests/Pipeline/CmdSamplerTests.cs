@@ -111,6 +111,15 @@ public class CmdSamplerTests
             NoiseExpert.For(loaded, scaled, 500)).Message);
         Assert.Contains("--above-t must be 0-999", Assert.Throws<ArgumentException>(() =>
             NoiseExpert.For(loaded, loaded, 1000)).Message);
+        var given = new LoadedDiffusionModel<MotionDiT>(other, new Dictionary<string, string>
+            { [ModelMetadata.GivenPlacesKey] = "2" }, "given");
+        Assert.Contains("one sampler cannot feed both", Assert.Throws<ArgumentException>(() =>
+            NoiseExpert.For(loaded, given, 500)).Message);
+        using var held = PipelineFixtures.TinyPairs(2);                     // SDEdit and bare PredictMotion: refused
+        Assert.Contains("for a motion DiT that draws them", Assert.Throws<ArgumentException>(() =>
+            CmdSampler.DenoiseMotionFrom(given, held, 300)).Message);
+        Assert.Contains("give it x̄'s places", Assert.Throws<ArgumentException>(() =>
+            CmdSampler.PredictMotion(given, held)).Message);
     }
 
     [Fact]

@@ -78,6 +78,9 @@ public class KeypointPlacesTests
         Assert.True((fed - steered).abs().max().item<float>() > 1e-3, "the model input ignored the places");
         using var finished = given.Finish(fed);
         Assert.True(finished.allclose(fed, 0, 1e-4), "the last x_0 lacks the places");
+        using var guided = sampler.Draw(given.DenoisedFn(0, 2, 2f, null), input, cfgScale: 2);   // [cond; uncond]
+        using var guidedFinished = given.Finish(guided);
+        Assert.True(guidedFinished.allclose(guided, 0, 1e-4), "with guidance the last x_0 lacks the places");
     }
 
     [Fact]
@@ -107,13 +110,16 @@ public class KeypointPlacesTests
         using var frames = ContentFrames();
         var k = Config.WarpComponents.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var read = KeypointPlaces.Read(ae, frames, MotionPlaces.Given)!;
+        manual_seed(4);
         var given = CmdSampler.Animate(ae, sampler.Loaded(new() { [Cmd.Training.ModelMetadata.GivenPlacesKey] = k }),
             frames, [1, 2], motionSteps: 3);
         using var placed = read.Finish(given.Z);
         Assert.True(given.Z.allclose(placed, 0, 1e-5), "the sampled z lacks x̄'s places");
+        manual_seed(4);                                                      // the same noise, drawn places
         var drawn = CmdSampler.Animate(ae, sampler.Loaded(new()), frames, [1, 2], motionSteps: 3);
         using var drawnPlaced = read.Finish(drawn.Z);
         Assert.False(drawn.Z.allclose(drawnPlaced, 0, 1e-3), "a DiT that draws its places was given them");
+        Assert.False(given.Z.allclose(drawnPlaced, 0, 1e-3), "the sampler did not give the DiT the places");
     }
 
     [Fact]

@@ -24,10 +24,10 @@ sealed class TinyMotionSampler : IDisposable
 
     /// <summary>DDIM 4 steps (z_scale 2) from the same noise every time, each step's x_0 through
     /// <paramref name="denoisedFn"/>.</summary>
-    public Tensor Draw(Func<Tensor, Tensor>? denoisedFn, Func<Tensor, Tensor>? given = null)
+    public Tensor Draw(Func<Tensor, Tensor>? denoisedFn, Func<Tensor, Tensor>? given = null, double cfgScale = 1.0)
     {
         manual_seed(3);
-        return CmdSampler.SampleMotion(model, content, y, 2f, 4, denoisedFn: denoisedFn, given: given);
+        return CmdSampler.SampleMotion(model, content, y, 2f, 4, cfgScale, denoisedFn: denoisedFn, given: given);
     }
 
     /// <summary>The model as a loaded file with <paramref name="metadata"/>.</summary>

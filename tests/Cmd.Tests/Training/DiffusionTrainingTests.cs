@@ -155,7 +155,8 @@ public class DiffusionTrainingTests
     public void A_motion_DiT_with_given_places_records_its_K_and_needs_keypoint_pairs_and_resume_cannot_change_it()
     {
         using var tiny = PipelineFixtures.TinyPairs();
-        var keypoints = RunPresets.Tiny.Autoencoder with { WarpComponents = 2, WarpSprites = true, WarpKeypoints = true };
+        var keypoints = RunPresets.Tiny.Autoencoder with
+            { WarpComponents = 2, WarpSprites = true, WarpKeypoints = true };
         LatentPairs With(Cmd.Models.Autoencoder.AutoencoderConfig? ae) =>
             new(tiny.Content.clone(), tiny.Z.clone(), tiny.Labels.clone(), 4, 4, autoencoder: ae, source: "pairs.st");
         var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
@@ -169,13 +170,15 @@ public class DiffusionTrainingTests
         using (var again = Seeded(cfg))
             Assert.Contains("with --given-places", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(
                 again, pairs, PipelineFixtures.Options(dir, 4) with { Resume = true }, batchSize: 4)).Message);
-        foreach (var (ae, error) in new (Cmd.Models.Autoencoder.AutoencoderConfig?, string)[] { (null, "name no autoencoder"),
-                     (RunPresets.Tiny.Autoencoder, "no places to give") })
+        (Cmd.Models.Autoencoder.AutoencoderConfig?, string)[] bad =
+            [(null, "name no autoencoder"), (RunPresets.Tiny.Autoencoder, "no places to give")];
+        foreach (var (ae, error) in bad)
         {
             using var pairs = With(ae);
             using var m = Seeded(cfg);
-            Assert.Contains(error, Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainMotion(m, pairs,
-                PipelineFixtures.Options(Fixtures.TempDir("motion-given-bad"), 2) with { GivenPlaces = true }, 4)).Message);
+            var options = PipelineFixtures.Options(Fixtures.TempDir("motion-given-bad"), 2) with { GivenPlaces = true };
+            Assert.Contains(error, Assert.Throws<ArgumentException>(() =>
+                DiffusionTraining.TrainMotion(m, pairs, options, 4)).Message);
         }
         Assert.Contains("--given-places and --z-velocity", Assert.Throws<ArgumentException>(() =>
             (PipelineFixtures.Options(dir, 2) with { GivenPlaces = true, VelocityChannels = 2 }).Validate()).Message);

@@ -68,7 +68,8 @@ public sealed class DiT : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
     /// <summary>Classifier-free guidance (official `forward_with_cfg`): the batch is [cond; uncond] over the same x;
     /// guidance goes on the first <paramref name="guidedChannels"/> output channels (3 in the official code).
-    /// At scale 1 (a step outside a guidance interval) only the [cond] half is run: the same prediction, half the work.</summary>
+    /// At scale 1 (a step outside a guidance interval) only the [cond] half is run: the same prediction, half the
+    /// work.</summary>
     public Tensor ForwardWithCfg(Tensor x, Tensor t, Tensor y, double cfgScale, int guidedChannels = 3)
     {
         int n = (int)(x.shape[0] / 2);

@@ -47,7 +47,7 @@ public class DiTTests(ITestOutputHelper output)
         var io = TensorFixtures.Load("dit/dit_tiny_io.safetensors");
         using var _ = no_grad();
         var (x, t, y) = (io["cfg_x"], io["cfg_t"], io["cfg_y"]);
-        long rows = 0;                                                                    // rows the patch embedding sees
+        long rows = 0;                                                          // rows the patch embedding sees
         var embed = (nn.Module<Tensor, Tensor>)model.named_children().Single(m => m.name == "x_embedder").module;
         var hook = embed.register_forward_hook((_, input, result) => { rows += input.shape[0]; return result; });
         var fast = model.ForwardWithCfg(x, t, y, 1.0);
@@ -59,7 +59,8 @@ public class DiTTests(ITestOutputHelper output)
         output.WriteLine($"scale 1: cond-only vs doubled batch, max abs {abs:E2}");
         Assert.True(abs <= 1e-5, $"scale 1 differs from the doubled batch by {abs}");
         Assert.Equal(0.0, (fast[..n] - fast[n..]).abs().max().item<float>());
-        Assert.True((model.ForwardWithCfg(x, t, y, 4.0) - fast).abs().max().item<float>() > 1e-3); // guidance still acts
+        var guided = model.ForwardWithCfg(x, t, y, 4.0);
+        Assert.True((guided - fast).abs().max().item<float>() > 1e-3, "guidance no longer acts");
     }
 
     [Fact]
