@@ -76,6 +76,13 @@ public class EvalCliTests
         var places = CliRunner.Run([.. given, "--places", "denoised"]);            // read off x̄, in every step's x_0
         Assert.True(places.ExitCode == 0, places.StdErr);
         Assert.Contains("places: read off x̄ by the autoencoder (Denoised)", places.StdOut);
+        var own = CliRunner.Run([.. given, "--places", "final", "--own-places"]);   // the clips' own places
+        Assert.True(own.ExitCode == 0, own.StdErr);
+        Assert.Contains("places: the clips' own real z (an oracle) (Final)", own.StdOut);
+        var ownAlone = CliRunner.Run([.. given, "--own-places"]);
+        Assert.Equal(1, ownAlone.ExitCode);
+        Assert.Contains("--own-places needs --places final|denoised or a motion DiT trained with --given-places",
+            ownAlone.StdErr);
         var nowhere = CliRunner.Run([.. given, "--places", "nowhere"]);
         Assert.NotEqual(0, nowhere.ExitCode);
         Assert.Contains("--places must be drawn, final or denoised (got 'nowhere')", nowhere.StdErr);

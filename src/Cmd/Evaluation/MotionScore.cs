@@ -77,20 +77,25 @@ public static class MotionScore
     /// clip's real z).</param>
     /// <param name="places">Where keypoint z's places come from (<see cref="KeypointPlaces"/>: drawn, as the paper
     /// samples, or read off x̄ by the autoencoder).</param>
+    /// <param name="ownPlaces">The places from the clips' own real z instead of read off x̄: an oracle for what the
+    /// read places cost.</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
         IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false,
         double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null,
-        MotionPlaces places = MotionPlaces.Drawn)
+        MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Check(ae, motion, seeds, cfgScale);
+        if (ownPlaces && places == MotionPlaces.Drawn && motion?.GivenPlaces is null)
+            throw new ArgumentException("--own-places needs --places final|denoised or a motion DiT trained with " +
+                                        "--given-places: a DiT that draws its places is given none");
         if (places != MotionPlaces.Drawn && !ae.Config.WarpKeypoints)
             throw new ArgumentException($"--places {places}: autoencoder '{ae.Config.Name}' has no keypoint z " +
                                         "(--keypoints): no places to read");
         using var set = HeldOut.Of(detector, ae, count);
         return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert, magnitudes,
-            places);
+            places, ownPlaces);
     }
 
     /// <summary>Clear errors for a motion DiT of another autoencoder, no seeds, or guidance without a class.</summary>
@@ -108,12 +113,13 @@ public static class MotionScore
     internal static Result ScoreOn(HeldOut set, LocalFvdDetector detector, CmdAutoencoder ae,
         LoadedDiffusionModel<MotionDiT>? motion, int steps, DiffusionSampler sampler, IReadOnlyList<int>? seeds,
         MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null,
-        MagnitudeDraw? magnitudes = null, MotionPlaces places = MotionPlaces.Drawn)
+        MagnitudeDraw? magnitudes = null, MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false)
     {
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;
         if (motion is not null) places = KeypointPlaces.For(motion, places, ae.Config);  // a given-places DiT: Given
-        using var read = motion is null ? null : KeypointPlaces.Read(ae, held.Content, places);
+        using var read = motion is null ? null : ownPlaces ? KeypointPlaces.Own(held.Z, ae.Config, places)
+            : KeypointPlaces.Read(ae, held.Content, places);                // own: the clips' real places, an oracle
         FvdResult reconstruction, otherClip;
         KeypointTrajectories.Stats? otherTrajectories = null;
         using (var videos = CmdSampler.Decode(ae, held.Content, held.Z))

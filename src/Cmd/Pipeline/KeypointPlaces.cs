@@ -25,6 +25,15 @@ public sealed class KeypointPlaces : IDisposable
     KeypointPlaces(Tensor still, AutoencoderConfig config, MotionPlaces mode) =>
         (this.still, this.config, Mode) = (still, config, mode);
 
+    /// <summary>The places of real z [N, D, L, H'+W'] themselves: an oracle for what read places cost (the clips' own,
+    /// where <see cref="Read"/> reads them off x̄); null for <see cref="MotionPlaces.Drawn"/>.</summary>
+    public static KeypointPlaces? Own(Tensor realZ, AutoencoderConfig config, MotionPlaces mode)
+    {
+        if (mode == MotionPlaces.Drawn) return null;
+        Check(config);
+        return new KeypointPlaces(realZ.clone(), config, mode);
+    }
+
     /// <summary>The places of content frames [N, C, H, W] as <paramref name="ae"/> reads them, in batches; null for
     /// <see cref="MotionPlaces.Drawn"/>.</summary>
     public static KeypointPlaces? Read(CmdAutoencoder ae, Tensor contentFrames, MotionPlaces mode, int batchSize = 16)

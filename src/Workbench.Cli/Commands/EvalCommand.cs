@@ -157,6 +157,11 @@ public sealed class EvalCommand : ICommandGroup
         {
             Description = "Multiplies that condition (a probe of how far the samples follow it; default 1)",
         };
+        var ownPlaces = new Option<bool>("--own-places")
+        {
+            Description = "With --places final|denoised or a given-places motion DiT: the places from each held-out " +
+                          "clip's own real z instead of read off x̄ (an oracle for what the read places cost)",
+        };
         var places = new Option<Cmd.Pipeline.MotionPlaces>("--places")
         {
             Description = "Keypoint z's places in x̄: as the motion DiT draws them (drawn, the default), or read off " +
@@ -174,7 +179,7 @@ public sealed class EvalCommand : ICommandGroup
                                             "first rows), over the real-vs-real floor")
         {
             ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg,
-            highNoise, aboveT, magnitudes, magnitudeGain, places,
+            highNoise, aboveT, magnitudes, magnitudeGain, places, ownPlaces,
         };
         command.SetAction(r =>
         {
@@ -207,11 +212,12 @@ public sealed class EvalCommand : ICommandGroup
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
-                r.GetValue(cfg), expert, draw, r.GetValue(places));
+                r.GetValue(cfg), expert, draw, r.GetValue(places), r.GetValue(ownPlaces));
+            var source = r.GetValue(ownPlaces) ? "the clips' own real z (an oracle)" : "read off x̄ by the autoencoder";
             if (model?.GivenPlaces is not null)
-                Console.WriteLine("places: given, read off x̄ by the autoencoder (the DiT was trained with them)");
+                Console.WriteLine($"places: given, {source} (the DiT was trained with them)");
             else if (r.GetValue(places) != Cmd.Pipeline.MotionPlaces.Drawn)
-                Console.WriteLine($"places: read off x̄ by the autoencoder ({r.GetValue(places)})");
+                Console.WriteLine($"places: {source} ({r.GetValue(places)})");
             Console.WriteLine(score);
             if (score.SeedLine() is { Length: > 0 } line) Console.WriteLine(line);
             if (score.RealTrajectories is { } real)

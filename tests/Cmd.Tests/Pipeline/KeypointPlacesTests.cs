@@ -123,6 +123,21 @@ public class KeypointPlacesTests
     }
 
     [Fact]
+    public void OwnPlacesAreTheRealZsPlacesAnOracle()
+    {
+        using var real = randn(2, Config.LatentChannels, Config.Frames, Config.GridHeight + Config.GridWidth);
+        using var own = KeypointPlaces.Own(real, Config, MotionPlaces.Given)!;
+        using var drawn = randn_like(real);
+        using var z = own.Finish(drawn);
+        int k = Config.WarpComponents;
+        Assert.True(z.narrow(1, 0, k).equal(drawn.narrow(1, 0, k)).all().item<bool>(), "the drawn shifts changed");
+        Assert.True(z.narrow(1, k, z.shape[1] - k).equal(real.narrow(1, k, z.shape[1] - k)).all().item<bool>());
+        Assert.Null(KeypointPlaces.Own(real, Config, MotionPlaces.Drawn));
+        Assert.Contains("no places to read", Assert.Throws<ArgumentException>(() =>
+            KeypointPlaces.Own(real, RunPresets.Tiny.Autoencoder, MotionPlaces.Final)).Message);
+    }
+
+    [Fact]
     public void DrawnPlacesReadNothingAndZWithoutKeypointsIsAClearError()
     {
         using var ae = Autoencoder();
