@@ -79,6 +79,16 @@ public class EvalCliTests
         var own = CliRunner.Run([.. given, "--places", "final", "--own-places"]);   // the clips' own places
         Assert.True(own.ExitCode == 0, own.StdErr);
         Assert.Contains("places: the clips' own real z (an oracle) (Final)", own.StdOut);
+        var gained = CliRunner.Run([.. given, "--shift-gain", "1.5"]);                // drawn speeds x 1.5, a probe
+        Assert.True(gained.ExitCode == 0, gained.StdErr);
+        Assert.Contains("shifts: as drawn x 1.5 (a probe)", gained.StdOut);
+        var asDrawn = CliRunner.Run(given);
+        static double Speed(string output) => double.Parse(System.Text.RegularExpressions.Regex.Match(output,
+            @"speed, px a frame\s+\S+\s+\S+\s+(\S+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1.5, Speed(gained.StdOut) / Speed(asDrawn.StdOut), 1);     // the same draw, its speed x 1.5
+        var stopped = CliRunner.Run([.. given, "--shift-gain", "0"]);
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Contains("--shift-gain 0: needs --motion, keypoint z and a gain > 0", stopped.StdErr);
         var ownAlone = CliRunner.Run([.. given, "--own-places"]);
         Assert.Equal(1, ownAlone.ExitCode);
         Assert.Contains("--own-places needs --places final|denoised or a motion DiT trained with --given-places",

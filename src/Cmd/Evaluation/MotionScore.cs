@@ -79,23 +79,28 @@ public static class MotionScore
     /// samples, or read off x̄ by the autoencoder).</param>
     /// <param name="ownPlaces">The places from the clips' own real z instead of read off x̄: an oracle for what the
     /// read places cost.</param>
+    /// <param name="shiftGain">Multiplies the drawn keypoint z's shifts after sampling (a probe: the DiT's motion at
+    /// another speed, as the slow probe changes real z; 1: as drawn).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
         IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false,
         double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null,
-        MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false)
+        MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false, double shiftGain = 1)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Check(ae, motion, seeds, cfgScale);
         if (ownPlaces && places == MotionPlaces.Drawn && motion?.GivenPlaces is null)
             throw new ArgumentException("--own-places needs --places final|denoised or a motion DiT trained with " +
                                         "--given-places: a DiT that draws its places is given none");
+        bool gainFits = motion is not null && ae.Config.WarpKeypoints && shiftGain > 0 && double.IsFinite(shiftGain);
+        if (shiftGain != 1 && !gainFits)
+            throw new ArgumentException($"--shift-gain {shiftGain}: needs --motion, keypoint z and a gain > 0");
         if (places != MotionPlaces.Drawn && !ae.Config.WarpKeypoints)
             throw new ArgumentException($"--places {places}: autoencoder '{ae.Config.Name}' has no keypoint z " +
                                         "(--keypoints): no places to read");
         using var set = HeldOut.Of(detector, ae, count);
         return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert, magnitudes,
-            places, ownPlaces);
+            places, ownPlaces, shiftGain);
     }
 
     /// <summary>Clear errors for a motion DiT of another autoencoder, no seeds, or guidance without a class.</summary>
@@ -113,7 +118,8 @@ public static class MotionScore
     internal static Result ScoreOn(HeldOut set, LocalFvdDetector detector, CmdAutoencoder ae,
         LoadedDiffusionModel<MotionDiT>? motion, int steps, DiffusionSampler sampler, IReadOnlyList<int>? seeds,
         MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null,
-        MagnitudeDraw? magnitudes = null, MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false)
+        MagnitudeDraw? magnitudes = null, MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false,
+        double shiftGain = 1)
     {
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;
@@ -131,7 +137,9 @@ public static class MotionScore
                 denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config), cfgScale: cfgScale, expert: expert,
                 magnitudeDraw: magnitudes, places: read);
             using var anchored = KeypointAnchor.Finish(drawn, anchor, ae.Config);
-            using var z = read?.Finish(anchored) ?? anchored.alias();
+            using var gained = shiftGain == 1 ? anchored.alias()                       // a probe: drawn speeds x G
+                : new TrajectoryProbe(TrajectoryProbe.Change.Slow, shiftGain).Apply(anchored, ae.Config);
+            using var z = read?.Finish(gained) ?? gained.alias();
             using var videos = CmdSampler.Decode(ae, held.Content, z);
             var fvd = FvdEvaluation.Of(detector, realStats, videos);
             var trajectories = keypoints ? KeypointTrajectories.Of(z, held.Z, ae.Config) : null;

@@ -157,6 +157,12 @@ public sealed class EvalCommand : ICommandGroup
         {
             Description = "Multiplies that condition (a probe of how far the samples follow it; default 1)",
         };
+        var shiftGain = new Option<double>("--shift-gain")
+        {
+            Description = "Multiply the drawn keypoint z's shifts by G after sampling (a probe: would the motion DiT " +
+                          "score better at another speed? 1 = as drawn)",
+            DefaultValueFactory = _ => 1, HelpName = "G",
+        };
         var ownPlaces = new Option<bool>("--own-places")
         {
             Description = "With --places final|denoised or a given-places motion DiT: the places from each held-out " +
@@ -179,7 +185,7 @@ public sealed class EvalCommand : ICommandGroup
                                             "first rows), over the real-vs-real floor")
         {
             ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg,
-            highNoise, aboveT, magnitudes, magnitudeGain, places, ownPlaces,
+            highNoise, aboveT, magnitudes, magnitudeGain, places, ownPlaces, shiftGain,
         };
         command.SetAction(r =>
         {
@@ -212,7 +218,8 @@ public sealed class EvalCommand : ICommandGroup
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
-                r.GetValue(cfg), expert, draw, r.GetValue(places), r.GetValue(ownPlaces));
+                r.GetValue(cfg), expert, draw, r.GetValue(places), r.GetValue(ownPlaces), r.GetValue(shiftGain));
+            if (r.GetValue(shiftGain) != 1) Console.WriteLine($"shifts: as drawn x {r.GetValue(shiftGain)} (a probe)");
             var source = r.GetValue(ownPlaces) ? "the clips' own real z (an oracle)" : "read off x̄ by the autoencoder";
             if (model?.GivenPlaces is not null)
                 Console.WriteLine($"places: given, {source} (the DiT was trained with them)");
