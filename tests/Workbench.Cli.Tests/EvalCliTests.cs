@@ -86,6 +86,16 @@ public class EvalCliTests
         static double Speed(string output) => double.Parse(System.Text.RegularExpressions.Regex.Match(output,
             @"speed, px a frame\s+\S+\s+\S+\s+(\S+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(1.5, Speed(gained.StdOut) / Speed(asDrawn.StdOut), 1);     // the same draw, its speed x 1.5
+        var smoothed = CliRunner.Run([.. given, "--smooth-shifts", "2"]);             // wobble averaged out, a probe
+        Assert.True(smoothed.ExitCode == 0, smoothed.StdErr);
+        Assert.Contains("shifts: smoothed over 2 frames (a probe)", smoothed.StdOut);
+        static double Turn(string output) => double.Parse(System.Text.RegularExpressions.Regex.Match(output,
+            @"turn \(2nd difference\), px\s+\S+\s+\S+\s+(\S+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Turn(smoothed.StdOut) < 0.8 * Turn(asDrawn.StdOut), smoothed.StdOut);
+        var rough = CliRunner.Run([.. given, "--smooth-shifts", "-1"]);
+        Assert.Equal(1, rough.ExitCode);
+        Assert.Contains("--smooth-shifts -1: needs --motion, keypoint z and frames > 0", rough.StdErr);
         var stopped = CliRunner.Run([.. given, "--shift-gain", "0"]);
         Assert.Equal(1, stopped.ExitCode);
         Assert.Contains("--shift-gain 0: needs --motion, keypoint z and a gain > 0", stopped.StdErr);

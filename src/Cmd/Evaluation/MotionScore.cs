@@ -81,11 +81,13 @@ public static class MotionScore
     /// read places cost.</param>
     /// <param name="shiftGain">Multiplies the drawn keypoint z's shifts after sampling (a probe: the DiT's motion at
     /// another speed, as the slow probe changes real z; 1: as drawn).</param>
+    /// <param name="smoothShifts">Smooths the drawn keypoint z's shifts over the frames before the anchor
+    /// (<see cref="KeypointSmoothing"/>, sigma in frames; a probe: does their wobble cost? 0: as drawn).</param>
     public static Result Score(LocalFvdDetector detector, CmdAutoencoder ae, LoadedDiffusionModel<MotionDiT>? motion,
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
         IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false,
         double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null,
-        MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false, double shiftGain = 1)
+        MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false, double shiftGain = 1, double smoothShifts = 0)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Check(ae, motion, seeds, cfgScale);
@@ -95,12 +97,15 @@ public static class MotionScore
         bool gainFits = motion is not null && ae.Config.WarpKeypoints && shiftGain > 0 && double.IsFinite(shiftGain);
         if (shiftGain != 1 && !gainFits)
             throw new ArgumentException($"--shift-gain {shiftGain}: needs --motion, keypoint z and a gain > 0");
+        if (smoothShifts != 0 && (motion is null || !ae.Config.WarpKeypoints || !(smoothShifts > 0)
+                                  || !double.IsFinite(smoothShifts)))
+            throw new ArgumentException($"--smooth-shifts {smoothShifts}: needs --motion, keypoint z and frames > 0");
         if (places != MotionPlaces.Drawn && !ae.Config.WarpKeypoints)
             throw new ArgumentException($"--places {places}: autoencoder '{ae.Config.Name}' has no keypoint z " +
                                         "(--keypoints): no places to read");
         using var set = HeldOut.Of(detector, ae, count);
         return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert, magnitudes,
-            places, ownPlaces, shiftGain);
+            places, ownPlaces, shiftGain, smoothShifts);
     }
 
     /// <summary>Clear errors for a motion DiT of another autoencoder, no seeds, or guidance without a class.</summary>
@@ -119,7 +124,7 @@ public static class MotionScore
         LoadedDiffusionModel<MotionDiT>? motion, int steps, DiffusionSampler sampler, IReadOnlyList<int>? seeds,
         MotionAnchor anchor, bool project, double cfgScale, NoiseExpert? expert = null,
         MagnitudeDraw? magnitudes = null, MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false,
-        double shiftGain = 1)
+        double shiftGain = 1, double smoothShifts = 0)
     {
         var (realStats, held, floor) = (set.RealStats, set.Held, set.Floor);
         bool keypoints = ae.Config.WarpKeypoints;
@@ -136,7 +141,9 @@ public static class MotionScore
             using var drawn = CmdSampler.PredictMotion(motion, held, steps, sampler: sampler,
                 denoisedFn: KeypointLayout.DenoisedFn(project, anchor, ae.Config), cfgScale: cfgScale, expert: expert,
                 magnitudeDraw: magnitudes, places: read);
-            using var anchored = KeypointAnchor.Finish(drawn, anchor, ae.Config);
+            using var smoothed = smoothShifts == 0 ? drawn.alias()                      // a probe: wobble averaged out
+                : KeypointSmoothing.Apply(drawn, ae.Config, smoothShifts);
+            using var anchored = KeypointAnchor.Finish(smoothed, anchor, ae.Config);
             using var gained = shiftGain == 1 ? anchored.alias()                       // a probe: drawn speeds x G
                 : new TrajectoryProbe(TrajectoryProbe.Change.Slow, shiftGain).Apply(anchored, ae.Config);
             using var z = read?.Finish(gained) ?? gained.alias();

@@ -8,18 +8,19 @@ namespace Cmd.Evaluation;
 /// FVD-local minds in generated motion: slower digits (shifts times a factor, so x̄'s frame stays put), jitter (a
 /// Gaussian per frame, component and axis), an offset (one Gaussian per clip, component and axis: no frame is x̄) or
 /// borrowed shifts (those of the clip N further on in the set, with the clip's own places: real motion that does not
-/// fit where the clip's digits are). Amounts are a factor for slow, a standard deviation in pixels for jitter and
-/// offset, a whole number of clips for borrow; or read places (the clip's own shifts with its places as the
+/// fit where the clip's digits are) or smoothed shifts (<see cref="Pipeline.KeypointSmoothing"/>: what rounding the
+/// bounces costs). Amounts are a factor for slow, a standard deviation in pixels for jitter and offset, a whole number
+/// of clips for borrow, sigma in frames for smooth; or read places (the clip's own shifts with its places as the
 /// autoencoder reads them off x̄: <see cref="Pipeline.KeypointPlaces"/>; no amount): are the read places the clip's?
 /// </summary>
 public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
 {
-    public enum Change { Slow, Jitter, Offset, Borrow, Read }
+    public enum Change { Slow, Jitter, Offset, Borrow, Read, Smooth }
 
     public override string ToString() => Kind == Change.Read ? "read" :
         $"{Kind.ToString().ToLowerInvariant()}:{Amount.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}";
 
-    /// <summary>"slow:0.87", "jitter:0.5", "offset:4", "borrow:1" or "read".</summary>
+    /// <summary>"slow:0.87", "jitter:0.5", "offset:4", "borrow:1", "smooth:1" or "read".</summary>
     public static TrajectoryProbe Parse(string text)
     {
         if (text.Equals("read", StringComparison.OrdinalIgnoreCase)) return new TrajectoryProbe(Change.Read, 0);
@@ -30,7 +31,7 @@ public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
                 System.Globalization.CultureInfo.InvariantCulture, out double amount) || !double.IsFinite(amount) || amount < 0
             || kind == Change.Borrow && (amount < 1 || amount != Math.Floor(amount)) || kind == Change.Read)
             throw new ArgumentException($"--probe '{text}': give slow:FACTOR, jitter:PIXELS or offset:PIXELS (>= 0), " +
-                                        "borrow:CLIPS (a whole number >= 1) or read");
+                                        "borrow:CLIPS (a whole number >= 1), smooth:FRAMES or read");
         return new TrajectoryProbe(kind, amount);
     }
 
@@ -47,6 +48,7 @@ public sealed record TrajectoryProbe(TrajectoryProbe.Change Kind, double Amount)
         using var scope = NewDisposeScope();
         var shifts = z.narrow(1, 0, k);
         if (Kind == Change.Read) return cat([shifts, read!.narrow(1, k, z.shape[1] - k)], 1).MoveToOuterDisposeScope();
+        if (Kind == Change.Smooth) return Pipeline.KeypointSmoothing.Apply(z, config, Amount).MoveToOuterDisposeScope();
         var changed = Kind switch
         {
             Change.Slow => shifts * Amount,

@@ -108,8 +108,9 @@ public sealed class EvalCommand : ICommandGroup
             "--anchor): after sampling (final, or no value), at every step's x_0 (denoised), or off (the default)");
         var probes = new Option<string[]>("--probe")
         {
-            Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4 borrow:1; " +
-                          "a factor, pixels, pixels, clips: the next clip's shifts with the own places; read: " +
+            Description = "Also score real keypoint z changed in one way each (slow:0.87 jitter:0.5 offset:4 borrow:1 " +
+                          "smooth:1; a factor, pixels, pixels, clips: the next clip's shifts with the own places, " +
+                          "frames: shifts smoothed as --smooth-shifts does; read: " +
                           "the own shifts with the places the autoencoder reads off x̄): what FVD-local minds in " +
                           "generated motion",
             AllowMultipleArgumentsPerToken = true,
@@ -163,6 +164,12 @@ public sealed class EvalCommand : ICommandGroup
                           "score better at another speed? 1 = as drawn)",
             DefaultValueFactory = _ => 1, HelpName = "G",
         };
+        var smoothShifts = new Option<double>("--smooth-shifts")
+        {
+            Description = "Smooth the drawn keypoint z's shifts over the frames by a local line fit with Gaussian " +
+                          "weights of SIGMA frames, before the anchor (a probe: does their wobble cost? 0 = as drawn)",
+            HelpName = "SIGMA",
+        };
         var ownPlaces = new Option<bool>("--own-places")
         {
             Description = "With --places final|denoised or a given-places motion DiT: the places from each held-out " +
@@ -185,7 +192,7 @@ public sealed class EvalCommand : ICommandGroup
                                             "first rows), over the real-vs-real floor")
         {
             ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg,
-            highNoise, aboveT, magnitudes, magnitudeGain, places, ownPlaces, shiftGain,
+            highNoise, aboveT, magnitudes, magnitudeGain, places, ownPlaces, shiftGain, smoothShifts,
         };
         command.SetAction(r =>
         {
@@ -218,7 +225,10 @@ public sealed class EvalCommand : ICommandGroup
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
             var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
                 r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
-                r.GetValue(cfg), expert, draw, r.GetValue(places), r.GetValue(ownPlaces), r.GetValue(shiftGain));
+                r.GetValue(cfg), expert, draw, r.GetValue(places), r.GetValue(ownPlaces), r.GetValue(shiftGain),
+                r.GetValue(smoothShifts));
+            if (r.GetValue(smoothShifts) != 0)
+                Console.WriteLine($"shifts: smoothed over {r.GetValue(smoothShifts)} frames (a probe)");
             if (r.GetValue(shiftGain) != 1) Console.WriteLine($"shifts: as drawn x {r.GetValue(shiftGain)} (a probe)");
             var source = r.GetValue(ownPlaces) ? "the clips' own real z (an oracle)" : "read off x̄ by the autoencoder";
             if (model?.GivenPlaces is not null)
