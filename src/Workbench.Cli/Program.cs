@@ -13,6 +13,7 @@ namespace Workbench.Cli
         {
             var root = new RootCommand("CMD Workbench: content-frame motion-latent video diffusion (ICLR 2024) on TorchSharp");
             root.Options.Add(GlobalOptions.Device);
+            root.Options.Add(GlobalOptions.Fp32Matmul);
             var groups = typeof(WorkbenchCli).Assembly.GetTypes()
                 .Where(t => typeof(ICommandGroup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
                 .Select(t => ((ICommandGroup)Activator.CreateInstance(t)!).Build())
@@ -31,6 +32,7 @@ namespace Workbench.Cli
             var parse = BuildRoot().Parse(args);
             try
             {
+                if (parse.Errors.Count == 0) GlobalOptions.ApplyFp32Matmul(parse);
                 return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
             }
             catch (Exception e)

@@ -11,7 +11,7 @@ public partial class ArchitectureTests
 {
     static readonly Dictionary<string, string[]> MayUse = new()
     {
-        ["Models"] = [], ["Diffusion"] = [], ["IO"] = [], ["Runtime"] = [],
+        ["Models"] = ["Runtime"], ["Diffusion"] = [], ["IO"] = [], ["Runtime"] = [],
         ["Data"] = ["IO"],
         ["Viz"] = ["Data"],
         ["Presets"] = ["Models", "Data"],

@@ -57,6 +57,15 @@ public class BenchCliTests
             Assert.Contains("code path", md);                                    // MKL names the path it takes
             Assert.Contains("| DiT-S/8, batch 1 | workbench |", md);
             Assert.Contains("| autoencoder tiny, batch 2 | workbench |", md);
+            bool bf16 = Cmd.Runtime.MatmulPrecision.CpuBf16 is not null;
+            if (bf16 && !md.Contains("- No bf16 rows: ", StringComparison.Ordinal))
+            {
+                // this CPU has bfloat16 products and oneDNN is on: both steps again with them, against the fp32 step
+                Assert.Contains("| DiT-S/8, batch 1 | workbench, bf16 products |", md);
+                Assert.Contains("| autoencoder tiny, batch 2 | workbench, bf16 products |", md);
+                Assert.Matches(@"- autoencoder tiny, batch 2 with bf16 products: \*\*[\d.]+x\*\* the speed", md);
+            }
+            else Assert.DoesNotContain("bf16 products |", md);
             Assert.Matches(@"\*\*\d+\.\d%\*\* of a training step", md);
             Assert.Matches(@"\| 1 \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \| \*\*[\d.]+\*\* \|", md);
             Assert.Matches(@"\| 2 \| [\d.]+ \| [\d.]+ \| [\d.]+x \| [\d.]+x \| \*\*[\d.]+\*\* \|", md);

@@ -95,6 +95,31 @@ public class InfoAndInspectCliTests
     }
 
     [Fact]
+    public void Fp32MatmulIsSetForTheWholeRunAndShownByInfo()
+    {
+        static string Row(CliRunner.Result r) =>
+            r.StdOut.Split('\n').Single(l => l.StartsWith("fp32 matmul", StringComparison.Ordinal));
+        var exact = CliRunner.Run("info");
+        Assert.True(exact.ExitCode == 0, exact.StdErr);
+        Assert.Matches(@"^fp32 matmul\s+ieee \((--fp32-matmul bf16 available: (AMX|AVX512_BF16)|bf16: .+)\)$",
+            Row(exact).Trim());
+        var bf16 = CliRunner.Run("info", "--fp32-matmul", "bf16");
+        Assert.True(bf16.ExitCode == 0, bf16.StdErr);
+        static string Taken(CliRunner.Result r) => r.StdErr.Contains("float32 products stay exact") ? "ieee" : "bf16";
+        Assert.Matches($@"^fp32 matmul\s+{Taken(bf16)} ", Row(bf16));             // ieee where oneDNN is off
+        var upper = CliRunner.Run("info", "--fp32-matmul", "BF16");
+        Assert.True(upper.ExitCode == 0, upper.StdErr);
+        Assert.Matches($@"^fp32 matmul\s+{Taken(upper)} ", Row(upper));
+        var bad = CliRunner.Run("info", "--fp32-matmul", "half");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--fp32-matmul must be ieee or bf16 (got 'half')", bad.StdErr);
+        var scoring = CliRunner.Run("ae", "info", "--fp32-matmul", "bf16");        // scores and samples stay exact
+        Assert.Equal((1, "error: --fp32-matmul bf16 is for ae train, train content, train motion, bench dit, " +
+            "bench ae, bench motion, info; 'ae info' keeps exact float32 products"),
+            (scoring.ExitCode, scoring.StdErr.Trim()));
+    }
+
+    [Fact]
     public void BadDeviceOptionIsRejected()
     {
         var r = CliRunner.Run("info", "--device", "tpu");

@@ -51,6 +51,12 @@ public sealed record BenchReport(
     StepTiming Loader, IReadOnlyList<SamplingComparison> Sampling, double Seconds, string Load, double? OtherCpuShare,
     string Damon = "not read")
 {
+    /// <summary>The same two steps with bfloat16 products (<c>--fp32-matmul bf16</c>), workbench only; null where this
+    /// CPU or libtorch has none (<see cref="Bf16Skipped"/> says why).</summary>
+    public StepComparison? DiTBf16 { get; init; }
+    public StepComparison? AutoencoderBf16 { get; init; }
+    public string? Bf16Skipped { get; init; }
+
     /// <summary>Why the run does not count as a benchmark (other processes took more than
     /// <see cref="OtherCpu.BusyShare"/> of the machine while it ran), or null.</summary>
     public string? Busy => OtherCpuShare > OtherCpu.BusyShare
@@ -102,14 +108,25 @@ public sealed record BenchReport(
         md.AppendLine();
         md.AppendLine("| step | side | median s/step | spread | CPU s/step | GFLOP/step | GFLOP/s | of in-run matmul |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");
-        foreach (var c in new[] { DiT, Autoencoder })
+        foreach (var (c, bf16) in new[] { (DiT, DiTBf16), (Autoencoder, AutoencoderBf16) })
         {
             Row(md, c.Step, "workbench", c.Workbench, c.StepFlops, c.WorkbenchMatmul.GflopsPerSecond);
+            if (bf16 is not null)
+                Row(md, c.Step, "workbench, bf16 products", bf16.Workbench, c.StepFlops,
+                    bf16.WorkbenchMatmul.GflopsPerSecond);
             if (c.PyTorch is { } theirs) Row(md, c.Step, "PyTorch", theirs, c.StepFlops, c.PyTorchMatmulGflops);
         }
         md.AppendLine();
         foreach (var c in new[] { DiT, Autoencoder })
             if (c.Ratio is double r) md.AppendLine($"- {c.Step}: workbench / PyTorch = **{F(r, "F2")}** (time per step; below 1 = the workbench is faster).");
+        foreach (var (c, bf16) in new[] { (DiT, DiTBf16), (Autoencoder, AutoencoderBf16) })
+            if (bf16 is not null) md.AppendLine(Bf16Line(c, bf16));
+        md.AppendLine(Bf16Skipped is string why ? $"- No bf16 rows: {why}." : DiTBf16 is null ? "" :
+            "- \"bf16 products\": the same step with `--fp32-matmul bf16` (oneDNN rounds the inputs of float32 " +
+            "products to bfloat16 and sums in float32, as PyTorch's `torch.backends.mkldnn.matmul.fp32_precision = " +
+            "\"bf16\"`; attention stays IEEE, " +
+            "`Cmd.Runtime.PrecisionFence`); its share is of the same fp32 (IEEE) matmul yardstick, timed between its " +
+            "steps. Debian's PyTorch 1.13 has no such switch, so its side runs fp32 only.");
         if (Autoencoder.Check is not null) md.AppendLine($"- {Autoencoder.Check}");
         if (DiT.Check is not null) md.AppendLine($"- {DiT.Check}");
         md.AppendLine();
@@ -134,6 +151,16 @@ public sealed record BenchReport(
             foreach (var r in s.Measured.Rows)
                 md.AppendLine($"| {s.Videos} | {r.Method} | {r.Part} | {r.Batch} | {F(r.Forward.MedianSeconds, "F4")} | {r.Steps} | {F(r.SamplingSeconds, "F2")} | {F(r.ProfiledForwardFlops / r.Forward.MedianSeconds / 1e9, "F1")} |");
         return md.ToString();
+    }
+
+    /// <summary>"- DiT-S/2, batch 8 with bf16 products: **1.63x** the speed of the fp32 step (...)".</summary>
+    static string Bf16Line(StepComparison fp32, StepComparison bf16)
+    {
+        string speed = F(fp32.Workbench.Median / bf16.Workbench.Median, "F2");
+        string torch = fp32.PyTorch is { } t
+            ? $"; workbench bf16 / PyTorch fp32 = {F(bf16.Workbench.Median / t.Median, "F2")}" : "";
+        return $"- {fp32.Step} with bf16 products: **{speed}x** the speed of the fp32 step " +
+               $"(fp32 s/step / bf16 s/step){torch}.";
     }
 
     /// <summary>"workbench 335 GFLOP/s (median of 15; 297..353); PyTorch 307 GFLOP/s (median)".</summary>
@@ -186,11 +213,22 @@ public static class BenchSuite
             ditCheck = r.Parameters == dit.Parameters ? null : $"warning: parameter counts differ ({dit.Parameters:N0} here, {r.Parameters:N0} in PyTorch)";
         }
         string ditName = $"{o.DiTModel}, batch {o.DiTBatch}";
+        string? bf16Skipped = MatmulPrecision.Bf16Unavailable();
+        StepComparison? ditBf16 = null;
+        if (bf16Skipped is null)
+        {
+            Log($"{o.DiTModel} training step: workbench, bf16 products");
+            using var yardstick = new MatmulRate.Yardstick(o.MatmulSize);
+            using var bf16 = MatmulPrecision.Use(Fp32Matmul.Bf16);
+            var r = DiTBenchmark.Workbench(o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup, yardstick.Sample);
+            ditBf16 = new StepComparison(ditName, r.StepFlops, r.Timing, null, null, yardstick.Result(), null);
+        }
 
         var aeConfig = RunPresets.Autoencoder(o.AutoencoderPreset);
         int aeBatch = aeConfig.BatchSize;
         string aeName = $"autoencoder {aeConfig.Name}, batch {aeBatch}";
         StepComparison ae;
+        StepComparison? aeBf16 = null;
         StepTiming loader;
         using (var setup = AutoencoderBenchmark.Create(aeConfig, aeBatch))
         {
@@ -217,6 +255,14 @@ public static class BenchSuite
                 finally { File.Delete(input); }
             }
             ae = new StepComparison(aeName, flops, ours.Timing, theirs?.Timing, check, aeYardstick.Result(), theirs?.MatmulGflops);
+            if (bf16Skipped is null)
+            {
+                Log($"{aeName} training step: workbench, bf16 products");
+                using var yardstick = new MatmulRate.Yardstick(o.MatmulSize);
+                using var bf16 = MatmulPrecision.Use(Fp32Matmul.Bf16);
+                var r = AutoencoderBenchmark.Time(setup, o.Warmup, o.AutoencoderSteps, yardstick.Sample);
+                aeBf16 = new StepComparison(aeName, flops, r.Timing, null, null, yardstick.Result(), null);
+            }
             Log("data loader");
             loader = AutoencoderBenchmark.TimeLoader(aeConfig, aeBatch, o.Warmup, Math.Max(3, o.AutoencoderSteps));
         }
@@ -236,7 +282,11 @@ public static class BenchSuite
         return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),
             threads, libtorch, pytorch, skipped,
             new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck, ditYardstick.Result(), torchMatmul), ae,
-            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}", others?.Share(), DamonState());
+            loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}", others?.Share(),
+            DamonState())
+        {
+            DiTBf16 = ditBf16, AutoencoderBf16 = aeBf16, Bf16Skipped = bf16Skipped,
+        };
     }
 
     /// <summary>The 1-minute load average (/proc/loadavg), or "?".</summary>

@@ -53,6 +53,7 @@ public static class MatmulRate
         public void Multiply()
         {
             using var scope = NewDisposeScope();
+            using var exact = Runtime.MatmulPrecision.Use(Runtime.Fp32Matmul.Ieee);   // fp32, whatever the steps use
             a.matmul(b);
         }
 

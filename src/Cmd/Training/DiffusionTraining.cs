@@ -131,6 +131,7 @@ public static class DiffusionTraining
         using var ema = new Ema(model, twin().to(device), emaDecay);
         if (options.Resume && File.Exists(emaPath) && File.Exists(options.CheckpointPath)) ModuleState.Load(ema.Model, emaPath);
         meta[ModelMetadata.EmaDecayKey] = ModelMetadata.Format(emaDecay);
+        meta[ModelMetadata.Fp32MatmulKey] = Runtime.MatmulPrecision.Name(Runtime.MatmulPrecision.Current);   // EMA too
         return Trainer.Run(model, lossAt, options, meta, (done, loss) =>
         {
             ema.Update();

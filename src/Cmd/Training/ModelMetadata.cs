@@ -27,6 +27,9 @@ public static class ModelMetadata
     /// <summary>Its prior: the magnitudes of training clips that sampling without real z draws from.</summary>
     public const string MagnitudePriorKey = "motion_magnitude_prior";
     public const string StepKey = "step";
+    /// <summary>How the float32 products of the run that wrote it were computed: "ieee" or "bf16"
+    /// (<see cref="Runtime.MatmulPrecision"/>).</summary>
+    public const string Fp32MatmulKey = "fp32_matmul";
     /// <summary>Weights that are the mean of other files' (<see cref="WeightAverage"/>): their names.</summary>
     public const string AveragedFromKey = "averaged_from";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Cmd.IO;
 using Cmd.Runtime;
 using static TorchSharp.torch;
 
@@ -54,13 +55,22 @@ public static class Trainer
         void Note(string text) { notes.Add(text); Console.Error.WriteLine($"{label}: {text}"); }
         if (folderLock.RemovedTemps.Count > 0)
             Note($"removed {folderLock.RemovedTemps.Count} temp file(s) of an interrupted write in {options.OutDir}: {string.Join(", ", folderLock.RemovedTemps)}");
-        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["training"] = options.ToJson() };
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
+        {
+            ["training"] = options.ToJson(),
+            [ModelMetadata.Fp32MatmulKey] = MatmulPrecision.Name(MatmulPrecision.Current),
+        };
         using var optimizer = AdamOptimizer.For(model, options);
         long start = 0;
         if (options.Resume && File.Exists(options.CheckpointPath))
         {
             var restored = TrainingCheckpoint.Load(options.CheckpointPath, model, optimizer);
             start = restored.Step;
+            string before = SafeTensorsFile.Open(options.CheckpointPath).Metadata
+                .GetValueOrDefault(ModelMetadata.Fp32MatmulKey, "ieee");
+            if (before != meta[ModelMetadata.Fp32MatmulKey])
+                Note($"{options.CheckpointPath} was trained with --fp32-matmul {before}; continuing with " +
+                     $"{meta[ModelMetadata.Fp32MatmulKey]}, which its next checkpoints will name");
             if (!restored.RngRestored)
                 Note($"{options.CheckpointPath} has no RNG state ('{TrainingCheckpoint.RngKey}'): continuing from step {start}, but the run is no longer exactly the one an unbroken run would give");
         }
@@ -119,7 +129,9 @@ public static class Trainer
             var l = loss();
             double value = l.item<float>();
             if (!double.IsFinite(value)) return value;
-            l.backward();
+            var precision = MatmulPrecision.Current;
+            try { l.backward(); }
+            finally { MatmulPrecision.Set(precision); }       // a backward that threw midway (PrecisionFence) left it
             if (maxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), maxGradNorm);
             optimizer.Step();
             return value;

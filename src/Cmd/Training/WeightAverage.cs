@@ -12,7 +12,7 @@ namespace Cmd.Training;
 public static class WeightAverage
 {
     /// <summary>Metadata a snapshot may carry of its own: what differs between files of one model.</summary>
-    static readonly string[] PerFile = ["training", "format", ModelMetadata.StepKey];
+    static readonly string[] PerFile = ["training", "format", ModelMetadata.StepKey, ModelMetadata.Fp32MatmulKey];
 
     /// <summary>Writes the average of <paramref name="sources"/> (weights files or checkpoints) to
     /// <paramref name="outPath"/>, its metadata the first file's and <see cref="ModelMetadata.AveragedFromKey"/>;

@@ -9,6 +9,10 @@ namespace Workbench.Cli.Commands;
 /// <summary>`workbench bench all` (make bench) writes results/bench/README.md; `bench dit|ae|matmul` time one thing here vs PyTorch.</summary>
 public sealed class BenchCommand : ICommandGroup
 {
+    /// <summary>"float32 products: ieee" (or bf16, --fp32-matmul): what the timed steps ran with.</summary>
+    static string Products =>
+        $"float32 products: {Cmd.Runtime.MatmulPrecision.Name(Cmd.Runtime.MatmulPrecision.Current)}";
+
     readonly Option<string?> openblas = new("--openblas") { Description = $"Folder of OpenBLAS's libblas.so.3 for the PyTorch side (default: {PyTorchReference.DebianOpenBlas} when installed)" };
     readonly Option<string?> core = new("--openblas-core") { Description = "OPENBLAS_CORETYPE for the PyTorch side (default: chosen from the CPU flags)" };
     readonly Option<bool> noTorch = new("--no-pytorch") { Description = "Time this side only" };
@@ -54,7 +58,7 @@ public sealed class BenchCommand : ICommandGroup
             Console.WriteLine($"weights: {r.GetValue(weights) ?? "fresh (seed 0)"}; batch: {r.GetValue(pairs) ?? "random"}");
             double flops = MotionBenchmark.TrainingStepFlops(setup);
             Console.WriteLine($"motion DiT {cfg.Name}, key patch {cfg.KeyPatchSize}, batch {b}: {flops / 1e9:F1} GFLOP/step; " +
-                $"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
+                $"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
             using var yardstick = new MatmulRate.Yardstick();
             var ours = MotionBenchmark.Time(setup, warmup: 2, steps: s, yardstick.Sample);
             double rate = flops / ours.Median / 1e9, matmul = yardstick.Result().GflopsPerSecond;
@@ -86,7 +90,8 @@ public sealed class BenchCommand : ICommandGroup
         dit.SetAction(r =>
         {
             string m = r.GetValue(model)!; int b = r.GetValue(batch), s = r.GetValue(steps);
-            Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 warm-up; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
+            Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 warm-up; " +
+                $"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
             using var yardstick = new MatmulRate.Yardstick();   // as the PyTorch side: matmuls timed before each timed step
             var ours = DiTBenchmark.Workbench(m, b, s, between: yardstick.Sample);
             Console.WriteLine($"workbench: {ours.Parameters:N0} params, {ours.Timing.Describe()}, {ours.StepFlops / ours.Timing.Median / 1e9:F1} GFLOP/s (its matmul {yardstick.Result().GflopsPerSecond:F0} GFLOP/s)");
@@ -202,7 +207,8 @@ public sealed class BenchCommand : ICommandGroup
             int b = r.GetValue(batch) ?? cfg.BatchSize, s = r.GetValue(steps);
             using var setup = AutoencoderBenchmark.Create(cfg, b);
             double flops = AutoencoderBenchmark.TrainingStepFlops(setup);
-            Console.WriteLine($"autoencoder {cfg.Name}, batch {b}: {flops / 1e9:F2} GFLOP/step; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads");
+            Console.WriteLine($"autoencoder {cfg.Name}, batch {b}: {flops / 1e9:F2} GFLOP/step; " +
+                $"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
             var py = Reference(r);
             string? input = null;
             if (py is not null) { input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}.safetensors"); AutoencoderBenchmark.WriteTwinInput(setup, input); }

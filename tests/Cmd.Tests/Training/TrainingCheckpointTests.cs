@@ -10,6 +10,23 @@ namespace Cmd.Tests.Training;
 public class TrainingCheckpointTests
 {
     [Fact]
+    public void CheckpointNamesTheFloat32MatmulPrecisionItWasTrainedWith()
+    {
+        string dir = Fixtures.TempDir("cmd-trainer");
+        var (m, b) = TrainerTests.TinySetup();
+        using (Cmd.Runtime.MatmulPrecision.Use(Cmd.Runtime.Fp32Matmul.Bf16))
+        {
+            AutoencoderTraining.Train(m, b, AutoencoderTraining.Options(m.Config) with
+            {
+                Steps = 1, Progress = false, OutDir = dir,
+            });
+            Assert.Equal(Cmd.Runtime.Fp32Matmul.Bf16, Cmd.Runtime.MatmulPrecision.Current);   // the steps kept it
+        }
+        var file = SafeTensorsFile.Open(Path.Combine(dir, TrainingCheckpoint.FileName));
+        Assert.Equal("bf16", file.Metadata[ModelMetadata.Fp32MatmulKey]);
+    }
+
+    [Fact]
     public void CheckpointHoldsModelOptimizerStepRngAndConfig()
     {
         string dir = Fixtures.TempDir("cmd-trainer");
@@ -21,6 +38,7 @@ public class TrainingCheckpointTests
         Assert.Equal(ModelMetadata.Autoencoder, file.Metadata["model_kind"]);
         Assert.Equal(m.Config, AutoencoderConfig.FromJson(file.Metadata["model_config"]));
         Assert.Contains("\"LearningRate\":0.002", file.Metadata["training"]);
+        Assert.Equal("ieee", file.Metadata[ModelMetadata.Fp32MatmulKey]);            // float32 products exact
         var t = file.ReadAll();
         Assert.Contains("model.patch_embed.weight", t.Keys);
         Assert.Contains("optimizer.patch_embed.weight.exp_avg", t.Keys);

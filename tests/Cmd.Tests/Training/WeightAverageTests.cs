@@ -27,8 +27,13 @@ public class WeightAverageTests
         var a = randn(3, 4); var b = randn(3, 4); var c = randn(3, 4);
         var h = randn(5).to(float16);
         var steps = tensor(new long[] { 7, 8 });
+        Dictionary<string, string> MetaOf(int i) => i switch   // older files have no precision; it may change too
+        {
+            0 => new(Meta) { ["step"] = "0" },
+            _ => new(Meta) { ["step"] = $"{i}", [ModelMetadata.Fp32MatmulKey] = i == 1 ? "ieee" : "bf16" },
+        };
         var files = new[] { a, b, c }.Select((w, i) => Save(dir, $"s{i}.safetensors",
-            new() { ["w"] = w, ["h"] = (h + i).to(float16), ["n"] = steps }, new(Meta) { ["step"] = $"{i}" })).ToList();
+            new() { ["w"] = w, ["h"] = (h + i).to(float16), ["n"] = steps }, MetaOf(i))).ToList();
         var outPath = Path.Combine(dir, "mean.safetensors");
         WeightAverage.Write(files, outPath);
         var file = SafeTensorsFile.Open(outPath);

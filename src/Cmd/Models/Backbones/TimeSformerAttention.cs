@@ -1,3 +1,4 @@
+using Cmd.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -55,7 +56,7 @@ public sealed class TimeSformerAttention : nn.Module<Tensor, Tensor>
     Tensor Attended(Tensor q, Tensor k, Tensor v)
     {
         long s = q.shape[0], t = q.shape[1];
-        var attended = nn.functional.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));
+        var attended = PrecisionFence.Attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2));
         return proj.call(attended.transpose(1, 2).reshape(s, t, heads * headDim));
     }
 }

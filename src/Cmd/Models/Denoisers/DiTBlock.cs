@@ -1,3 +1,4 @@
+using Cmd.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public sealed class DiTAttention : nn.Module<Tensor, Tensor>
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
         // q, k, v [B, heads, N, hd] as views; unbinding the "3" axis in place makes the backward one stack into qkv's layout
         var parts = qkv.call(x).view(b, n, 3, numHeads, c / numHeads).unbind(2);
-        var o = nn.functional.scaled_dot_product_attention(parts[0].transpose(1, 2), parts[1].transpose(1, 2), parts[2].transpose(1, 2));
+        var o = PrecisionFence.Attention(parts[0].transpose(1, 2), parts[1].transpose(1, 2), parts[2].transpose(1, 2));
         return proj.call(o.transpose(1, 2).reshape(b, n, c));
     }
 }
