@@ -30,6 +30,7 @@ namespace Workbench.Cli
             Cmd.Runtime.NativeMemory.KeepFreedMemory(); // no page-fault storm re-mapping each step's activations
             Cmd.Runtime.ConvolutionCheck.Apply();     // oneDNN off where its convolution gradients are wrong on this CPU
             var parse = BuildRoot().Parse(args);
+            var products = Cmd.Runtime.MatmulPrecision.Current;
             try
             {
                 if (parse.Errors.Count == 0) GlobalOptions.ApplyFp32Matmul(parse);
@@ -41,6 +42,11 @@ namespace Workbench.Cli
                 Console.Error.WriteLine($"error: {inner.Message}");
                 if (Environment.GetEnvironmentVariable("WORKBENCH_DEBUG") == "1") Console.Error.WriteLine(inner);
                 return 1;
+            }
+            finally
+            {
+                // in-process callers (tests, notebooks) get the precision back
+                if (Cmd.Runtime.MatmulPrecision.Current != products) Cmd.Runtime.MatmulPrecision.Set(products);
             }
         }
     }

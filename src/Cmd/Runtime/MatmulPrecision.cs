@@ -35,13 +35,16 @@ public static class MatmulPrecision
         Write(precision);
         int read = Float32Precision(GlobalContext(), MkldnnBackend, MatmulOp);
         bool taken = precision == Fp32Matmul.Bf16 ? read == Bf16Precision : read is NonePrecision or IeeePrecision;
+        if (!taken) current = read == Bf16Precision ? Fp32Matmul.Bf16 : Fp32Matmul.Ieee;   // what libtorch holds
         if (!taken)
             throw new InvalidOperationException($"libtorch did not take --fp32-matmul {Name(precision)} (read {read})");
     }
 
-    /// <summary>Sets <paramref name="precision"/> until disposed, then restores the one before.</summary>
+    /// <summary>Sets <paramref name="precision"/> until disposed, then restores the one before (calls nothing native
+    /// when it is already set).</summary>
     public static IDisposable Use(Fp32Matmul precision)
     {
+        if (current == precision) return Unchanged.Instance;
         var before = current;
         Set(precision);
         return new Restore(before);
@@ -77,6 +80,12 @@ public static class MatmulPrecision
     sealed class Restore(Fp32Matmul before) : IDisposable
     {
         public void Dispose() => Set(before);
+    }
+
+    sealed class Unchanged : IDisposable
+    {
+        public static readonly Unchanged Instance = new();
+        public void Dispose() { }
     }
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]

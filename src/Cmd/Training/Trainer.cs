@@ -131,7 +131,10 @@ public static class Trainer
             if (!double.IsFinite(value)) return value;
             var precision = MatmulPrecision.Current;
             try { l.backward(); }
-            finally { MatmulPrecision.Set(precision); }       // a backward that threw midway (PrecisionFence) left it
+            finally                                           // a backward that threw midway (PrecisionFence) left it
+            {
+                if (MatmulPrecision.Current != precision) MatmulPrecision.Set(precision);
+            }
             if (maxGradNorm > 0) nn.utils.clip_grad_norm_(model.parameters(), maxGradNorm);
             optimizer.Step();
             return value;

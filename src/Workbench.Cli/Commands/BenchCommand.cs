@@ -90,8 +90,8 @@ public sealed class BenchCommand : ICommandGroup
         dit.SetAction(r =>
         {
             string m = r.GetValue(model)!; int b = r.GetValue(batch), s = r.GetValue(steps);
-            Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 warm-up; " +
-                $"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
+            Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 " +
+                $"warm-up; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
             using var yardstick = new MatmulRate.Yardstick();   // as the PyTorch side: matmuls timed before each timed step
             var ours = DiTBenchmark.Workbench(m, b, s, between: yardstick.Sample);
             Console.WriteLine($"workbench: {ours.Parameters:N0} params, {ours.Timing.Describe()}, {ours.StepFlops / ours.Timing.Median / 1e9:F1} GFLOP/s (its matmul {yardstick.Result().GflopsPerSecond:F0} GFLOP/s)");
@@ -238,7 +238,8 @@ public sealed class BenchCommand : ICommandGroup
         using var yardstick = new MatmulRate.Yardstick(perSample: 1);
         var timed = AutoencoderProducts.Time(AutoencoderProducts.Shapes(cfg, batch), steps, yardstick);
         double rate = yardstick.Result().GflopsPerSecond;
-        Console.WriteLine($"products alone (fp32; the matmul yardstick timed between them: {rate:F0} GFLOP/s):");
+        Console.WriteLine($"products alone ({Products}; the fp32 matmul yardstick timed between them: " +
+                          $"{rate:F0} GFLOP/s):");
         foreach (var p in timed)
             Console.WriteLine($"  {p.Shape,-44} {p.Timing.Median * 1e3,7:F3} ms {p.GflopsPerSecond,5:F0} GFLOP/s "
                 + $"({p.GflopsPerSecond / rate:P0} of the matmul)");

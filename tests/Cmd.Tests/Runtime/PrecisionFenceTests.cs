@@ -64,17 +64,38 @@ public class PrecisionFenceTests
     }
 
     [Bf16ProductsFact]
-    public void ABackwardAfterTheScopeAndOneInputWithGradientsLeaveThePrecisionAsTheyFoundIt()
+    public void ABackwardAfterTheScopeLeavesThePrecisionAsItFoundIt()
     {
         using var scope = NewDisposeScope();
         var q = randn(8, 3, 64, 32).requires_grad_(true);
-        var kv = randn(8, 3, 64, 32);                                     // no gradient for k and v
         Tensor o;
-        using (MatmulPrecision.Use(Fp32Matmul.Bf16)) o = PrecisionFence.Attention(q, kv, kv);
-        o.sum().backward();                                               // run at IEEE, after the scope ended
+        using (MatmulPrecision.Use(Fp32Matmul.Bf16)) o = PrecisionFence.Attention(q, q, q);
+        o.sum().backward();                                               // at IEEE, after the scope ended
         Assert.Equal(Fp32Matmul.Ieee, MatmulPrecision.Current);
-        var exact = q.detach().requires_grad_(true);
-        Sdpa(exact, kv, kv).sum().backward();
-        Assert.True(q.grad!.equal(exact.grad!).all().item<bool>());
+    }
+
+    [Bf16ProductsFact]
+    public void WithOneInputNeedingGradientsTheBackwardIsExactAndSetsBf16Back()
+    {
+        using var scope = NewDisposeScope();
+        foreach (int needing in new[] { 0, 1 })                          // q alone, k alone (v: the tests above)
+        {
+            static Tensor[] Inputs()
+            {
+                manual_seed(5);
+                return [randn(8, 3, 64, 32), randn(8, 3, 64, 32), randn(8, 3, 64, 32)];
+            }
+            var fenced = Inputs();
+            var exact = Inputs();                                         // the same values
+            fenced[needing].requires_grad_(true);
+            exact[needing].requires_grad_(true);
+            Sdpa(exact[0], exact[1], exact[2]).sum().backward();
+            using (MatmulPrecision.Use(Fp32Matmul.Bf16))
+            {
+                PrecisionFence.Attention(fenced[0], fenced[1], fenced[2]).sum().backward();
+                Assert.Equal(Fp32Matmul.Bf16, MatmulPrecision.Current);      // the input's node ran after attention's
+            }
+            Assert.True(fenced[needing].grad!.equal(exact[needing].grad!).all().item<bool>(), $"input {needing}");
+        }
     }
 }
