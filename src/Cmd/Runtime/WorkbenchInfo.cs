@@ -50,7 +50,7 @@ public sealed record WorkbenchInfo(
         yield return ("cuda available", CudaAvailable ? $"yes ({CudaDevices} devices)" : "no");
         yield return ("matmul check", $"sum = {MatmulSum:F1} (expected {ExpectedMatmulSum(256):F1}), {MatmulMilliseconds:F1} ms");
         yield return ("conv gradients", ConvolutionCheck.Status ?? "not checked in this process");
-        yield return ("fp32 matmul", MatmulPrecision.Current.ToString().ToLowerInvariant() +
+        yield return ("fp32 matmul", MatmulPrecision.Name(MatmulPrecision.Current) +
             (MatmulPrecision.Bf16Unavailable() is string why ? $" (bf16: {why})"
                 : $" (--fp32-matmul bf16 available: {MatmulPrecision.CpuBf16})"));
     }
