@@ -18,7 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Yardstick, emit, load_safetensors, set_threads, time_steps  # noqa: E402
+from common import Yardstick, emit, serve, load_safetensors, set_threads, time_steps  # noqa: E402
 
 
 def sincos_1d(dim, positions):
@@ -183,6 +183,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--input", required=True)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--serve", action="store_true", help="time one step per 'step' line on stdin (common.serve)")
     ap.add_argument("--steps", type=int, default=5)
     a = ap.parse_args()
     set_threads()
@@ -205,6 +206,8 @@ def main():
         return value
 
     yardstick = Yardstick()  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
+    if a.serve:
+        return serve(step, a.warmup, yardstick, params=sum(p.numel() for p in model.parameters()))
     times, losses, cpu = time_steps(step, a.warmup, a.steps, yardstick.sample)
     emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses,
          matmul_gflops=yardstick.gflops())

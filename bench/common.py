@@ -3,7 +3,7 @@
 The workbench starts these scripts itself with OpenBLAS first on LD_LIBRARY_PATH, OPENBLAS_CORETYPE chosen for the CPU and
 BENCH_THREADS = the number of threads libtorch uses on its side. Each script prints one JSON line last.
 """
-import json, os, struct, time
+import json, os, struct, sys, time
 import numpy as np
 import torch
 
@@ -81,7 +81,31 @@ def matmul_gflops(n=1024, repeats=20, warmup=3):
     return y.gflops()
 
 
+def serve(step, warmup, yardstick, **fields):
+    """The interleaved mode (--serve): the workbench times its own step and this process's in turn, so both sides see
+    the same minutes of a machine whose speed drifts. After `warmup` untimed steps, one JSON line {"ready": true, ...};
+    then each "step" line on stdin gets one yardstick sample and one timed step, answered with {"seconds",
+    "cpu_seconds", "loss"}; "end" ends with the yardstick's rate (emit). Anything else is an error."""
+    for _ in range(warmup):
+        step()
+    emit(ready=True, **fields)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "end":
+            break
+        if command != "step":
+            raise SystemExit(f"serve: unknown command {command!r} (expected step or end)")
+        yardstick.sample()
+        c, t0 = time.process_time(), time.perf_counter()
+        loss = step()
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c
+        print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "loss": loss}), flush=True)
+    else:
+        raise SystemExit("serve: stdin closed before end")
+    emit(matmul_gflops=yardstick.gflops() if yardstick.times else None)
+
+
 def emit(**fields):
     fields.setdefault("torch", torch.__version__)
     fields.setdefault("threads", torch.get_num_threads())
-    print(json.dumps(fields))
+    print(json.dumps(fields), flush=True)

@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Yardstick, emit, set_threads, time_steps  # noqa: E402
+from common import Yardstick, emit, serve, set_threads, time_steps  # noqa: E402
 
 CONFIGS = {"S": (12, 384, 6), "B": (12, 768, 12), "L": (24, 1024, 16), "XL": (28, 1152, 16)}
 
@@ -88,6 +88,7 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--serve", action="store_true", help="time one step per 'step' line on stdin (common.serve)")
     a = ap.parse_args()
     size, patch = a.model.split("-")[1].split("/")
     torch.manual_seed(0)
@@ -106,6 +107,8 @@ def main():
         return value
 
     yardstick = Yardstick()  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
+    if a.serve:
+        return serve(step, a.warmup, yardstick, params=sum(p.numel() for p in model.parameters()))
     times, losses, cpu = time_steps(step, a.warmup, a.steps, yardstick.sample)
     emit(params=sum(p.numel() for p in model.parameters()), step_seconds=times, cpu_seconds_per_step=cpu, losses=losses, matmul_gflops=yardstick.gflops())
 

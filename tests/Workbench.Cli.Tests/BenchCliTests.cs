@@ -63,7 +63,8 @@ public class BenchCliTests
                 // this CPU has bfloat16 products and oneDNN is on: both steps again with them, against the fp32 step
                 Assert.Contains("| DiT-S/8, batch 1 | workbench, bf16 products |", md);
                 Assert.Contains("| autoencoder tiny, batch 2 | workbench, bf16 products |", md);
-                Assert.Matches(@"- autoencoder tiny, batch 2 with bf16 products: \*\*[\d.]+x\*\* the speed", md);
+                Assert.Matches(@"- autoencoder tiny, batch 2 with bf16 products: fp32 s/step / bf16 s/step = \*\*[\d.]+\*\* " +
+                    @"\(round by round: median of 2, [\d.]+\.\.[\d.]+; ratio of medians [\d.]+; the speed bf16 products gain\)", md);
             }
             else
             {
@@ -78,6 +79,9 @@ public class BenchCliTests
                 // The PyTorch sides ran: both steps compared and the twin gave our losses.
                 Assert.Contains("| DiT-S/8, batch 1 | PyTorch |", md);
                 Assert.Contains("| autoencoder tiny, batch 2 | PyTorch |", md);
+                // timed in turn with the workbench: a ratio per round, both sides the same number of steps
+                Assert.Matches(@"- DiT-S/8, batch 1: workbench / PyTorch = \*\*[\d.]+\*\* \(round by round: median of 1, ", md);
+                Assert.Matches(@"- autoencoder tiny, batch 2: workbench / PyTorch = \*\*[\d.]+\*\* \(round by round: median of 2, ", md);
                 var agree = System.Text.RegularExpressions.Regex.Match(md, @"agree to a relative ([\d.E+-]+)");
                 Assert.True(agree.Success, "no twin check line");
                 Assert.True(double.Parse(agree.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 1e-4, agree.Value);

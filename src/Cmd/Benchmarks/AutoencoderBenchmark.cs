@@ -26,6 +26,9 @@ public static class AutoencoderBenchmark
         public AutoencoderConfig Config => Model.Config;
         public int BatchSize => (int)Batch.shape[0];
 
+        /// <summary>One training step as `ae train` takes it; its loss.</summary>
+        public double Step() => Trainer.Step(Model, Optimizer, () => Model.Loss(Batch));
+
         public void Dispose() { Optimizer.Dispose(); Model.Dispose(); Batch.Dispose(); }
     }
 
@@ -41,6 +44,7 @@ public static class AutoencoderBenchmark
     {
         manual_seed(seed);
         var model = new CmdAutoencoder(config);
+        model.train();
         var optimizer = AdamOptimizer.For(model, AutoencoderTraining.Options(config));
         return new Setup { Model = model, Optimizer = optimizer, Batch = video };
     }
@@ -62,7 +66,7 @@ public static class AutoencoderBenchmark
     {
         s.Model.train();
         var losses = new List<double>();
-        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(s.Model, s.Optimizer, () => s.Model.Loss(s.Batch))), warmup, steps, between);
+        var timing = StepTiming.Run("workbench", () => losses.Add(s.Step()), warmup, steps, between);
         return new Result(timing, losses.ToArray());
     }
 
@@ -93,6 +97,16 @@ public static class AutoencoderBenchmark
         torchVersion = o.Json.GetProperty("torch").GetString() ?? "?";
         blasCore = o.BlasCore;
         return new Result(Timing("PyTorch twin", o.Json), Doubles(o.Json.GetProperty("losses")), o.Json.GetProperty("matmul_gflops").GetDouble());
+    }
+
+    /// <summary>The twin served one step at a time (<see cref="ServedSteps"/>), started from <paramref name="s"/>'s
+    /// weights and batch as they are now, after its <paramref name="warmup"/> steps.</summary>
+    public static ServedSteps Serve(PyTorchReference py, string script, Setup s, int warmup)
+    {
+        string input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
+        WriteTwinInput(s, input);
+        try { return ServedSteps.Start(py, [script, "--input", input, "--warmup", Str(warmup)]); }
+        finally { File.Delete(input); }                 // read by the twin before its ready line
     }
 
     /// <summary>Time to load one training batch of <paramref name="batch"/> clips, as the trainer does it (on its thread).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cmd.Metrics.Efficiency;
+using Cmd.Pipeline;
 using Cmd.Presets;
 using Cmd.Runtime;
 using static TorchSharp.torch;
@@ -26,15 +27,7 @@ public sealed record BenchOptions
     public int MatmulSize => Quick ? 256 : 1024;
     public string SamplingPreset => Quick ? "tiny" : "small";
     public int[] SamplingVideos => Quick ? [1, 2] : [1, 16];
-    public int SamplingRepeats => Quick ? 1 : 3;
-}
-
-/// <summary>The measured rows of one training step, this side and the reference side, each with the fp32 matmul rate its
-/// process reached between the timed steps (the yardstick its GFLOP/s is compared with).</summary>
-public sealed record StepComparison(string Step, double StepFlops, StepTiming Workbench, StepTiming? PyTorch, string? Check,
-    MatmulRate.Result WorkbenchMatmul, double? PyTorchMatmulGflops)
-{
-    public double? Ratio => PyTorch is null ? null : Workbench.Median / PyTorch.Median;
+    public int SamplingRepeats => Quick ? 1 : 5;
 }
 
 /// <summary>CMD vs cubic sampling of some videos at once: measured seconds (steps x forward) and the FLOPs ratio.</summary>
@@ -83,7 +76,7 @@ public sealed record BenchReport(
             md.AppendLine($"> **Not a benchmark: the machine was busy** ({busy}). Other jobs took cores from both sides and wall times are inflated unevenly (compare the CPU s/step column); run `make bench` alone on an idle machine.");
             md.AppendLine();
         }
-        md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). Ratios are of medians. The speed of these machines drifts (by up to 2x within minutes, see Training steps): compare ratios and shares of the in-run matmul, not absolute times across runs.");
+        md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). The speed of these machines drifts (by up to 2x within minutes): the sides of each comparison are therefore timed in turn, one step (or forward) of each per round with the side that goes first rotating, so that each round sees the same minutes on every side; a training step's ratio in bold is the median of the rounds' ratios. Compare ratios and shares of the in-run matmul, not absolute times across runs.");
         md.AppendLine();
         md.AppendLine("How to run: `make bench` on an idle machine (it installs python3-torch, unpacks Debian's OpenBLAS for the PyTorch side and writes this page; about 2 minutes of measuring on 2 cores); `workbench bench all --quick` for a tiny check; one part at a time with `workbench bench dit`, `bench ae [--phases] [--products]`, `bench matmul`, `bench motion [--key-patch 4] [--pairs p] [--weights w]` (the motion DiT step the Table 4 studies repeat; not in `make bench`), `workbench efficiency --preset small --measure --videos 16`. The workbench side runs as every workbench command does: MKL's instruction-set path on non-Intel CPUs (`CMD_MKL_VENDOR_CHECK=keep` turns that off), libtorch's own kernels at AVX2 on non-Intel CPUs (`ATEN_CPU_CAPABILITY=avx512` keeps AVX-512; results/bench/motion-step.md, session 33) and freed memory kept (`CMD_KEEP_FREED_MEMORY=0` turns that off).");
         md.AppendLine();
@@ -104,7 +97,7 @@ public sealed record BenchReport(
         md.AppendLine();
         md.AppendLine("## Training steps");
         md.AppendLine();
-        md.AppendLine($"One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate, timed over {MatmulRate.Yardstick.DefaultPerSample} products before each timed step (machine table above): the speed of these shared machines drifts by up to 2x within minutes, and a yardstick timed between the steps runs at the moments they do.");
+        md.AppendLine($"One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate, timed over {MatmulRate.Yardstick.DefaultPerSample} products before each timed step (machine table above): the speed of these shared machines drifts by up to 2x within minutes, and a yardstick timed between the steps runs at the moments they do. The sides take their steps in turn (each round: one step of each side, the first side rotating, the machine left idle {F(Interleaved.DefaultSettle.TotalMilliseconds, "F0")} ms before each step); the PyTorch side is one process kept running, told over a pipe when to take its next step (`--serve` in bench/common.py).");
         md.AppendLine();
         md.AppendLine("| step | side | median s/step | spread | CPU s/step | GFLOP/step | GFLOP/s | of in-run matmul |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");
@@ -118,7 +111,8 @@ public sealed record BenchReport(
         }
         md.AppendLine();
         foreach (var c in new[] { DiT, Autoencoder })
-            if (c.Ratio is double r) md.AppendLine($"- {c.Step}: workbench / PyTorch = **{F(r, "F2")}** (time per step; below 1 = the workbench is faster).");
+            if (c.PyTorch is { } theirs) md.AppendLine(RatioLine(c.Step, "workbench / PyTorch", c.Workbench, theirs,
+                "time per step; below 1 = the workbench is faster") + ".");
         foreach (var (c, bf16) in new[] { (DiT, DiTBf16), (Autoencoder, AutoencoderBf16) })
             if (bf16 is not null) md.AppendLine(Bf16Line(c, bf16));
         md.AppendLine(Bf16Skipped is string why ? $"- No bf16 rows: {why}." : DiTBf16 is null ? "" :
@@ -136,7 +130,7 @@ public sealed record BenchReport(
         md.AppendLine();
         md.AppendLine($"## Sampling: CMD vs the cubic video DiT (preset {o.SamplingPreset})");
         md.AppendLine();
-        md.AppendLine("Sampling time = sampler steps x the measured forward of each network at the batch the sampler gives it (CmdSampler batches all videos and the classifier-free-guidance pair into one forward; CMD: content frame DDIM 50 with CFG + motion latent DDIM 100 + one decode; cubic: DDIM 50 with CFG). FLOPs ratio = cubic / CMD sampling FLOPs, counted (`workbench efficiency`).");
+        md.AppendLine("Sampling time = sampler steps x the measured forward of each network at the batch the sampler gives it, the four networks' forwards timed in turn, one of each per round (CmdSampler batches all videos and the classifier-free-guidance pair into one forward; CMD: content frame DDIM 50 with CFG + motion latent DDIM 100 + one decode; cubic: DDIM 50 with CFG). FLOPs ratio = cubic / CMD sampling FLOPs, counted (`workbench efficiency`).");
         md.AppendLine();
         md.AppendLine("| videos at once | CMD s | cubic s | measured speedup (cubic / CMD) | FLOPs ratio | speedup / FLOPs ratio |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|");
@@ -153,14 +147,24 @@ public sealed record BenchReport(
         return md.ToString();
     }
 
-    /// <summary>"- DiT-S/2, batch 8 with bf16 products: **1.63x** the speed of the fp32 step (...)".</summary>
+    /// <summary>"- DiT-S/2, batch 8: workbench / PyTorch = **0.83** (round by round: median of 5, 0.79..0.88; ratio
+    /// of medians 0.84)"; sides not timed in the same rounds: the ratio of medians alone.</summary>
+    static string RatioLine(string step, string what, StepTiming a, StepTiming b, string note)
+    {
+        string medians = F(a.Median / b.Median, "F2");
+        if (a.Seconds.Length != b.Seconds.Length) return $"- {step}: {what} = **{medians}** (ratio of medians; {note})";
+        var rounds = new StepTiming("ratio", Interleaved.PairedRatios(a, b));
+        return $"- {step}: {what} = **{F(rounds.Median, "F2")}** (round by round: median of {rounds.Seconds.Length}, " +
+               $"{F(rounds.Min, "F2")}..{F(rounds.Max, "F2")}; ratio of medians {medians}; {note})";
+    }
+
+    /// <summary>"- DiT-S/2, batch 8 with bf16 products: fp32 / bf16 = **1.63** (...): the speed gained (...)".</summary>
     static string Bf16Line(StepComparison fp32, StepComparison bf16)
     {
-        string speed = F(fp32.Workbench.Median / bf16.Workbench.Median, "F2");
         string torch = fp32.PyTorch is { } t
-            ? $"; workbench bf16 / PyTorch fp32 = {F(bf16.Workbench.Median / t.Median, "F2")}" : "";
-        return $"- {fp32.Step} with bf16 products: **{speed}x** the speed of the fp32 step " +
-               $"(fp32 s/step / bf16 s/step){torch}.";
+            ? $"; workbench bf16 / PyTorch fp32 = {F(Interleaved.MedianPairedRatio(bf16.Workbench, t), "F2")}" : "";
+        return RatioLine($"{fp32.Step} with bf16 products", "fp32 s/step / bf16 s/step", fp32.Workbench,
+            bf16.Workbench, "the speed bf16 products gain") + $"{torch}.";
     }
 
     /// <summary>"workbench 335 GFLOP/s (median of 15; 297..353); PyTorch 307 GFLOP/s (median)".</summary>
@@ -199,81 +203,58 @@ public static class BenchSuite
         var (py, skipped) = Reference(o, threads);
         string? ownCore = py?.OwnOpenBlasCore();
 
-        Log($"{o.DiTModel} training step, batch {o.DiTBatch}: workbench ({MatmulRate.Yardstick.DefaultPerSample} fp32 matmuls {o.MatmulSize}^3 timed before each step)");
-        using var ditYardstick = new MatmulRate.Yardstick(o.MatmulSize);
-        var dit = DiTBenchmark.Workbench(o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup, ditYardstick.Sample);
-        StepTiming? ditTorch = null;
-        double? torchMatmul = null;
-        string? torchVersion = null, torchCore = null, ditCheck = null;
-        if (py is not null)
-        {
-            Log($"{o.DiTModel} training step: PyTorch");
-            var (r, mm, version, core) = DiTBenchmark.PyTorch(py, Path.Combine(o.ScriptDir, "dit_step.py"), o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup);
-            (ditTorch, torchMatmul, torchVersion, torchCore) = (r.Timing, mm, version, core);
-            ditCheck = r.Parameters == dit.Parameters ? null : $"warning: parameter counts differ ({dit.Parameters:N0} here, {r.Parameters:N0} in PyTorch)";
-        }
-        string ditName = $"{o.DiTModel}, batch {o.DiTBatch}";
         string? bf16Skipped = MatmulPrecision.Bf16Unavailable();
-        StepComparison? ditBf16 = null;
-        if (bf16Skipped is null)
+        bool bf16 = bf16Skipped is null;
+        string sides = (py is null ? "workbench" : "workbench, PyTorch") + (bf16 ? ", workbench with bf16 products" : "");
+        string ditName = $"{o.DiTModel}, batch {o.DiTBatch}";
+        Log($"{ditName} training step, in turn: {sides} ({MatmulRate.Yardstick.DefaultPerSample} fp32 matmuls " +
+            $"{o.MatmulSize}^3 timed before each step)");
+        StepComparison dit;
+        StepComparison? ditBf16;
+        string? torchVersion = null, torchCore = null;
+        using (var ours = DiTBenchmark.Create(o.DiTModel, o.DiTBatch))
+        using (var oursBf16 = bf16 ? DiTBenchmark.Create(o.DiTModel, o.DiTBatch) : null)
+        using (var twin = py is null ? null : DiTBenchmark.Serve(py, Path.Combine(o.ScriptDir, "dit_step.py"), o.DiTModel,
+                   o.DiTBatch, o.Warmup))
         {
-            Log($"{o.DiTModel} training step: workbench, bf16 products");
-            using var yardstick = new MatmulRate.Yardstick(o.MatmulSize);
-            using var bf16 = MatmulPrecision.Use(Fp32Matmul.Bf16);
-            var r = DiTBenchmark.Workbench(o.DiTModel, o.DiTBatch, o.DiTSteps, o.Warmup, yardstick.Sample);
-            ditBf16 = new StepComparison(ditName, r.StepFlops, r.Timing, null, null, yardstick.Result(), null);
+            (dit, ditBf16) = StepComparison.Measure(ditName, DiTBenchmark.StepFlops(ours), ours.Step, twin,
+                oursBf16 is null ? null : oursBf16.Step, o.Warmup, o.DiTSteps, o.MatmulSize);
+            if (twin is not null)
+            {
+                long theirs = twin.Ready.GetProperty("params").GetInt64(), mine = ours.Model.ParameterCount();
+                dit = dit with { Check = theirs == mine ? null
+                    : $"warning: parameter counts differ ({mine:N0} here, {theirs:N0} in PyTorch)" };
+                (torchVersion, torchCore) = (twin.Ready.GetProperty("torch").GetString(), twin.BlasCore);
+            }
         }
 
         var aeConfig = RunPresets.Autoencoder(o.AutoencoderPreset);
         int aeBatch = aeConfig.BatchSize;
         string aeName = $"autoencoder {aeConfig.Name}, batch {aeBatch}";
         StepComparison ae;
-        StepComparison? aeBf16 = null;
+        StepComparison? aeBf16;
         StepTiming loader;
-        using (var setup = AutoencoderBenchmark.Create(aeConfig, aeBatch))
+        Log($"{aeName} training step, in turn: {sides.Replace("PyTorch", "PyTorch twin")}");
+        using (var ours = AutoencoderBenchmark.Create(aeConfig, aeBatch))
+        using (var oursBf16 = bf16 ? AutoencoderBenchmark.Create(aeConfig, aeBatch) : null)
         {
-            double flops = AutoencoderBenchmark.TrainingStepFlops(setup);
-            string? input = null;
-            if (py is not null)
-            {
-                input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}.safetensors");
-                AutoencoderBenchmark.WriteTwinInput(setup, input);
-            }
-            Log($"{aeName} training step: workbench ({MatmulRate.Yardstick.DefaultPerSample} fp32 matmuls {o.MatmulSize}^3 timed before each step)");
-            using var aeYardstick = new MatmulRate.Yardstick(o.MatmulSize);
-            var ours = AutoencoderBenchmark.Time(setup, o.Warmup, o.AutoencoderSteps, aeYardstick.Sample);
-            AutoencoderBenchmark.Result? theirs = null;
-            string? check = null;
-            if (input is not null)
-            {
-                Log($"{aeName} training step: PyTorch twin");
-                try
-                {
-                    theirs = AutoencoderBenchmark.RunTwin(py!, Path.Combine(o.ScriptDir, "autoencoder_step.py"), input, o.Warmup, o.AutoencoderSteps, out _, out _);
-                    check = LossCheck(ours.Losses, theirs.Losses);
-                }
-                finally { File.Delete(input); }
-            }
-            ae = new StepComparison(aeName, flops, ours.Timing, theirs?.Timing, check, aeYardstick.Result(), theirs?.MatmulGflops);
-            if (bf16Skipped is null)
-            {
-                Log($"{aeName} training step: workbench, bf16 products");
-                using var yardstick = new MatmulRate.Yardstick(o.MatmulSize);
-                using var bf16 = MatmulPrecision.Use(Fp32Matmul.Bf16);
-                var r = AutoencoderBenchmark.Time(setup, o.Warmup, o.AutoencoderSteps, yardstick.Sample);
-                aeBf16 = new StepComparison(aeName, flops, r.Timing, null, null, yardstick.Result(), null);
-            }
+            double flops = AutoencoderBenchmark.TrainingStepFlops(ours);
+            using var twin = py is null ? null
+                : AutoencoderBenchmark.Serve(py, Path.Combine(o.ScriptDir, "autoencoder_step.py"), ours, o.Warmup);
+            (ae, aeBf16) = StepComparison.Measure(aeName, flops, ours.Step, twin, oursBf16 is null ? null : oursBf16.Step,
+                o.Warmup, o.AutoencoderSteps, o.MatmulSize);
+            if (twin is not null) ae = ae with { Check = LossCheck([.. ae.WorkbenchLosses], [.. ae.PyTorchLosses]) };
             Log("data loader");
             loader = AutoencoderBenchmark.TimeLoader(aeConfig, aeBatch, o.Warmup, Math.Max(3, o.AutoencoderSteps));
         }
-
         var setting = EfficiencySetting.Preset(o.SamplingPreset);
         double flopsRatio = new EfficiencyReport(setting).SamplingRatio;
         var sampling = new List<SamplingComparison>();
         foreach (int videos in o.SamplingVideos)
         {
-            Log($"sampling networks, {videos} video(s) at once");
-            sampling.Add(new SamplingComparison(videos, EfficiencyMeasurement.Run(setting, CPU, o.SamplingRepeats, videos, trainSteps: false), flopsRatio));
+            Log($"sampling networks, {videos} video(s) at once, in turn");
+            sampling.Add(new SamplingComparison(videos,
+                EfficiencyMeasurement.RunInTurn(setting, CPU, o.SamplingRepeats, videos), flopsRatio));
         }
 
         string libtorch = $"TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3)}, libtorch {__version__}; {LibTorchBlas.Describe()}; libtorch kernels {KernelCapability.Describe()}";
@@ -281,7 +262,7 @@ public static class BenchSuite
             : py.Describe(torchVersion ?? "?", torchCore) + " (Debian python3-torch)" + (ownCore is null ? "" : $"; OpenBLAS by itself would load {ownCore}");
         return new BenchReport(o, DateTime.UtcNow, $"{MachineInfo.CpuModel()} ({MachineInfo.CpuVendor()}), {MachineInfo.Cores()} cores", InstructionSets(),
             threads, libtorch, pytorch, skipped,
-            new StepComparison(ditName, dit.StepFlops, dit.Timing, ditTorch, ditCheck, ditYardstick.Result(), torchMatmul), ae,
+            dit, ae,
             loader, sampling, clock.Elapsed.TotalSeconds, $"{loadAtStart}, {LoadAverage()}", others?.Share(),
             DamonState())
         {

@@ -24,6 +24,9 @@ public static class DiTBenchmark
         /// <summary>The step's loss: MSE of the model's output against the random target.</summary>
         public Tensor Loss() => (Model.call(X, T, Y) - Target).pow(2).mean();
 
+        /// <summary>One training step as the trainer takes it; its loss.</summary>
+        public double Step() => Trainer.Step(Model, Optimizer, Loss);
+
         public void Dispose() { Optimizer.Dispose(); Model.Dispose(); X.Dispose(); T.Dispose(); Y.Dispose(); Target.Dispose(); }
     }
 
@@ -41,19 +44,30 @@ public static class DiTBenchmark
         };
     }
 
+    /// <summary>FLOPs of one training step: the profiled forward x 3 (forward + backward).</summary>
+    public static double StepFlops(Setup s)
+    {
+        using var profiler = new FlopProfiler(s.Model);
+        using (no_grad()) { using var scope = NewDisposeScope(); s.Model.call(s.X, s.T, s.Y); }
+        return ModelFlops.TrainingStep(profiler.Total);
+    }
+
     /// <summary>Times the step here; <paramref name="between"/> runs before each timed step, outside its time.</summary>
     public static Result Workbench(string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2, Action? between = null)
     {
         using var s = Create(model, batch);
-        double flops;
-        using (var profiler = new FlopProfiler(s.Model))
-        {
-            using (no_grad()) { using var scope = NewDisposeScope(); s.Model.call(s.X, s.T, s.Y); }
-            flops = ModelFlops.TrainingStep(profiler.Total);
-        }
+        double flops = StepFlops(s);
         var losses = new List<double>();
-        var timing = StepTiming.Run("workbench", () => losses.Add(Trainer.Step(s.Model, s.Optimizer, s.Loss)), warmup, steps, between);
+        var timing = StepTiming.Run("workbench", () => losses.Add(s.Step()), warmup, steps, between);
         return new Result(timing, s.Model.ParameterCount(), flops, losses.ToArray());
+    }
+
+    /// <summary>The same step in PyTorch (bench/dit_step.py) served one step at a time (<see cref="ServedSteps"/>), after
+    /// its <paramref name="warmup"/> steps.</summary>
+    public static ServedSteps Serve(PyTorchReference py, string script, string model, int batch, int warmup)
+    {
+        string S(int v) => v.ToString(CultureInfo.InvariantCulture);
+        return ServedSteps.Start(py, [script, "--model", model, "--batch", S(batch), "--warmup", S(warmup)]);
     }
 
     /// <summary>Zero grad, forward (loss), backward and Adam of the same step, each timed alone (<see cref="StepPhases"/>).</summary>

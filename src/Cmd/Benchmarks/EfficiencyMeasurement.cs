@@ -69,17 +69,54 @@ public static class EfficiencyMeasurement
         return new Result(s, rows, missing, videos);
     }
 
+    /// <summary>
+    /// The forwards of all networks at once in memory, timed in turn (<see cref="Interleaved"/>: one forward of each
+    /// network per round, after one warm-up each), so CMD's and the cubic DiT's times see the same minutes of a machine
+    /// whose speed drifts; no training steps. Peak memory is the process's over all of them.
+    /// </summary>
+    public static Result RunInTurn(EfficiencySetting s, Device device, int repeats = 3, int videos = 1)
+    {
+        if (videos < 1) throw new ArgumentException($"videos must be >= 1 (got {videos})");
+        var networks = new List<MeasurableNetwork>();
+        try
+        {
+            foreach (var build in new Func<EfficiencySetting, Device, int, MeasurableNetwork>[]
+                         { ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork })
+                networks.Add(build(s, device, videos));
+            var flops = networks.Select(ProfiledFlops).ToList();
+            var sides = networks.Select(n =>
+            {
+                n.Module.eval();
+                Forward(n);                                                          // warm-up
+                return Interleaved.Side.Local(n.Name, () => Forward(n));
+            }).ToList();
+            var times = Interleaved.Run(sides, repeats);
+            long peak = PeakRss.Read();
+            return new Result(s, networks.Select((n, i) => new MeasuredRow(n.Method, n.Part, n.Name, n.Steps, n.Batch,
+                new Measurement(times[i].Median, times[i].Min, repeats, peak, PeakIsPerRun: false), null, flops[i],
+                PeakRss.Current())).ToList(), [], videos);
+        }
+        finally { foreach (var n in networks) n.Dispose(); }
+    }
+
+    static void Forward(MeasurableNetwork n)
+    {
+        using (no_grad()) { using var scope = NewDisposeScope(); n.Forward(); }
+    }
+
+    static double ProfiledFlops(MeasurableNetwork n)
+    {
+        using var prof = new FlopProfiler(n.Module);
+        Forward(n);
+        return prof.Total;
+    }
+
     static MeasuredRow Measure(MeasurableNetwork n, int repeats, bool trainSteps)
     {
         long before = PeakRss.Current();
-        double flops;
-        using (var prof = new FlopProfiler(n.Module))
-        {
-            using (no_grad()) { using var scope = NewDisposeScope(); n.Forward(); }
-            flops = prof.Total;
-        }
+        double flops = ProfiledFlops(n);
         n.Module.eval();
-        var forward = Measurement.Run(() => { using (no_grad()) { using var scope = NewDisposeScope(); n.Forward(); } }, warmup: 1, repeats: repeats);
+        var forward = Measurement.Run(() => Forward(n), warmup: 1, repeats: repeats);
         Measurement? train = null;
         if (trainSteps && n.Loss is not null)
         {

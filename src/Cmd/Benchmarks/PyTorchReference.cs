@@ -53,19 +53,7 @@ public sealed record PyTorchReference(string Python, string? OpenBlasDir, string
     /// <summary>Runs the script (or "-c code") with this reference's environment; the last stdout line must be JSON.</summary>
     public Output Run(IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        if (psi.ArgumentList.Count > 0 && psi.ArgumentList[0] != "-c" && !File.Exists(psi.ArgumentList[0]))
-            throw new FileNotFoundException($"PyTorch benchmark script not found: {psi.ArgumentList[0]}", psi.ArgumentList[0]);
-        if (OpenBlasDir is not null)
-        {
-            psi.Environment["LD_LIBRARY_PATH"] = OpenBlasDir + (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { Length: > 0 } old ? ":" + old : "");
-            psi.Environment["OPENBLAS_VERBOSE"] = "2";
-            if (CoreType is not null) psi.Environment["OPENBLAS_CORETYPE"] = CoreType;
-        }
-        string threads = Threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        psi.Environment["OMP_NUM_THREADS"] = threads;
-        psi.Environment["BENCH_THREADS"] = threads;
+        var psi = StartInfo(arguments);
         Process p;
         try { p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {Python}"); }
         catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException($"could not start {Python}: {e.Message}"); }
@@ -82,12 +70,41 @@ public sealed record PyTorchReference(string Python, string? OpenBlasDir, string
             if (p.ExitCode != 0)
                 throw new InvalidOperationException($"PyTorch side failed (exit {p.ExitCode}): {errLines.LastOrDefault() ?? "no message"}");
             var last = stdout.Result.Trim().Split('\n').Last();
-            JsonElement json;
-            try { using var doc = JsonDocument.Parse(last); json = doc.RootElement.Clone(); }
-            catch (JsonException) { throw new InvalidOperationException($"PyTorch side printed no JSON line (last line: '{last}')"); }
-            string? core = errLines.LastOrDefault(l => l.StartsWith("Core:", StringComparison.Ordinal))?["Core:".Length..].Trim();
-            return new Output(json, core);
+            return new Output(ParseJson(last), BlasCoreIn(errLines));
         }
+    }
+
+    /// <summary>A line the PyTorch side printed, as JSON, or a one-line error quoting it.</summary>
+    internal static JsonElement ParseJson(string line)
+    {
+        try { using var doc = JsonDocument.Parse(line); return doc.RootElement.Clone(); }
+        catch (JsonException) { throw new InvalidOperationException($"PyTorch side printed no JSON line (last line: '{line}')"); }
+    }
+
+    /// <summary>The kernel OpenBLAS named on stderr ("Core: SkylakeX" with OPENBLAS_VERBOSE=2), or null.</summary>
+    internal static string? BlasCoreIn(IEnumerable<string> stderrLines) =>
+        stderrLines.LastOrDefault(l => l.StartsWith("Core:", StringComparison.Ordinal))?["Core:".Length..].Trim();
+
+    /// <summary>How a script (or "-c code") is started: this reference's Python, OpenBLAS, core type and threads.</summary>
+    internal ProcessStartInfo StartInfo(IEnumerable<string> arguments, bool input = false)
+    {
+        var psi = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input, UseShellExecute = false,
+        };
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
+        if (psi.ArgumentList.Count > 0 && psi.ArgumentList[0] != "-c" && !File.Exists(psi.ArgumentList[0]))
+            throw new FileNotFoundException($"PyTorch benchmark script not found: {psi.ArgumentList[0]}", psi.ArgumentList[0]);
+        if (OpenBlasDir is not null)
+        {
+            psi.Environment["LD_LIBRARY_PATH"] = OpenBlasDir + (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { Length: > 0 } old ? ":" + old : "");
+            psi.Environment["OPENBLAS_VERBOSE"] = "2";
+            if (CoreType is not null) psi.Environment["OPENBLAS_CORETYPE"] = CoreType;
+        }
+        string threads = Threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["OMP_NUM_THREADS"] = threads;
+        psi.Environment["BENCH_THREADS"] = threads;
+        return psi;
     }
 
     /// <summary>The kernel OpenBLAS picks by itself on this CPU (no OPENBLAS_CORETYPE), from a tiny matmul; null without OpenBLAS.</summary>

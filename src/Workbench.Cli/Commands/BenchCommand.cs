@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cmd.Benchmarks;
 using Cmd.Models.Autoencoder;
+using Cmd.Pipeline;
 using Cmd.Presets;
 using static TorchSharp.torch;
 
@@ -92,16 +93,26 @@ public sealed class BenchCommand : ICommandGroup
             string m = r.GetValue(model)!; int b = r.GetValue(batch), s = r.GetValue(steps);
             Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 " +
                 $"warm-up; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
-            using var yardstick = new MatmulRate.Yardstick();   // as the PyTorch side: matmuls timed before each timed step
-            var ours = DiTBenchmark.Workbench(m, b, s, between: yardstick.Sample);
-            Console.WriteLine($"workbench: {ours.Parameters:N0} params, {ours.Timing.Describe()}, {ours.StepFlops / ours.Timing.Median / 1e9:F1} GFLOP/s (its matmul {yardstick.Result().GflopsPerSecond:F0} GFLOP/s)");
+            using var ours = DiTBenchmark.Create(m, b);
+            double flops = DiTBenchmark.StepFlops(ours);
+            var py = Reference(r);
+            using var twin = py is null ? null : DiTBenchmark.Serve(py, r.GetValue(script)!, m, b, warmup: 2);
+            // in turn with the PyTorch side, each with fp32 matmuls timed before each of its steps
+            var (c, _) = StepComparison.Measure($"{m}, batch {b}", flops, ours.Step, twin, null, warmup: 2, rounds: s,
+                matmulSize: 1024);
+            Console.WriteLine($"workbench: {ours.Model.ParameterCount():N0} params, {c.Workbench.Describe()}, " +
+                $"{flops / c.Workbench.Median / 1e9:F1} GFLOP/s (its matmul {c.WorkbenchMatmul.GflopsPerSecond:F0} GFLOP/s)");
+            if (twin is not null)
+            {
+                long theirs = twin.Ready.GetProperty("params").GetInt64();
+                Console.WriteLine($"{py!.Describe(twin.Ready.GetProperty("torch").GetString()!, twin.BlasCore)}: " +
+                    $"{theirs:N0} params, {c.PyTorch!.Describe()} (its matmul {c.PyTorchMatmulGflops:F0} GFLOP/s)");
+                if (ours.Model.ParameterCount() != theirs)
+                    Console.WriteLine($"warning: parameter counts differ ({ours.Model.ParameterCount()} vs {theirs})");
+                PrintRatio(c);
+            }
             if (r.GetValue(phases))
                 foreach (var p in DiTBenchmark.Phases(m, b, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
-            if (Reference(r) is not { } py) return 0;
-            var (theirs, matmul, version, blas) = DiTBenchmark.PyTorch(py, r.GetValue(script)!, m, b, s);
-            Console.WriteLine($"{py.Describe(version, blas)}: {theirs.Parameters:N0} params, {theirs.Timing.Describe()} (its matmul {matmul:F0} GFLOP/s)");
-            if (ours.Parameters != theirs.Parameters) Console.WriteLine($"warning: parameter counts differ ({ours.Parameters} vs {theirs.Parameters})");
-            Console.WriteLine($"ratio workbench / PyTorch = {ours.Timing.Median / theirs.Timing.Median:F2}");
             return 0;
         });
         return dit;
@@ -210,27 +221,38 @@ public sealed class BenchCommand : ICommandGroup
             Console.WriteLine($"autoencoder {cfg.Name}, batch {b}: {flops / 1e9:F2} GFLOP/step; " +
                 $"{Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
             var py = Reference(r);
-            string? input = null;
-            if (py is not null) { input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}.safetensors"); AutoencoderBenchmark.WriteTwinInput(setup, input); }
-            using var yardstick = new MatmulRate.Yardstick();   // as the PyTorch twin: matmuls timed before each timed step
-            var ours = AutoencoderBenchmark.Time(setup, warmup: 2, steps: s, yardstick.Sample);
-            Console.WriteLine($"workbench: {ours.Timing.Describe()}, {flops / ours.Timing.Median / 1e9:F1} GFLOP/s (its matmul {yardstick.Result().GflopsPerSecond:F0} GFLOP/s)");
+            using (var twin = py is null ? null : AutoencoderBenchmark.Serve(py, r.GetValue(script)!, setup, warmup: 2))
+            {
+                // in turn with the twin, each with fp32 matmuls timed before each of its steps
+                var (c, _) = StepComparison.Measure($"autoencoder {cfg.Name}, batch {b}", flops, setup.Step, twin, null,
+                    warmup: 2, rounds: s, matmulSize: 1024);
+                Console.WriteLine($"workbench: {c.Workbench.Describe()}, {flops / c.Workbench.Median / 1e9:F1} GFLOP/s " +
+                    $"(its matmul {c.WorkbenchMatmul.GflopsPerSecond:F0} GFLOP/s)");
+                if (twin is not null)
+                {
+                    Console.WriteLine($"{py!.Describe(twin.Ready.GetProperty("torch").GetString()!, twin.BlasCore)}: " +
+                        $"{c.PyTorch!.Describe()} (its matmul {c.PyTorchMatmulGflops:F0} GFLOP/s)");
+                    var (mine, theirs) = (c.WorkbenchLosses, c.PyTorchLosses);
+                    double maxRel = mine.Zip(theirs, (a, t) => Math.Abs(a - t) / Math.Abs(t)).Max();
+                    Console.WriteLine($"losses: first {mine[0]:G7} vs {theirs[0]:G7}; max relative difference over " +
+                        $"{mine.Count} timed steps {maxRel:E1}");
+                    PrintRatio(c);
+                }
+            }
             if (r.GetValue(phases))
                 foreach (var p in AutoencoderBenchmark.Phases(setup, 1, s)) Console.WriteLine($"  {p.Name,-16} {p.Describe("F4")}");
             if (r.GetValue(products)) PrintProducts(cfg, b, s);
-            if (py is null) return 0;
-            try
-            {
-                var theirs = AutoencoderBenchmark.RunTwin(py, r.GetValue(script)!, input!, 2, s, out var version, out var blas);
-                Console.WriteLine($"{py.Describe(version, blas)}: {theirs.Timing.Describe()} (its matmul {theirs.MatmulGflops:F0} GFLOP/s)");
-                double maxRel = ours.Losses.Zip(theirs.Losses, (a, c) => Math.Abs(a - c) / Math.Abs(c)).Max();
-                Console.WriteLine($"losses: first {ours.Losses[0]:G7} vs {theirs.Losses[0]:G7}; max relative difference over {ours.Losses.Length} steps {maxRel:E1}");
-                Console.WriteLine($"ratio workbench / PyTorch = {ours.Timing.Median / theirs.Timing.Median:F2}");
-            }
-            finally { File.Delete(input!); }
             return 0;
         });
         return ae;
+    }
+
+    /// <summary>"ratio workbench / PyTorch = 0.83 (round by round: median of 5, 0.79..0.88; ratio of medians 0.84; ...)".</summary>
+    static void PrintRatio(StepComparison c)
+    {
+        var rounds = new StepTiming("ratio", Interleaved.PairedRatios(c.Workbench, c.PyTorch!));
+        Console.WriteLine($"ratio workbench / PyTorch = {rounds.Median:F2} (round by round: median of " +
+            $"{rounds.Seconds.Length}, {rounds.Min:F2}..{rounds.Max:F2}; ratio of medians {c.Ratio:F2}; the sides timed in turn)");
     }
 
     static void PrintProducts(AutoencoderConfig cfg, int batch, int steps)

@@ -44,4 +44,23 @@ public class EfficiencyMeasurementTests
         Assert.Equal(three.SamplingSeconds("cubic") / three.SamplingSeconds("CMD"), three.Speedup, 12);
         Assert.Contains("3 videos at once", three.Format());
     }
+
+    [Fact]
+    public void InTurnTimesTheSameNetworksAtTheSameBatchesAndFlops()
+    {
+        var s = EfficiencySetting.Preset("tiny");
+        var apart = EfficiencyMeasurement.Run(s, CPU, repeats: 1, videos: 2, trainSteps: false);
+        var inTurn = EfficiencyMeasurement.RunInTurn(s, CPU, repeats: 2, videos: 2);
+        Assert.Equal(apart.Rows.Select(r => (r.Method, r.Part, r.Network, r.Steps, r.Batch)),
+            inTurn.Rows.Select(r => (r.Method, r.Part, r.Network, r.Steps, r.Batch)));
+        foreach (var (a, b) in apart.Rows.Zip(inTurn.Rows))
+            Assert.Equal(a.ProfiledForwardFlops, b.ProfiledForwardFlops, 6);
+        Assert.All(inTurn.Rows, r =>
+        {
+            Assert.Equal(2, r.Forward.Repeats);
+            Assert.True(r.Forward.MinSeconds > 0 && r.Forward.MedianSeconds >= r.Forward.MinSeconds);
+            Assert.Null(r.TrainStep);
+        });
+        Assert.Throws<ArgumentException>(() => EfficiencyMeasurement.RunInTurn(s, CPU, videos: 0));
+    }
 }
