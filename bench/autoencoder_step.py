@@ -8,9 +8,11 @@ architecture matches, and equal losses prove the computation does. One step = ze
 (+ the importance entropy when on), loss.item(), backward, Adam(W) with the config's settings: as `ae train` takes it.
 PyTorch 1.13 has no scaled_dot_product_attention; attention is written out (the same maths).
 
-Usage: autoencoder_step.py --input twin.safetensors [--warmup 2] [--steps 5]
+Usage: autoencoder_step.py --input twin.safetensors [--warmup 2] [--steps 5] [--serve] [--matmul-size 1024]
   input: "w.<key>" weights, "io.video" the batch [B, L, C, H, W]; metadata "config" (AutoencoderConfig JSON), "adam".
-Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops" (sampled between the steps), "torch", "threads"}.
+Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops" (sampled between the
+steps), "torch", "threads"}. With --serve (what `workbench bench` uses) it takes its steps one at a time when told, in
+turn with the workbench's (common.serve; --steps is then not used).
 """
 import argparse, json, math, os, sys
 import torch
@@ -184,6 +186,7 @@ def main():
     ap.add_argument("--input", required=True)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--serve", action="store_true", help="time one step per 'step' line on stdin (common.serve)")
+    ap.add_argument("--matmul-size", type=int, default=1024, help="n of the n x n fp32 matmul yardstick")
     ap.add_argument("--steps", type=int, default=5)
     a = ap.parse_args()
     set_threads()
@@ -205,7 +208,7 @@ def main():
         opt.step()
         return value
 
-    yardstick = Yardstick()  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
+    yardstick = Yardstick(a.matmul_size)  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
     if a.serve:
         return serve(step, a.warmup, yardstick, params=sum(p.numel() for p in model.parameters()))
     times, losses, cpu = time_steps(step, a.warmup, a.steps, yardstick.sample)

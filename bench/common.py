@@ -1,7 +1,8 @@
 """Shared by the PyTorch sides of `workbench bench` (run with Debian's /usr/bin/python3 and python3-torch).
 
 The workbench starts these scripts itself with OpenBLAS first on LD_LIBRARY_PATH, OPENBLAS_CORETYPE chosen for the CPU and
-BENCH_THREADS = the number of threads libtorch uses on its side. Each script prints one JSON line last.
+BENCH_THREADS = the number of threads libtorch uses on its side. Each script prints one JSON line last; with --serve
+(serve below) also a ready line and one line per step it is told to take.
 """
 import json, os, struct, sys, time
 import numpy as np

@@ -3,7 +3,9 @@
 
 A compact PyTorch statement of DiT (same layers, shapes and parameter count as facebookresearch/DiT's models.py;
 the count is printed so the caller can check it). One step = forward on (x_t, t, y), MSE against a random target,
-backward, Adam (lr 1e-4). Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses", "matmul_gflops" (sampled between the steps), "torch", "threads"}.
+backward, Adam (lr 1e-4). Prints one JSON line: {"params", "step_seconds", "cpu_seconds_per_step", "losses",
+"matmul_gflops" (sampled between the steps), "torch", "threads"}. With --serve (what `workbench bench` uses) it takes
+its steps one at a time when told, in turn with the workbench's (common.serve; --steps is then not used).
 The workbench runs it with Debian's torch, OpenBLAS (core type chosen for the CPU) and as many threads as libtorch uses.
 """
 import argparse, math, os, sys
@@ -89,6 +91,7 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--serve", action="store_true", help="time one step per 'step' line on stdin (common.serve)")
+    ap.add_argument("--matmul-size", type=int, default=1024, help="n of the n x n fp32 matmul yardstick")
     a = ap.parse_args()
     size, patch = a.model.split("-")[1].split("/")
     torch.manual_seed(0)
@@ -106,7 +109,7 @@ def main():
         opt.step()
         return value
 
-    yardstick = Yardstick()  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
+    yardstick = Yardstick(a.matmul_size)  # fp32 matmuls timed before each timed step: the rate at the moments the steps run
     if a.serve:
         return serve(step, a.warmup, yardstick, params=sum(p.numel() for p in model.parameters()))
     times, losses, cpu = time_steps(step, a.warmup, a.steps, yardstick.sample)

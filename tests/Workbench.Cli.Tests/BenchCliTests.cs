@@ -27,6 +27,18 @@ public class BenchCliTests
     }
 
     [Fact]
+    public void NoTimedStepsIsAOneLineErrorBeforeAnythingRuns()
+    {
+        foreach (var part in new[] { "dit", "ae" })
+        {
+            var r = CliRunner.Run("bench", part, "--steps", "0");
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Equal("error: --steps must be >= 1 (got 0)", Assert.Single(r.StdErr.Trim().Split('\n')));
+            Assert.DoesNotContain("PyTorch", r.StdOut);
+        }
+    }
+
+    [Fact]
     public void AnOpenBlasFolderWithoutTheLibraryIsAOneLineError()
     {
         var empty = Directory.CreateTempSubdirectory("cmd-bench-");

@@ -101,11 +101,15 @@ public static class AutoencoderBenchmark
 
     /// <summary>The twin served one step at a time (<see cref="ServedSteps"/>), started from <paramref name="s"/>'s
     /// weights and batch as they are now, after its <paramref name="warmup"/> steps.</summary>
-    public static ServedSteps Serve(PyTorchReference py, string script, Setup s, int warmup)
+    public static ServedSteps Serve(PyTorchReference py, string script, Setup s, int warmup, int matmulSize = 1024)
     {
         string input = Path.Combine(Path.GetTempPath(), $"cmd-bench-ae-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
         WriteTwinInput(s, input);
-        try { return ServedSteps.Start(py, [script, "--input", input, "--warmup", Str(warmup)]); }
+        try
+        {
+            return ServedSteps.Start(py,
+                [script, "--input", input, "--warmup", Str(warmup), "--matmul-size", Str(matmulSize)]);
+        }
         finally { File.Delete(input); }                 // read by the twin before its ready line
     }
 

@@ -76,7 +76,7 @@ public sealed record BenchReport(
             md.AppendLine($"> **Not a benchmark: the machine was busy** ({busy}). Other jobs took cores from both sides and wall times are inflated unevenly (compare the CPU s/step column); run `make bench` alone on an idle machine.");
             md.AppendLine();
         }
-        md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). The speed of these machines drifts (by up to 2x within minutes): the sides of each comparison are therefore timed in turn, one step (or forward) of each per round with the side that goes first rotating, so that each round sees the same minutes on every side; a training step's ratio in bold is the median of the rounds' ratios. Compare ratios and shares of the in-run matmul, not absolute times across runs.");
+        md.AppendLine("Every figure below comes from that one run; the medians are of timed steps after warm-up, the spread is min..max, CPU is the process's CPU seconds per step (all threads; on a busy machine wall time also counts waiting for a core). The speed of these machines drifts (by up to 2x within minutes): the sides of each comparison are therefore timed in turn, one step (or forward) of each per round with the side that goes first rotating, so that each round sees the same minutes on every side (the data loader is timed on its own); a training step's ratio in bold is the median of the rounds' ratios. Compare ratios and shares of the in-run matmul, not absolute times across runs.");
         md.AppendLine();
         md.AppendLine("How to run: `make bench` on an idle machine (it installs python3-torch, unpacks Debian's OpenBLAS for the PyTorch side and writes this page; about 2 minutes of measuring on 2 cores); `workbench bench all --quick` for a tiny check; one part at a time with `workbench bench dit`, `bench ae [--phases] [--products]`, `bench matmul`, `bench motion [--key-patch 4] [--pairs p] [--weights w]` (the motion DiT step the Table 4 studies repeat; not in `make bench`), `workbench efficiency --preset small --measure --videos 16`. The workbench side runs as every workbench command does: MKL's instruction-set path on non-Intel CPUs (`CMD_MKL_VENDOR_CHECK=keep` turns that off), libtorch's own kernels at AVX2 on non-Intel CPUs (`ATEN_CPU_CAPABILITY=avx512` keeps AVX-512; results/bench/motion-step.md, session 33) and freed memory kept (`CMD_KEEP_FREED_MEMORY=0` turns that off).");
         md.AppendLine();
@@ -111,7 +111,7 @@ public sealed record BenchReport(
         }
         md.AppendLine();
         foreach (var c in new[] { DiT, Autoencoder })
-            if (c.PyTorch is { } theirs) md.AppendLine(RatioLine(c.Step, "workbench / PyTorch", c.Workbench, theirs,
+            if (c.PairedRatio is { } r) md.AppendLine(RatioLine(c.Step, "workbench / PyTorch", r,
                 "time per step; below 1 = the workbench is faster") + ".");
         foreach (var (c, bf16) in new[] { (DiT, DiTBf16), (Autoencoder, AutoencoderBf16) })
             if (bf16 is not null) md.AppendLine(Bf16Line(c, bf16));
@@ -147,25 +147,19 @@ public sealed record BenchReport(
         return md.ToString();
     }
 
-    /// <summary>"- DiT-S/2, batch 8: workbench / PyTorch = **0.83** (round by round: median of 5, 0.79..0.88; ratio
-    /// of medians 0.84)"; sides not timed in the same rounds: the ratio of medians alone.</summary>
-    static string RatioLine(string step, string what, StepTiming a, StepTiming b, string note)
-    {
-        string medians = F(a.Median / b.Median, "F2");
-        if (a.Seconds.Length != b.Seconds.Length) return $"- {step}: {what} = **{medians}** (ratio of medians; {note})";
-        var rounds = new StepTiming("ratio", Interleaved.PairedRatios(a, b));
-        return $"- {step}: {what} = **{F(rounds.Median, "F2")}** (round by round: median of {rounds.Seconds.Length}, " +
-               $"{F(rounds.Min, "F2")}..{F(rounds.Max, "F2")}; ratio of medians {medians}; {note})";
-    }
-
-    /// <summary>"- DiT-S/2, batch 8 with bf16 products: fp32 / bf16 = **1.63** (...): the speed gained (...)".</summary>
+    /// <summary>"- DiT-S/2, batch 8 with bf16 products: fp32 s/step / bf16 s/step = **1.63** (round by round: ...; the
+    /// speed bf16 products gain); workbench bf16 / PyTorch fp32 = 0.58."</summary>
     static string Bf16Line(StepComparison fp32, StepComparison bf16)
     {
         string torch = fp32.PyTorch is { } t
-            ? $"; workbench bf16 / PyTorch fp32 = {F(Interleaved.MedianPairedRatio(bf16.Workbench, t), "F2")}" : "";
-        return RatioLine($"{fp32.Step} with bf16 products", "fp32 s/step / bf16 s/step", fp32.Workbench,
-            bf16.Workbench, "the speed bf16 products gain") + $"{torch}.";
+            ? $"; workbench bf16 / PyTorch fp32 = {F(Interleaved.Ratio.Of(bf16.Workbench, t).Median, "F2")}" : "";
+        return RatioLine($"{fp32.Step} with bf16 products", "fp32 s/step / bf16 s/step",
+            Interleaved.Ratio.Of(fp32.Workbench, bf16.Workbench), "the speed bf16 products gain") + $"{torch}.";
     }
+
+    /// <summary>"- step: what = **0.83** (round by round: median of 5, 0.79..0.88; ratio of medians 0.84; note)".</summary>
+    static string RatioLine(string step, string what, Interleaved.Ratio r, string note) =>
+        $"- {step}: {what} = **{F(r.Median, "F2")}** ({r.Detail}; {note})";
 
     /// <summary>"workbench 335 GFLOP/s (median of 15; 297..353); PyTorch 307 GFLOP/s (median)".</summary>
     static string MatmulCell(StepComparison c)
@@ -187,9 +181,11 @@ public sealed record BenchReport(
 
 /// <summary>
 /// `make bench`: the machine named (CPU, cores, instruction sets, the BLAS each side uses), an fp32 matmul on both sides
-/// timed between each step's repeats, the DiT-S/2 training step here vs PyTorch, the small autoencoder's step here vs its PyTorch twin (losses
-/// compared), each step's GFLOP/s against the matmul, the data loader's share of a step, and CMD vs cubic sampling at
-/// 1 and 16 videos at once against the FLOPs ratio. All in one process, one after the other.
+/// timed before each step, the DiT-S/2 training step here vs PyTorch, the small autoencoder's step here vs its PyTorch
+/// twin (losses compared), each with bf16 products where the CPU has them, each step's GFLOP/s against the matmul, the
+/// data loader's share of a step, and CMD vs cubic sampling at 1 and 16 videos at once against the FLOPs ratio. The
+/// sides of each comparison take their steps in turn (<see cref="Interleaved"/>; the PyTorch side a served process,
+/// <see cref="ServedSteps"/>); the comparisons run one after the other.
 /// </summary>
 public static class BenchSuite
 {
@@ -214,16 +210,16 @@ public static class BenchSuite
         string? torchVersion = null, torchCore = null;
         using (var ours = DiTBenchmark.Create(o.DiTModel, o.DiTBatch))
         using (var oursBf16 = bf16 ? DiTBenchmark.Create(o.DiTModel, o.DiTBatch) : null)
-        using (var twin = py is null ? null : DiTBenchmark.Serve(py, Path.Combine(o.ScriptDir, "dit_step.py"), o.DiTModel,
-                   o.DiTBatch, o.Warmup))
+        using (var twin = py is null ? null
+                   : DiTBenchmark.Serve(py, Path.Combine(o.ScriptDir, "dit_step.py"), o.DiTModel, o.DiTBatch, o.Warmup,
+                       o.MatmulSize))
         {
             (dit, ditBf16) = StepComparison.Measure(ditName, DiTBenchmark.StepFlops(ours), ours.Step, twin,
                 oursBf16 is null ? null : oursBf16.Step, o.Warmup, o.DiTSteps, o.MatmulSize);
             if (twin is not null)
             {
-                long theirs = twin.Ready.GetProperty("params").GetInt64(), mine = ours.Model.ParameterCount();
-                dit = dit with { Check = theirs == mine ? null
-                    : $"warning: parameter counts differ ({mine:N0} here, {theirs:N0} in PyTorch)" };
+                long theirs = twin.Ready.GetProperty("params").GetInt64();
+                dit = dit with { Check = StepComparison.ParameterCheck(ours.Model.ParameterCount(), theirs) };
                 (torchVersion, torchCore) = (twin.Ready.GetProperty("torch").GetString(), twin.BlasCore);
             }
         }
@@ -240,10 +236,11 @@ public static class BenchSuite
         {
             double flops = AutoencoderBenchmark.TrainingStepFlops(ours);
             using var twin = py is null ? null
-                : AutoencoderBenchmark.Serve(py, Path.Combine(o.ScriptDir, "autoencoder_step.py"), ours, o.Warmup);
-            (ae, aeBf16) = StepComparison.Measure(aeName, flops, ours.Step, twin, oursBf16 is null ? null : oursBf16.Step,
-                o.Warmup, o.AutoencoderSteps, o.MatmulSize);
-            if (twin is not null) ae = ae with { Check = LossCheck([.. ae.WorkbenchLosses], [.. ae.PyTorchLosses]) };
+                : AutoencoderBenchmark.Serve(py, Path.Combine(o.ScriptDir, "autoencoder_step.py"), ours, o.Warmup,
+                    o.MatmulSize);
+            (ae, aeBf16) = StepComparison.Measure(aeName, flops, ours.Step, twin,
+                oursBf16 is null ? null : oursBf16.Step, o.Warmup, o.AutoencoderSteps, o.MatmulSize);
+            if (twin is not null) ae = ae with { Check = StepComparison.LossCheck(ae.WorkbenchLosses, ae.PyTorchLosses) };
             Log("data loader");
             loader = AutoencoderBenchmark.TimeLoader(aeConfig, aeBatch, o.Warmup, Math.Max(3, o.AutoencoderSteps));
         }
@@ -282,15 +279,6 @@ public static class BenchSuite
         if (!o.PyTorch) return (null, "--no-pytorch");
         var py = PyTorchReference.ForThisMachine(threads, o.OpenBlasDir, o.OpenBlasCore);
         return py.Unavailable() is string why ? (null, why) : (py, null);
-    }
-
-    /// <summary>Both sides start from the same weights and batch: their losses must agree step by step.</summary>
-    static string LossCheck(double[] ours, double[] theirs)
-    {
-        int n = Math.Min(ours.Length, theirs.Length);
-        double worst = Enumerable.Range(0, n).Max(i => Math.Abs(ours[i] - theirs[i]) / Math.Max(1e-12, Math.Abs(theirs[i])));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"twin check: same weights and batch on both sides (the twin loads ours with strict=True); losses of all {n} steps agree to a relative {worst:E1} (first: {ours[0]:G7} here, {theirs[0]:G7} in PyTorch).");
     }
 
     /// <summary>Whether a DAMON pageout scheme ran (a suspect of the slow state of long trainings; motion-step.md).</summary>

@@ -7,13 +7,10 @@ using static TorchSharp.torch;
 
 namespace Cmd.Benchmarks;
 
-/// <summary>Times one DiT training step (forward, MSE against a random target, backward, Adam lr 1e-4) here and in PyTorch
-/// (bench/dit_step.py, the same layers and parameter count), in one run, so the ratio compares like with like.</summary>
+/// <summary>One DiT training step (forward, MSE against a random target, backward, Adam lr 1e-4) here, and the same step
+/// in PyTorch (bench/dit_step.py, the same layers and parameter count) served to be timed in turn with it.</summary>
 public static class DiTBenchmark
 {
-    /// <summary>Step times, the parameter count and the profiled FLOPs of a training step (3 x the forward).</summary>
-    public sealed record Result(StepTiming Timing, long Parameters, double StepFlops, double[] Losses);
-
     /// <summary>A seeded DiT in training mode, its Adam (lr 1e-4) and one fixed batch: x, t, y and a random target.</summary>
     public sealed class Setup : IDisposable
     {
@@ -52,22 +49,14 @@ public static class DiTBenchmark
         return ModelFlops.TrainingStep(profiler.Total);
     }
 
-    /// <summary>Times the step here; <paramref name="between"/> runs before each timed step, outside its time.</summary>
-    public static Result Workbench(string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2, Action? between = null)
-    {
-        using var s = Create(model, batch);
-        double flops = StepFlops(s);
-        var losses = new List<double>();
-        var timing = StepTiming.Run("workbench", () => losses.Add(s.Step()), warmup, steps, between);
-        return new Result(timing, s.Model.ParameterCount(), flops, losses.ToArray());
-    }
-
     /// <summary>The same step in PyTorch (bench/dit_step.py) served one step at a time (<see cref="ServedSteps"/>), after
     /// its <paramref name="warmup"/> steps.</summary>
-    public static ServedSteps Serve(PyTorchReference py, string script, string model, int batch, int warmup)
+    public static ServedSteps Serve(PyTorchReference py, string script, string model, int batch, int warmup,
+        int matmulSize = 1024)
     {
         string S(int v) => v.ToString(CultureInfo.InvariantCulture);
-        return ServedSteps.Start(py, [script, "--model", model, "--batch", S(batch), "--warmup", S(warmup)]);
+        return ServedSteps.Start(py,
+            [script, "--model", model, "--batch", S(batch), "--warmup", S(warmup), "--matmul-size", S(matmulSize)]);
     }
 
     /// <summary>Zero grad, forward (loss), backward and Adam of the same step, each timed alone (<see cref="StepPhases"/>).</summary>
@@ -75,17 +64,5 @@ public static class DiTBenchmark
     {
         using var s = Create(model, batch);
         return StepPhases.Run(s.Model, s.Optimizer, s.Loss, warmup, steps);
-    }
-
-    /// <summary>The same step in PyTorch (bench/dit_step.py); also that process's fp32 matmul rate, sampled between the steps.</summary>
-    public static (Result Result, double MatmulGflops, string TorchVersion, string? BlasCore) PyTorch(PyTorchReference py, string script,
-        string model = "DiT-S/2", int batch = 8, int steps = 5, int warmup = 2)
-    {
-        string S(int v) => v.ToString(CultureInfo.InvariantCulture);
-        var o = py.Run([script, "--model", model, "--batch", S(batch), "--steps", S(steps), "--warmup", S(warmup)]);
-        var j = o.Json;
-        var result = new Result(AutoencoderBenchmark.Timing("PyTorch", j), j.GetProperty("params").GetInt64(),
-            double.NaN, AutoencoderBenchmark.Doubles(j.GetProperty("losses")));
-        return (result, j.GetProperty("matmul_gflops").GetDouble(), j.GetProperty("torch").GetString() ?? "?", o.BlasCore);
     }
 }

@@ -77,6 +77,7 @@ public static class EfficiencyMeasurement
     public static Result RunInTurn(EfficiencySetting s, Device device, int repeats = 3, int videos = 1)
     {
         if (videos < 1) throw new ArgumentException($"videos must be >= 1 (got {videos})");
+        long before = PeakRss.Current();
         var networks = new List<MeasurableNetwork>();
         try
         {
@@ -90,11 +91,12 @@ public static class EfficiencyMeasurement
                 Forward(n);                                                          // warm-up
                 return Interleaved.Side.Local(n.Name, () => Forward(n));
             }).ToList();
+            GC.Collect();
             var times = Interleaved.Run(sides, repeats);
             long peak = PeakRss.Read();
             return new Result(s, networks.Select((n, i) => new MeasuredRow(n.Method, n.Part, n.Name, n.Steps, n.Batch,
                 new Measurement(times[i].Median, times[i].Min, repeats, peak, PeakIsPerRun: false), null, flops[i],
-                PeakRss.Current())).ToList(), [], videos);
+                before)).ToList(), [], videos);
         }
         finally { foreach (var n in networks) n.Dispose(); }
     }

@@ -8,8 +8,9 @@ namespace Cmd.Benchmarks;
 /// A PyTorch benchmark script kept running in its serve mode (bench/common.py's serve): it takes its warm-up steps,
 /// prints a ready line, then times one step per <see cref="Step"/>, so the workbench can take its own steps and the
 /// script's in turn (<see cref="Interleaved"/>) and both sides see the same minutes of a machine whose speed drifts.
-/// Every failure of the script (an exit, a line that is not JSON, no answer in time) is a one-line
-/// <see cref="InvalidOperationException"/> quoting its last stderr line.
+/// Every failure of the script (an exit, an answer that is not the JSON expected, no answer in time) is a one-line
+/// <see cref="InvalidOperationException"/> naming the script and quoting its last words (its last stderr line, or the
+/// line it printed instead of JSON).
 /// </summary>
 public sealed class ServedSteps : IDisposable
 {
@@ -27,7 +28,7 @@ public sealed class ServedSteps : IDisposable
         Ready = ReadJson("its ready line");
     }
 
-    /// <summary>Starts <paramref name="arguments"/> (the script first) with "--serve" and waits for its ready line.</summary>
+    /// <summary>Starts <paramref name="arguments"/> (the script first) with "--serve"; waits for its ready line.</summary>
     public static ServedSteps Start(PyTorchReference py, IReadOnlyList<string> arguments, TimeSpan? timeout = null)
     {
         var psi = py.StartInfo([.. arguments, "--serve"], input: true);
@@ -37,11 +38,12 @@ public sealed class ServedSteps : IDisposable
         {
             throw new InvalidOperationException($"could not start {py.Python}: {e.Message}");
         }
-        try { return new ServedSteps(p, Path.GetFileName(arguments[0]), timeout ?? TimeSpan.FromMinutes(10)); }
+        var wait = timeout ?? TimeSpan.FromMinutes(10);
+        try { return new ServedSteps(p, Path.GetFileName(arguments[0]), wait); }
         catch { Kill(p); p.Dispose(); throw; }
     }
 
-    /// <summary>The ready line: the fields the script reports before its first timed step (params, torch, threads).</summary>
+    /// <summary>The ready line: what the script reports before its first timed step (params, torch, threads).</summary>
     public JsonElement Ready { get; }
 
     /// <summary>The kernel OpenBLAS named on stderr, or null.</summary>
@@ -54,9 +56,12 @@ public sealed class ServedSteps : IDisposable
     public (double Seconds, double CpuSeconds) Step()
     {
         Send("step");
-        var j = ReadJson("a step's time");
-        losses.Add(j.GetProperty("loss").GetDouble());
-        return (j.GetProperty("seconds").GetDouble(), j.GetProperty("cpu_seconds").GetDouble());
+        var j = ReadJson("an answer to 'step'");
+        double Field(string name) => j.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.GetDouble() : throw Failure($"answered 'step' without a number '{name}': {j}", quoteStderr: false);
+        var (seconds, cpu, loss) = (Field("seconds"), Field("cpu_seconds"), Field("loss"));
+        losses.Add(loss);
+        return (seconds, cpu);
     }
 
     /// <summary>Ends the script: its last line (the fp32 matmul rate sampled between its steps).</summary>
@@ -71,24 +76,37 @@ public sealed class ServedSteps : IDisposable
     void Send(string command)
     {
         try { process.StandardInput.WriteLine(command); process.StandardInput.Flush(); }
-        catch (IOException) { throw Failure($"stopped before '{command}'"); }
+        catch (IOException) { throw Failure($"stopped before '{command}'", ended: true); }
     }
 
     JsonElement ReadJson(string what)
     {
         var line = process.StandardOutput.ReadLineAsync();
-        if (!line.Wait(timeout)) throw Failure($"gave no {what} in {timeout.TotalMinutes:0.#} min");
-        if (line.Result is null) throw Failure($"ended before {what}");
-        return PyTorchReference.ParseJson(line.Result);
+        if (!line.Wait(timeout))
+        {
+            Kill(process);
+            throw Failure($"was stopped after {timeout.TotalSeconds:0.#} s without {what}", quoteStderr: false,
+                exit: false);
+        }
+        if (line.Result is null) throw Failure($"ended before {what}", ended: true);
+        try { return PyTorchReference.ParseJson(line.Result); }
+        catch (InvalidOperationException)
+        {
+            throw Failure($"printed '{line.Result}' instead of {what}", quoteStderr: false);
+        }
     }
 
-    InvalidOperationException Failure(string what)
+    /// <summary>The one-line error: the script stopped (killed if still running), with its exit code or "(stopped)"
+    /// where we killed it, and its last stderr line (OpenBLAS's "Core:" note aside).</summary>
+    InvalidOperationException Failure(string what, bool quoteStderr = true, bool exit = true, bool ended = false)
     {
-        if (!process.HasExited) Kill(process);
+        // a script whose stdout closed is on its way out: give it time to exit with its own code
+        bool killed = !process.WaitForExit(ended ? TimeSpan.FromSeconds(10) : TimeSpan.Zero);
+        if (killed) Kill(process);
         process.WaitForExit();                                   // stderr read to its end
-        string exit = process.HasExited ? $" (exit {process.ExitCode})" : "";
-        string last = stderr.LastOrDefault() ?? "no message";
-        return new InvalidOperationException($"PyTorch side {script} {what}{exit}: {last}");
+        string code = !exit ? "" : killed ? " (stopped)" : $" (exit {process.ExitCode})";
+        string last = stderr.LastOrDefault(l => !l.StartsWith("Core:", StringComparison.Ordinal)) ?? "no message";
+        return new InvalidOperationException($"PyTorch side {script} {what}{code}" + (quoteStderr ? $": {last}" : ""));
     }
 
     static void Kill(Process p)

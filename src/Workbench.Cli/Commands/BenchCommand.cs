@@ -93,13 +93,14 @@ public sealed class BenchCommand : ICommandGroup
             string m = r.GetValue(model)!; int b = r.GetValue(batch), s = r.GetValue(steps);
             Console.WriteLine($"one training step of {m}, batch {b}, 32x32x4 latents, {s} timed steps after 2 " +
                 $"warm-up; {Cmd.Runtime.MachineInfo.Describe()}, {get_num_threads()} threads; {Products}");
+            StepsAtLeastOne(s);
             using var ours = DiTBenchmark.Create(m, b);
             double flops = DiTBenchmark.StepFlops(ours);
             var py = Reference(r);
             using var twin = py is null ? null : DiTBenchmark.Serve(py, r.GetValue(script)!, m, b, warmup: 2);
             // in turn with the PyTorch side, each with fp32 matmuls timed before each of its steps
-            var (c, _) = StepComparison.Measure($"{m}, batch {b}", flops, ours.Step, twin, null, warmup: 2, rounds: s,
-                matmulSize: 1024);
+            var (c, _) = StepComparison.Measure($"{m}, batch {b}", flops, ours.Step, twin, null, warmup: 2,
+                rounds: s, matmulSize: 1024);
             Console.WriteLine($"workbench: {ours.Model.ParameterCount():N0} params, {c.Workbench.Describe()}, " +
                 $"{flops / c.Workbench.Median / 1e9:F1} GFLOP/s (its matmul {c.WorkbenchMatmul.GflopsPerSecond:F0} GFLOP/s)");
             if (twin is not null)
@@ -107,8 +108,8 @@ public sealed class BenchCommand : ICommandGroup
                 long theirs = twin.Ready.GetProperty("params").GetInt64();
                 Console.WriteLine($"{py!.Describe(twin.Ready.GetProperty("torch").GetString()!, twin.BlasCore)}: " +
                     $"{theirs:N0} params, {c.PyTorch!.Describe()} (its matmul {c.PyTorchMatmulGflops:F0} GFLOP/s)");
-                if (ours.Model.ParameterCount() != theirs)
-                    Console.WriteLine($"warning: parameter counts differ ({ours.Model.ParameterCount()} vs {theirs})");
+                if (StepComparison.ParameterCheck(ours.Model.ParameterCount(), theirs) is string warning)
+                    Console.WriteLine(warning);
                 PrintRatio(c);
             }
             if (r.GetValue(phases))
@@ -216,6 +217,7 @@ public sealed class BenchCommand : ICommandGroup
         {
             var cfg = RunPresets.Autoencoder(r.GetValue(preset)!);
             int b = r.GetValue(batch) ?? cfg.BatchSize, s = r.GetValue(steps);
+            StepsAtLeastOne(s);
             using var setup = AutoencoderBenchmark.Create(cfg, b);
             double flops = AutoencoderBenchmark.TrainingStepFlops(setup);
             Console.WriteLine($"autoencoder {cfg.Name}, batch {b}: {flops / 1e9:F2} GFLOP/step; " +
@@ -224,18 +226,15 @@ public sealed class BenchCommand : ICommandGroup
             using (var twin = py is null ? null : AutoencoderBenchmark.Serve(py, r.GetValue(script)!, setup, warmup: 2))
             {
                 // in turn with the twin, each with fp32 matmuls timed before each of its steps
-                var (c, _) = StepComparison.Measure($"autoencoder {cfg.Name}, batch {b}", flops, setup.Step, twin, null,
-                    warmup: 2, rounds: s, matmulSize: 1024);
-                Console.WriteLine($"workbench: {c.Workbench.Describe()}, {flops / c.Workbench.Median / 1e9:F1} GFLOP/s " +
-                    $"(its matmul {c.WorkbenchMatmul.GflopsPerSecond:F0} GFLOP/s)");
+                var (c, _) = StepComparison.Measure($"autoencoder {cfg.Name}, batch {b}", flops, setup.Step, twin,
+                    null, warmup: 2, rounds: s, matmulSize: 1024);
+                Console.WriteLine($"workbench: {c.Workbench.Describe()}, {flops / c.Workbench.Median / 1e9:F1} " +
+                    $"GFLOP/s (its matmul {c.WorkbenchMatmul.GflopsPerSecond:F0} GFLOP/s)");
                 if (twin is not null)
                 {
                     Console.WriteLine($"{py!.Describe(twin.Ready.GetProperty("torch").GetString()!, twin.BlasCore)}: " +
                         $"{c.PyTorch!.Describe()} (its matmul {c.PyTorchMatmulGflops:F0} GFLOP/s)");
-                    var (mine, theirs) = (c.WorkbenchLosses, c.PyTorchLosses);
-                    double maxRel = mine.Zip(theirs, (a, t) => Math.Abs(a - t) / Math.Abs(t)).Max();
-                    Console.WriteLine($"losses: first {mine[0]:G7} vs {theirs[0]:G7}; max relative difference over " +
-                        $"{mine.Count} timed steps {maxRel:E1}");
+                    Console.WriteLine(StepComparison.LossCheck(c.WorkbenchLosses, c.PyTorchLosses));
                     PrintRatio(c);
                 }
             }
@@ -247,12 +246,17 @@ public sealed class BenchCommand : ICommandGroup
         return ae;
     }
 
-    /// <summary>"ratio workbench / PyTorch = 0.83 (round by round: median of 5, 0.79..0.88; ratio of medians 0.84; ...)".</summary>
+    /// <summary>"ratio workbench / PyTorch = 0.83 (round by round: median of 5, 0.79..0.88; ratio of medians 0.84)".</summary>
     static void PrintRatio(StepComparison c)
     {
-        var rounds = new StepTiming("ratio", Interleaved.PairedRatios(c.Workbench, c.PyTorch!));
-        Console.WriteLine($"ratio workbench / PyTorch = {rounds.Median:F2} (round by round: median of " +
-            $"{rounds.Seconds.Length}, {rounds.Min:F2}..{rounds.Max:F2}; ratio of medians {c.Ratio:F2}; the sides timed in turn)");
+        var ratio = c.PairedRatio!;
+        Console.WriteLine($"ratio workbench / PyTorch = {ratio.Median:F2} ({ratio.Detail}; the sides timed in turn)");
+    }
+
+    /// <summary>--steps is checked before anything starts (a PyTorch twin takes its warm-up first).</summary>
+    static void StepsAtLeastOne(int steps)
+    {
+        if (steps < 1) throw new ArgumentException($"--steps must be >= 1 (got {steps})");
     }
 
     static void PrintProducts(AutoencoderConfig cfg, int batch, int steps)

@@ -4,39 +4,12 @@ using Cmd.Presets;
 
 namespace Cmd.Tests.Benchmarks;
 
-/// <summary>Runs only where /usr/bin/python3 imports torch (Debian's python3-torch; `make bench` installs it).</summary>
-public sealed class PyTorchTheoryAttribute : TheoryAttribute
-{
-    static readonly Lazy<string?> Missing = new(() => new PyTorchReference(PyTorchReference.DefaultPython, null, null, 1).Unavailable());
-
-    public PyTorchTheoryAttribute()
-    {
-        if (Missing.Value is string why) Skip = $"PyTorch twin not run: {why}";
-    }
-}
-
-/// <summary>A fact that runs only where /usr/bin/python3 imports torch (as <see cref="PyTorchTheoryAttribute"/>).</summary>
-public sealed class PyTorchFactAttribute : FactAttribute
-{
-    public PyTorchFactAttribute()
-    {
-        if (new PyTorchTheoryAttribute().Skip is string why) Skip = why;
-    }
-}
-
 /// <summary>
 /// bench/autoencoder_step.py is the same model as CmdAutoencoder: it loads our weights with strict=True and its losses
 /// over Adam steps from the same weights and batch equal ours (needs Debian's python3-torch; reported as skipped without it).
 /// </summary>
 public class AutoencoderTwinTests
 {
-    internal static string BenchDir()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Workbench.sln"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("Workbench.sln not found above the test folder"), "bench");
-    }
-
     [PyTorchTheory]
     [InlineData(AutoencoderVariant.Paper)]
     [InlineData(AutoencoderVariant.OfficialCode)]
@@ -51,7 +24,7 @@ public class AutoencoderTwinTests
         string input = Path.Combine(Fixtures.TempDir(), "twin.safetensors");
         AutoencoderBenchmark.WriteTwinInput(setup, input);
         var ours = AutoencoderBenchmark.Time(setup, warmup: 0, steps: 3);
-        var twin = AutoencoderBenchmark.RunTwin(py, Path.Combine(BenchDir(), "autoencoder_step.py"), input, 0, 3, out _, out _);
+        var twin = AutoencoderBenchmark.RunTwin(py, Path.Combine(PyTorchSide.BenchDir(), "autoencoder_step.py"), input, 0, 3, out _, out _);
         Assert.Equal(3, twin.Losses.Length);
         for (int i = 0; i < 3; i++)
             Assert.True(Math.Abs(ours.Losses[i] - twin.Losses[i]) <= 1e-5 * Math.Abs(twin.Losses[i]),
@@ -69,7 +42,8 @@ public class AutoencoderTwinTests
         using var ours = AutoencoderBenchmark.Create(config, video);
         using var bf16 = AutoencoderBenchmark.Create(config, video.clone());
         double flops = AutoencoderBenchmark.TrainingStepFlops(ours);
-        using var twin = AutoencoderBenchmark.Serve(py, Path.Combine(BenchDir(), "autoencoder_step.py"), ours, warmup: 1);
+        using var twin = AutoencoderBenchmark.Serve(py, Path.Combine(PyTorchSide.BenchDir(), "autoencoder_step.py"), ours,
+            warmup: 1, matmulSize: 64);
         Assert.Equal(ours.Model.parameters().Sum(p => p.numel()), twin.Ready.GetProperty("params").GetInt64());
         var (exact, withBf16) = StepComparison.Measure("tiny", flops, ours.Step, twin, bf16.Step, warmup: 1, rounds: 3,
             matmulSize: 64);

@@ -31,14 +31,18 @@ public class InterleavedTests
         Assert.Equal(5.0 / 3, t[0].CpuSecondsPerStep, 12);
         Assert.Equal(["a", "b"], t.Select(x => x.Name));
         Assert.Equal([1 / 20.0, 4 / 30.0, 5 / 60.0], Interleaved.PairedRatios(t[0], t[1]));
-        Assert.Equal(5 / 60.0, Interleaved.MedianPairedRatio(t[0], t[1]), 12);
+        var ratio = Interleaved.Ratio.Of(t[0], t[1]);
+        Assert.Equal((5 / 60.0, 1 / 20.0, 4 / 30.0, 3), (ratio.Median, ratio.Min, ratio.Max, ratio.Rounds));
+        Assert.Equal(4 / 30.0, ratio.OfMedians, 12);                   // medians 4 and 30
+        Assert.Equal("round by round: median of 3, 0.05..0.13; ratio of medians 0.13", ratio.Detail);
     }
 
     [Fact]
     public void ALocalSideRunsItsYardstickBeforeTheStepAndOutsideItsTime()
     {
         var order = new List<string>();
-        var side = Interleaved.Side.Local("ours", () => order.Add("step"), () => { order.Add("yardstick"); Thread.Sleep(300); });
+        void Yardstick() { order.Add("yardstick"); Thread.Sleep(300); }
+        var side = Interleaved.Side.Local("ours", () => order.Add("step"), Yardstick);
         var (seconds, _) = side.Step();
         Assert.Equal(["yardstick", "step"], order);
         Assert.True(seconds < 0.25, $"the step's time {seconds:F3} s includes the yardstick's 0.3 s");
@@ -48,7 +52,8 @@ public class InterleavedTests
     public void BadRoundsAndMismatchedSidesAreRefused()
     {
         var side = new Interleaved.Side("a", () => (1, 1));
-        Assert.Equal("timed rounds must be >= 1 (got 0)", Assert.Throws<ArgumentException>(() => Interleaved.Run([side], 0)).Message);
+        var none = Assert.Throws<ArgumentException>(() => Interleaved.Run([side], 0));
+        Assert.Equal("timed rounds must be >= 1 (got 0)", none.Message);
         Assert.Throws<ArgumentException>(() => Interleaved.Run([], 1));
         var e = Assert.Throws<ArgumentException>(() =>
             Interleaved.PairedRatios(new StepTiming("a", [1, 2]), new StepTiming("b", [1])));

@@ -12,7 +12,8 @@ public class ServedStepsTests
     static string Script(string body)
     {
         string path = Path.Combine(Fixtures.TempDir(), "served.py");
-        File.WriteAllText(path, $"import sys\nsys.path.insert(0, {System.Text.Json.JsonSerializer.Serialize(AutoencoderTwinTests.BenchDir())})\n{body}\n");
+        string bench = System.Text.Json.JsonSerializer.Serialize(PyTorchSide.BenchDir());
+        File.WriteAllText(path, $"import sys\nsys.path.insert(0, {bench})\n{body}\n");
         return path;
     }
 
@@ -52,19 +53,51 @@ public class ServedStepsTests
             """);
         using var served = ServedSteps.Start(Py, [script]);
         var e = Assert.Throws<InvalidOperationException>(() => served.Step());
-        Assert.Equal("PyTorch side served.py ended before a step's time (exit 1): ValueError: the step broke", e.Message);
+        Assert.Equal("PyTorch side served.py ended before an answer to 'step' (exit 1): ValueError: the step broke",
+            e.Message);
     }
 
-    [Fact]
+    [PyTorchFact]
     public void AScriptThatDiesOrPrintsNoJsonBeforeItIsReadyIsNamed()
     {
-        if (!File.Exists(PyTorchReference.DefaultPython)) return;   // no python3 at all: nothing to start
         var dies = Script("sys.exit('no model here')");
         var e = Assert.Throws<InvalidOperationException>(() => ServedSteps.Start(Py, [dies]));
         Assert.Equal("PyTorch side served.py ended before its ready line (exit 1): no model here", e.Message);
         var chatty = Script("print('hello', flush=True); sys.stdin.readline()");
         e = Assert.Throws<InvalidOperationException>(() => ServedSteps.Start(Py, [chatty]));
-        Assert.Equal("PyTorch side printed no JSON line (last line: 'hello')", e.Message);
+        Assert.Equal("PyTorch side served.py printed 'hello' instead of its ready line (stopped)", e.Message);
         Assert.Throws<FileNotFoundException>(() => ServedSteps.Start(Py, ["/nonexistent/served.py"]));
+    }
+
+    [PyTorchFact]
+    public void AStepThatHangsIsStoppedAfterTheTimeout()
+    {
+        var script = Script("""
+            import common, time
+            def step():
+                time.sleep(60)
+                return 0.0
+            common.serve(step, 0, common.Yardstick(n=64))
+            """);
+        using var served = ServedSteps.Start(Py, [script], TimeSpan.FromSeconds(3));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<InvalidOperationException>(() => served.Step());
+        Assert.Equal("PyTorch side served.py was stopped after 3 s without an answer to 'step'", e.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    [PyTorchFact]
+    public void AStepAnswerWithoutItsFieldsIsNamed()
+    {
+        var script = Script("""
+            import json
+            print(json.dumps({"ready": True}), flush=True)
+            sys.stdin.readline()
+            print(json.dumps({"seconds": 1.0}), flush=True)
+            sys.stdin.readline()
+            """);
+        using var served = ServedSteps.Start(Py, [script]);
+        var e = Assert.Throws<InvalidOperationException>(() => served.Step());
+        Assert.StartsWith("PyTorch side served.py answered 'step' without a number 'cpu_seconds': {", e.Message);
     }
 }
