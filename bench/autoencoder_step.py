@@ -201,7 +201,7 @@ def main():
                    weight_decay=adam["weight_decay"])
 
     def step():
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)  # PyTorch 2's default, as the workbench's AdamOptimizer.ZeroGrad
         loss = model.loss(video)
         value = loss.item()
         loss.backward()

@@ -102,7 +102,7 @@ def main():
     target = torch.randn(a.batch, 8, 32, 32)
 
     def step():
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)  # PyTorch 2's default, as the workbench's AdamOptimizer.ZeroGrad
         loss = ((model(x, t, y) - target) ** 2).mean()
         value = loss.item()
         loss.backward()

@@ -20,9 +20,9 @@ public sealed record BenchOptions
 
     public string DiTModel => Quick ? "DiT-S/8" : "DiT-S/2";
     public int DiTBatch => Quick ? 1 : 8;
-    public int DiTSteps => Quick ? 1 : 5;
+    public int DiTSteps => Quick ? 1 : 9;
     public string AutoencoderPreset => Quick ? "tiny" : "small";
-    public int AutoencoderSteps => Quick ? 2 : 10;
+    public int AutoencoderSteps => Quick ? 2 : 15;
     public int Warmup => Quick ? 1 : 2;
     public int MatmulSize => Quick ? 256 : 1024;
     public string SamplingPreset => Quick ? "tiny" : "small";
@@ -97,7 +97,7 @@ public sealed record BenchReport(
         md.AppendLine();
         md.AppendLine("## Training steps");
         md.AppendLine();
-        md.AppendLine($"One step = zero grad, loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate, timed over {MatmulRate.Yardstick.DefaultPerSample} products before each timed step (machine table above): the speed of these shared machines drifts by up to 2x within minutes, and a yardstick timed between the steps runs at the moments they do. The sides take their steps in turn (each round: one step of each side, the first side rotating, the machine left idle {F(Interleaved.DefaultSettle.TotalMilliseconds, "F0")} ms before each step); the PyTorch side is one process kept running, told over a pipe when to take its next step (`--serve` in bench/common.py).");
+        md.AppendLine($"One step = zero grad (the gradients dropped on both sides, PyTorch 2's set_to_none), loss, backward, Adam, as the trainer takes it (DiT: 32x32x4 latents, 1000 classes, MSE to a random target, Adam 1e-4; autoencoder: a real Moving MNIST batch, the preset's L2 loss and Adam). FLOPs per step: the FLOP profiler's count of the forward (every Linear, convolution and attention matmul, 2 per multiply-add) x 3 for forward + backward; the same model on both sides. \"Of in-run matmul\" compares each side with its own matmul rate, timed over {MatmulRate.Yardstick.DefaultPerSample} products before each timed step (machine table above): the speed of these shared machines drifts by up to 2x within minutes, and a yardstick timed between the steps runs at the moments they do. The sides take their steps in turn (each round: one step of each side, the first side rotating, the machine left idle {F(Interleaved.DefaultSettle.TotalMilliseconds, "F0")} ms before each step); the PyTorch side is one process kept running, told over a pipe when to take its next step (`--serve` in bench/common.py).");
         md.AppendLine();
         md.AppendLine("| step | side | median s/step | spread | CPU s/step | GFLOP/step | GFLOP/s | of in-run matmul |");
         md.AppendLine("|---|---|---:|---|---:|---:|---:|---:|");

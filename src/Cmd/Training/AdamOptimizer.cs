@@ -44,9 +44,15 @@ public sealed class AdamOptimizer : IDisposable
     public static AdamOptimizer For(nn.Module model, TrainingOptions o) =>
         new(model.named_parameters(), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.DecoupledWeightDecay);
 
+    /// <summary>
+    /// Drops every gradient (PyTorch 2's zero_grad(set_to_none=True)): the next backward then assigns each gradient
+    /// instead of adding it to a tensor of zeros, one pass less over every gradient's memory (DiT-S/2 at batch 8: about
+    /// 4% of a step, results/bench). A parameter that gets no gradient in a step is left alone by <see cref="Step"/>,
+    /// as in PyTorch 2, where zeroed gradients let Adam's moments keep moving it.
+    /// </summary>
     public void ZeroGrad()
     {
-        foreach (var s in states) s.Param.grad?.zero_();
+        foreach (var s in states) s.Param.grad = null;
     }
 
     /// <summary>

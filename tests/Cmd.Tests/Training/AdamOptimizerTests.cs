@@ -63,4 +63,28 @@ public class AdamOptimizerTests
         }
         Assert.Equal(2, opts[0].States.First(s => s.Name == "b.weight").Step);
     }
+
+    [Fact]
+    public void ZeroGradDropsTheGradientsAndTheNextBackwardsAddUp()
+    {
+        manual_seed(4);
+        var m = nn.Linear(3, 2);
+        var opt = new AdamOptimizer(m.named_parameters(), 1e-2);
+        var (x1, x2) = (randn(new long[] { 4, 3 }), randn(new long[] { 4, 3 }));
+        m.call(x1).sum().backward();
+        opt.ZeroGrad();
+        Assert.All(opt.States, s => Assert.Null(s.Param.grad));
+        m.call(x1).sum().backward();
+        var first = m.weight!.grad!.clone();
+        m.call(x2).sum().backward();                           // accumulates, as with zeroed gradients
+        var expected = first + x2.sum(dim: 0, keepdim: true).expand(2, 3);
+        Assert.True(m.weight!.grad!.allclose(expected, 1e-6, 1e-6));
+        // a parameter without a gradient is not moved by a step
+        opt.ZeroGrad();
+        var before = m.bias!.detach().clone();
+        m.weight!.sum().backward();                            // the weight only
+        opt.Step();
+        Assert.True(m.bias!.detach().allclose(before, 0, 0));
+        Assert.Equal(0, opt.States.Single(s => s.Name == "bias").Step);    // never stepped
+    }
 }
