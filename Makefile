@@ -33,9 +33,9 @@ test: build
 	@bash build/run-tests.sh $(CONFIG) $(RESULTS_TRX)
 
 # The benchmark (issue 18): this machine named, the DiT-S/2 and small-autoencoder training steps here vs PyTorch (Debian's
-# python3-torch on OpenBLAS with the kernel chosen for this CPU), GFLOP/s against an fp32 matmul timed between each step's
-# repeats, the data loader's share, CMD vs cubic sampling at 1 and 16 videos; results/bench/README.md. About 2.5 minutes
-# on 2 idle cores (2026-12-02); run it alone.
+# python3-torch on OpenBLAS with the kernel chosen for this CPU), the sides of each comparison timed in turn, GFLOP/s
+# against an fp32 matmul timed before each step, the data loader's share, CMD vs cubic sampling at 1 and 16 videos;
+# results/bench/README.md. About 4 minutes on 2 idle cores (2026-12-06, build included); run it alone.
 BENCH_ARGS ?=
 bench: build
 	@bash build/setup.sh build/bench-packages.txt
