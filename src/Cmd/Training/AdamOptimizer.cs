@@ -45,10 +45,10 @@ public sealed class AdamOptimizer : IDisposable
         new(model.named_parameters(), o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay, o.DecoupledWeightDecay);
 
     /// <summary>
-    /// Drops every gradient (PyTorch 2's zero_grad(set_to_none=True)): the next backward then assigns each gradient
-    /// instead of adding it to a tensor of zeros, one pass less over every gradient's memory (DiT-S/2 at batch 8: about
-    /// 4% of a step, results/bench). A parameter that gets no gradient in a step is left alone by <see cref="Step"/>,
-    /// as in PyTorch 2, where zeroed gradients let Adam's moments keep moving it.
+    /// Drops every gradient (PyTorch 2's zero_grad(set_to_none=True)): the next backward then assigns each gradient,
+    /// with no zero fill before it and no addition into the zeros (DiT-S/2 at batch 8: 0-5% of a step, inside the
+    /// rounds' spread; results/bench/in-turn.md). A parameter that gets no gradient in a step is left alone by
+    /// <see cref="Step"/>, as in PyTorch 2; zeroed in place (before session 44), Adam's moments kept moving it.
     /// </summary>
     public void ZeroGrad()
     {
