@@ -60,8 +60,7 @@ public static class EfficiencyMeasurement
         if (videos < 1) throw new ArgumentException($"videos must be >= 1 (got {videos})");
         var rows = new List<MeasuredRow>();
         var missing = new List<string>();
-        var builders = new Func<EfficiencySetting, Device, int, MeasurableNetwork>[] { ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork };
-        foreach (var build in builders)
+        foreach (var build in Builders)
         {
             using var n = build(s, device, videos); // one network in memory at a time, so each peak RSS is its own
             rows.Add(Measure(n, repeats, trainSteps));
@@ -81,9 +80,7 @@ public static class EfficiencyMeasurement
         var networks = new List<MeasurableNetwork>();
         try
         {
-            foreach (var build in new Func<EfficiencySetting, Device, int, MeasurableNetwork>[]
-                         { ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork })
-                networks.Add(build(s, device, videos));
+            foreach (var build in Builders) networks.Add(build(s, device, videos));
             var flops = networks.Select(ProfiledFlops).ToList();
             var sides = networks.Select(n =>
             {
@@ -100,6 +97,10 @@ public static class EfficiencyMeasurement
         }
         finally { foreach (var n in networks) n.Dispose(); }
     }
+
+    /// <summary>The networks a setting samples with, in the order the rows list them.</summary>
+    static readonly Func<EfficiencySetting, Device, int, MeasurableNetwork>[] Builders =
+        [ContentNetwork, MotionNetwork, AutoencoderNetwork, CubicNetwork];
 
     static void Forward(MeasurableNetwork n)
     {
