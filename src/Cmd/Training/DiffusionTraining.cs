@@ -28,6 +28,9 @@ public static class DiffusionTraining
         if (options.FrameDifferenceLoss > 0)
             throw new ArgumentException("training options: --frame-diff-loss needs frames; content frames have none " +
                 "(it is for the motion and cubic DiTs)");
+        if (options.ContentNoise > 0)
+            throw new ArgumentException("training options: --content-noise noises the motion DiT's content-frame " +
+                "condition; the content DiT has none");
         var diffusion = ContentDiffusion(cfg, minSnrGamma: options.MinSnrGamma,
             inputPerturbation: options.InputPerturbation);
         return Run(model, () => new DiT(cfg), options, meta, emaDecay, onStep, "content", step =>
@@ -88,7 +91,8 @@ public static class DiffusionTraining
             var device = model.parameters().First().device;
             var idx = randint(0, pairs.Count, [batchSize], dtype: int64);
             var z0 = (z.index_select(0, idx) / zScale).to(device);
-            var content = pairs.Content.index_select(0, idx).to(device);
+            var content = ConditionAugmentation.Noised(pairs.Content.index_select(0, idx).to(device),
+                options.ContentNoise);                                       // workbench switch: x̄ noised
             var y = cfg.Condition == MotionCondition.Class ? pairs.Labels.index_select(0, idx).to(device) : null;
             var mm = m?.index_select(0, idx).to(device);
             var t = diffusion.SampleTimesteps(batchSize, device);
@@ -108,6 +112,9 @@ public static class DiffusionTraining
     public static TrainingResult TrainCubic(CubicVideoDiT model, Func<long, (Tensor Videos, Tensor Labels)> batchAt, TrainingOptions options, double emaDecay = Ema.PaperDecay, Action<long, double>? onStep = null)
     {
         var cfg = model.Config;
+        if (options.ContentNoise > 0)
+            throw new ArgumentException("training options: --content-noise noises the motion DiT's content-frame " +
+                "condition; the cubic DiT has none");
         var meta = ModelMetadata.For(ModelMetadata.Cubic, cfg.ToJson());
         var diffusion = GaussianDiffusion.Create(minSnrGamma: options.MinSnrGamma,
             inputPerturbation: options.InputPerturbation, frameDifferenceLoss: options.FrameDifferenceLoss);

@@ -54,6 +54,9 @@ public sealed record TrainingOptions
     /// <summary>Motion diffusion on keypoint z: its places given, only the shifts learned (<see cref="GivenPlaces"/>);
     /// false = z as a whole, the paper.</summary>
     public bool GivenPlaces { get; init; }
+    /// <summary>Motion diffusion: conditioning augmentation of the content frames, the largest noise std
+    /// (<see cref="ConditionAugmentation"/>); 0 = off, the paper.</summary>
+    public double ContentNoise { get; init; }
     /// <summary>Show the progress bar on stderr.</summary>
     public bool Progress { get; init; } = true;
 
@@ -80,6 +83,8 @@ public sealed record TrainingOptions
             $"--input-perturbation must be >= 0 (0 = off; got {InputPerturbation})");
         Need(FrameDifferenceLoss >= 0 && double.IsFinite(FrameDifferenceLoss),
             $"--frame-diff-loss must be >= 0 (0 = off; got {FrameDifferenceLoss})");
+        Need(ContentNoise >= 0 && double.IsFinite(ContentNoise),
+            $"--content-noise must be >= 0 (0 = off; got {ContentNoise})");
         Need(!string.IsNullOrWhiteSpace(OutDir), "an output folder is needed");
         return this;
     }

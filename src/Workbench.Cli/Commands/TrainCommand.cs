@@ -172,10 +172,17 @@ public sealed class TrainCommand : ICommandGroup
             Description = "Keypoint z: learn the shifts given the places (the place channels clean in x_t and out of " +
                           "the loss; sampling reads them off x̄ with the autoencoder). Workbench; off = the paper",
         };
+        var contentNoise = new Option<double>("--content-noise")
+        {
+            Description = "Conditioning augmentation: noise each training content frame with a std drawn from " +
+                          "[0, S] (frames in [-1, 1]), as generated frames are imperfect; sampling does not (Ho et " +
+                          "al. 2022; workbench; 0 = off, the paper)",
+            HelpName = "S",
+        };
         var c = new Command("motion",
             "Train the motion diffusion model (Eq. 8): DiT over z tokens + content-frame tokens")
             { preset, keyPatch, patch, framePatch, condition, inputScale, velocity, magnitude, predict, frameDiff,
-              givenPlaces };
+              givenPlaces, contentNoise };
         common.AddTo(c);
         c.SetAction(r =>
         {
@@ -205,6 +212,7 @@ public sealed class TrainCommand : ICommandGroup
             {
                 InputScale = r.GetValue(inputScale), VelocityChannels = r.GetValue(velocity),
                 FrameDifferenceLoss = r.GetValue(frameDiff), GivenPlaces = r.GetValue(givenPlaces),
+                ContentNoise = r.GetValue(contentNoise),
             };
             var res = PipelineTraining.Motion(cfg, pairs, options, r.GetValue(common.Batch), device,
                 r.GetValue(common.Init), r.GetValue(common.Ema), Console.WriteLine);
