@@ -78,13 +78,16 @@ public class DiffusionCliTests
         Refused("content", "--input-perturbation must be >= 0", "--input-perturbation", "-0.5");
         Refused("motion", "--predict must be one of eps, x0, v (got 'u')", "--predict", "u");
         Refused("motion", "--frame-diff-loss must be >= 0", "--frame-diff-loss", "-1");
+        Refused("motion", "--content-noise must be >= 0", "--content-noise", "-1");
         Refused("motion", "--given-places: ", "--given-places");                 // pairs of z without places
         var motion = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16",
-            "--frame-diff-loss", "0.5", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion"));
+            "--frame-diff-loss", "0.5", "--content-noise", "0.3", "--steps", "2", "--batch", "2",
+            "--out", Path.Combine(dir, "motion"));
         Assert.True(motion.ExitCode == 0, motion.StdErr);
         Assert.Contains("16 z tokens + 4 content tokens", motion.StdOut);
         var motionMeta = Cmd.IO.SafeTensorsFile.Open(Path.Combine(dir, "motion", "checkpoint.safetensors")).Metadata;
         Assert.Contains("\"FrameDifferenceLoss\":0.5", motionMeta["training"]);
+        Assert.Contains("\"ContentNoise\":0.3", motionMeta["training"]);
         // --magnitude: the switch in the config and its scale in the metadata; `sample` draws from its prior
         var magnitude = CliRunner.Run("train", "motion", "--pairs", pairsPath, "--preset", "tiny", "--key-patch", "16",
             "--magnitude", "--steps", "2", "--batch", "2", "--out", Path.Combine(dir, "motion-magnitude"));

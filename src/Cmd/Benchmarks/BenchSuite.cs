@@ -120,8 +120,9 @@ public sealed record BenchReport(
             "products to bfloat16 and sums in float32, as PyTorch's `torch.backends.mkldnn.matmul.fp32_precision = " +
             "\"bf16\"`; attention stays IEEE, " +
             "`Cmd.Runtime.PrecisionFence`); its share is of the same fp32 (IEEE) matmul yardstick, timed between its " +
-            "steps. Debian's PyTorch 1.13 has no such switch, so its side runs fp32 only. The autoencoder trains to " +
-            "the same loss, PSNR and SSIM with them, within four seeds' spread (`results/bench/autoencoder-levers.md`).");
+            "steps. Debian's PyTorch 1.13 has no such switch, so its side runs fp32 only. Trained with them, the " +
+            "autoencoder's loss, PSNR and SSIM differ by no more than its seeds do " +
+            "(`results/bench/autoencoder-levers.md`).");
         if (Autoencoder.Check is not null) md.AppendLine($"- {Autoencoder.Check}");
         if (DiT.Check is not null) md.AppendLine($"- {DiT.Check}");
         md.AppendLine();

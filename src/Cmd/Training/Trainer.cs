@@ -71,6 +71,10 @@ public static class Trainer
             if (before != meta[ModelMetadata.Fp32MatmulKey])
                 Note($"{options.CheckpointPath} was trained with --fp32-matmul {before}; continuing with " +
                      $"{meta[ModelMetadata.Fp32MatmulKey]}, which its next checkpoints will name");
+            var saved = TrainingOptionsIn(options.CheckpointPath);
+            if (saved is not null && saved.ContentNoise != options.ContentNoise)
+                Note($"{options.CheckpointPath} was trained with --content-noise {saved.ContentNoise}; continuing with " +
+                     $"{options.ContentNoise}, which its next checkpoints will name");
             if (!restored.RngRestored)
                 Note($"{options.CheckpointPath} has no RNG state ('{TrainingCheckpoint.RngKey}'): continuing from step {start}, but the run is no longer exactly the one an unbroken run would give");
         }
@@ -171,5 +175,13 @@ public static class Trainer
         if (o.DecayStart <= 0 || step < o.DecayStart) return o.LearningRate;
         double done = (double)(step - o.DecayStart) / (o.Steps - o.DecayStart);
         return o.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(done, 1)));
+    }
+
+    /// <summary>The options a checkpoint was trained with (its "training" metadata), or null when it has none.</summary>
+    static TrainingOptions? TrainingOptionsIn(string checkpoint)
+    {
+        var json = SafeTensorsFile.Open(checkpoint).Metadata.GetValueOrDefault("training");
+        try { return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<TrainingOptions>(json); }
+        catch (System.Text.Json.JsonException) { return null; }
     }
 }

@@ -8,15 +8,17 @@ namespace Cmd.Tests.Training;
 
 public class ConditionAugmentationTests
 {
-    /// <summary>Each frame gets one std from [0, max]: the per-frame noise std spreads over that range (not one std for
-    /// the batch, not above max), and 0 gives the frames themselves.</summary>
+    /// <summary>Each frame gets one std from [0, max], the same for its channels: the per-frame noise std spreads over
+    /// that range (not one std for the batch, not above max), and 0 gives the frames themselves.</summary>
     [Fact]
     public void EachFrameGetsItsOwnNoiseStdWithinTheMaximum()
     {
         manual_seed(3);
-        var content = rand(256, 1, 32, 32) * 2 - 1;
+        var content = rand(256, 3, 32, 32) * 2 - 1;
         var noise = ConditionAugmentation.Noised(content, 0.4) - content;
         var std = noise.reshape(256, -1).std(1).data<float>().ToArray();
+        var perChannel = noise.reshape(256, 3, -1).std(2);                   // one std for a frame's channels
+        Assert.True((perChannel.amax(1) / perChannel.amin(1)).max().item<float>() < 1.3f);
         Assert.All(std, s => Assert.InRange(s, 0.0, 0.4 * 1.08));
         Assert.Contains(std, s => s < 0.1);
         Assert.Contains(std, s => s > 0.3);
@@ -45,7 +47,7 @@ public class ConditionAugmentationTests
         // at a std of 1e-9 the draws are the same as at 1 (the same t and eps), so only the condition differs
         double faint = LastLoss(1e-9), noised = LastLoss(1);
         Assert.Equal(faint, LastLoss(1e-9));
-        Assert.True(Math.Abs(noised - faint) > 1e-4 * faint, $"sixth loss {noised} with noised content, {faint} without");
+        Assert.True(Math.Abs(noised - faint) > 1e-4 * faint, $"sixth loss {noised} with noise, {faint} without");
         using var content = new DiT(RunPresets.Tiny.ContentDiT with { NumClasses = 4 });
         var dir = Fixtures.TempDir("content-cn");
         Assert.Contains("--content-noise", Assert.Throws<ArgumentException>(() => DiffusionTraining.TrainContent(
@@ -58,5 +60,23 @@ public class ConditionAugmentationTests
         Assert.Empty(Directory.GetFiles(dir));
         Assert.Contains("--content-noise", Assert.Throws<ArgumentException>(() =>
             (PipelineFixtures.Options(dir, 1) with { ContentNoise = -1 }).Validate()).Message);
+    }
+
+    /// <summary>A run resumed with another --content-noise says so (its checkpoints name the last one only).</summary>
+    [Fact]
+    public void ResumingWithAnotherContentNoiseIsNoted()
+    {
+        using var pairs = PipelineFixtures.TinyPairs();
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
+        var options = PipelineFixtures.Options(Fixtures.TempDir("motion-cn-resume"), 1) with { ContentNoise = 0.5 };
+        using (var m = new MotionDiT(cfg)) DiffusionTraining.TrainMotion(m, pairs, options, batchSize: 2);
+        using var again = new MotionDiT(cfg);
+        var resumed = DiffusionTraining.TrainMotion(again, pairs,
+            options with { Steps = 2, Resume = true, ContentNoise = 0.2 }, batchSize: 2);
+        Assert.Contains(resumed.Notes, n => n.Contains("--content-noise 0.5; continuing with 0.2"));
+        using var same = new MotionDiT(cfg);
+        var unchanged = DiffusionTraining.TrainMotion(same, pairs,
+            options with { Steps = 3, Resume = true, ContentNoise = 0.2 }, batchSize: 2);
+        Assert.DoesNotContain(unchanged.Notes, n => n.Contains("--content-noise"));
     }
 }
