@@ -73,8 +73,8 @@ public static class Trainer
                      $"{meta[ModelMetadata.Fp32MatmulKey]}, which its next checkpoints will name");
             var saved = TrainingOptionsIn(options.CheckpointPath);
             if (saved is not null && saved.ContentNoise != options.ContentNoise)
-                Note($"{options.CheckpointPath} was trained with --content-noise {saved.ContentNoise}; continuing with " +
-                     $"{options.ContentNoise}, which its next checkpoints will name");
+                Note($"{options.CheckpointPath} was trained with --content-noise {saved.ContentNoise}; " +
+                     $"continuing with {options.ContentNoise}, which its next checkpoints will name");
             if (!restored.RngRestored)
                 Note($"{options.CheckpointPath} has no RNG state ('{TrainingCheckpoint.RngKey}'): continuing from step {start}, but the run is no longer exactly the one an unbroken run would give");
         }
