@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cmd.Diffusion;
 using Cmd.IO;
 using Cmd.Models.Denoisers;
@@ -142,11 +143,14 @@ public static class DiffusionTraining
         return Trainer.Run(model, lossAt, options, meta, (done, loss) =>
         {
             ema.Update();
-            if ((options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0) || done == options.Steps)
-                ModuleState.Save(ema.Model, emaPath, meta);
             onStep?.Invoke(done, loss);
-        }, label);
+        }, label, onCheckpoint: done => ModuleState.Save(ema.Model, emaPath, EmaMetadata(meta, options, done)));
     }
+
+    /// <summary>The EMA file beside each checkpoint, of the same step (a run stopped between checkpoint intervals
+    /// resumes its EMA from there): the run's metadata, its training options and the step.</summary>
+    static Dictionary<string, string> EmaMetadata(Dictionary<string, string> meta, TrainingOptions options, long step) =>
+        new(meta) { ["training"] = options.ToJson(), [ModelMetadata.StepKey] = step.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>--resume continues the model in the checkpoint: a different config (e.g. --predict v on an eps run) would
     /// train its weights towards another target under the old name, so it is refused.</summary>

@@ -45,9 +45,11 @@ public static class Trainer
     /// <param name="metadata">Stored in every checkpoint (e.g. model_kind, model_config JSON).</param>
     /// <param name="onStep">Called after each step with (step number done, loss), e.g. to watch memory.</param>
     /// <param name="stopAfter">Checked after each step with the step number done: true stops early (with a checkpoint).</param>
+    /// <param name="onCheckpoint">Called with the step number after each checkpoint is written (also at an early stop),
+    /// e.g. to write the EMA weights of that step beside it.</param>
     public static TrainingResult Run(nn.Module model, Func<long, Tensor> lossAt, TrainingOptions options,
         IReadOnlyDictionary<string, string>? metadata = null, Action<long, double>? onStep = null, string label = "train",
-        Func<long, bool>? stopAfter = null)
+        Func<long, bool>? stopAfter = null, Action<long>? onCheckpoint = null)
     {
         options.Validate();
         using var folderLock = RunFolderLock.Acquire(options.OutDir);
@@ -109,7 +111,10 @@ public static class Trainer
             bool outOfTime = options.MaxMinutes > 0 && clock.Elapsed.TotalMinutes >= options.MaxMinutes && done < options.Steps;
             bool stop = done < options.Steps && (outOfTime || (stopAfter?.Invoke(done) ?? false));
             if ((options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0) || done == options.Steps || stop)
+            {
                 TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, done, meta);
+                onCheckpoint?.Invoke(done);
+            }
             if (stop)
             {
                 if (outOfTime) Console.Error.WriteLine($"{label}: stopped after {options.MaxMinutes} min at step {done}/{options.Steps}; checkpoint written, --resume continues");

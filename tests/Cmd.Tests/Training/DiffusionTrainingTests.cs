@@ -99,6 +99,27 @@ public class DiffusionTrainingTests
     }
 
     [Fact]
+    public void A_run_stopped_between_checkpoints_writes_its_EMA_of_that_step_and_resumes_it_exactly()
+    {
+        using var pairs = PipelineFixtures.TinyPairs();
+        var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
+        var a = Fixtures.TempDir("motion-ema-a");
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(a, 6), batchSize: 4);
+        var b = Fixtures.TempDir("motion-ema-b");
+        var stopped = PipelineFixtures.Options(b, 6) with { CheckpointEvery = 100, MaxMinutes = 1e-9 };  // after step 1
+        using (var m = Seeded(cfg)) Assert.Equal(1, DiffusionTraining.TrainMotion(m, pairs, stopped, batchSize: 4).EndStep);
+        var meta = SafeTensorsFile.Open(Path.Combine(b, ModelMetadata.EmaFileName)).Metadata;
+        Assert.Equal("1", meta[ModelMetadata.StepKey]);
+        Assert.Equal(stopped.ToJson(), meta["training"]);
+        var resumed = stopped with { MaxMinutes = 0, Resume = true };
+        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, resumed, batchSize: 4);
+        Assert.Equal("6", SafeTensorsFile.Open(Path.Combine(b, ModelMetadata.EmaFileName)).Metadata[ModelMetadata.StepKey]);
+        var ea = ModelStore.LoadMotion(a, preferEma: true).Model.state_dict();
+        var eb = ModelStore.LoadMotion(b, preferEma: true).Model.state_dict();
+        foreach (var (k, v) in ea) Assert.True(v.allclose(eb[k], 1e-6, 1e-7), $"EMA {k} differs after resume");
+    }
+
+    [Fact]
     public void AnInputScaleShrinksZForTheModelIsKeptInItsWeightsAndCannotChangeOnResume()
     {
         using var pairs = PipelineFixtures.TinyPairs();
