@@ -7,6 +7,11 @@ config="${1:-Release}"; out="${2:-.test-results}"
 # models crawl whenever another CPU-heavy job held a core (5 cubic-DiT training steps: 17 s with 2 threads, 0.13 s with 1).
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 rm -rf "$out"
+# Every temporary file of the tests (and of the processes they start) in one folder of this run, removed at the end:
+# the tests leave their folders behind (13 GB had built up in this machine's /tmp). CMD_KEEP_TEST_TMP=1 keeps it.
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/wb-tests.XXXXXX")"
+trap 'if [ "${CMD_KEEP_TEST_TMP:-0}" = 1 ]; then echo "test files kept in $tmp"; else rm -rf "$tmp"; fi' EXIT
+export TMPDIR="$tmp"
 dotnet test Workbench.sln -c "$config" --no-build --logger trx --logger "console;verbosity=normal" \
   --results-directory "$out" 2>&1 | grep -vE '^\s+Passed ' 
 status=${PIPESTATUS[0]}
