@@ -2,6 +2,7 @@ using Cmd.Data;
 using Cmd.IO;
 using Cmd.Metrics.Fvd;
 using Cmd.Metrics;
+using MathNet.Numerics.Statistics;
 using static TorchSharp.torch;
 
 namespace Cmd.Evaluation;
@@ -21,6 +22,30 @@ public static class SampleScore
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{Count} samples: class accuracy {ClassAccuracy:P1} (top-2 of the detector contain the class; chance ~20%); " +
             $"FVD-local {Fvd.Value:F1}, real vs real {Floor.Value:F1} at {Floor.RealCount} clips, ratio {FvdRatio:F2} (detector {Fvd.Detector})");
+    }
+
+    /// <summary>Several sample sets of one size (e.g. sampler seeds) summarised: mean, sample standard deviation and
+    /// range of class accuracy and of FVD-local over the floor. Sets of other sizes are refused: the floor, and so the
+    /// ratio, depend on the number of clips.</summary>
+    public sealed record Spread(int Sets, int Count, double AccuracyMean, double AccuracySd, double RatioMean,
+        double RatioSd, double RatioMin, double RatioMax)
+    {
+        public static Spread Of(IReadOnlyList<Result> results)
+        {
+            if (results.Count < 2) throw new ArgumentException($"a spread needs at least 2 sample sets (got {results.Count})");
+            var sizes = results.Select(r => r.Count).Distinct().ToList();
+            if (sizes.Count > 1)
+                throw new ArgumentException($"sample sets of {string.Join(", ", sizes)} videos: FVD-local over the floor " +
+                                            "depends on the number of clips, so only sets of one size are summarised");
+            var accuracy = results.Select(r => r.ClassAccuracy).ToArray();
+            var ratio = results.Select(r => r.FvdRatio).ToArray();
+            return new Spread(results.Count, sizes[0], accuracy.Mean(), accuracy.StandardDeviation(), ratio.Mean(),
+                ratio.StandardDeviation(), ratio.Min(), ratio.Max());
+        }
+
+        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Sets} sets of {Count} samples: class accuracy {AccuracyMean:P1} (sd {100 * AccuracySd:F1} points); " +
+            $"FVD-local over the floor {RatioMean:F2} (sd {RatioSd:F2}; {RatioMin:F2} to {RatioMax:F2})");
     }
 
     /// <summary>Scores videos [N, L, C, H, W] in [-1, 1] generated for <paramref name="labels"/> [N].</summary>

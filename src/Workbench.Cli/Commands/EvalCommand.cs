@@ -21,14 +21,31 @@ public sealed class EvalCommand : ICommandGroup
 
     static Command Samples()
     {
-        var samples = new Option<string>("--samples") { Description = "samples.safetensors of `workbench sample`: videos [N, L, C, H, W] in [-1, 1], label [N]", Required = true };
+        var samples = new Option<string[]>("--samples")
+        {
+            Description = "samples.safetensors of `workbench sample`: videos [N, L, C, H, W] in [-1, 1], label [N]; " +
+                          "several sets of one size (e.g. sampler seeds): each scored, then their mean and spread",
+            Required = true, AllowMultipleArgumentsPerToken = true,
+        };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var command = new Command("samples", "Class accuracy (the detector's top-2 digits contain the class), FVD-local against as many held-out " +
                                               "real clips, the real-vs-real floor at that size, and their ratio") { samples, weights };
         command.SetAction(r =>
         {
+            var files = r.GetValue(samples)!;
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
-            Console.WriteLine(SampleScore.Score(detector, r.GetValue(samples)!));
+            if (files.Length == 1)
+            {
+                Console.WriteLine(SampleScore.Score(detector, files[0]));
+                return 0;
+            }
+            var results = new List<SampleScore.Result>();
+            foreach (var file in files)
+            {
+                results.Add(SampleScore.Score(detector, file));
+                Console.WriteLine($"{file}: {results[^1]}");
+            }
+            Console.WriteLine(SampleScore.Spread.Of(results));
             return 0;
         });
         return command;

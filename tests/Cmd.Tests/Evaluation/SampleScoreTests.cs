@@ -48,6 +48,23 @@ public class SampleScoreTests
         Assert.Contains("no tensor 'label'", Assert.Throws<ArgumentException>(() => SampleScore.Score(detector, NoLabels())).Message);
     }
 
+    [Fact]
+    public void SeveralSetsOfOneSizeGiveTheMeanAndSampleSpreadAndOtherSizesAreRefused()
+    {
+        static SampleScore.Result Set(int n, double accuracy, double fvd) =>
+            new(n, accuracy, new FvdResult(fvd, "local", "d", n, n), new FvdResult(20, "local", "d", n, n));
+        var spread = SampleScore.Spread.Of([Set(200, 0.80, 80), Set(200, 0.84, 90), Set(200, 0.88, 100)]);
+        Assert.Equal((3, 200), (spread.Sets, spread.Count));
+        Assert.Equal(0.84, spread.AccuracyMean, 12);
+        Assert.Equal(0.04, spread.AccuracySd, 12);                                      // n - 1 in the denominator
+        Assert.Equal((4.5, 0.5, 4.0, 5.0), (spread.RatioMean, spread.RatioSd, spread.RatioMin, spread.RatioMax));
+        Assert.Equal("3 sets of 200 samples: class accuracy 84.0 % (sd 4.0 points); FVD-local over the floor 4.50 " +
+                     "(sd 0.50; 4.00 to 5.00)", spread.ToString());
+        var sizes = Assert.Throws<ArgumentException>(() => SampleScore.Spread.Of([Set(200, 0.8, 80), Set(100, 0.8, 80)]));
+        Assert.Contains("sample sets of 200, 100 videos", sizes.Message);
+        Assert.Throws<ArgumentException>(() => SampleScore.Spread.Of([Set(200, 0.8, 80)]));
+    }
+
     static string NoLabels()
     {
         var path = Path.Combine(Fixtures.TempDir("no-labels"), "videos.safetensors");
