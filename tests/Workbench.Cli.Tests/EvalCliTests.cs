@@ -33,15 +33,16 @@ public class EvalCliTests
 
         // several sets: each scored on a line of its own, then their mean and spread; sets of other sizes refused
         using var other = rand(new long[] { 8, 16, 1, 64, 64 }) * 2 - 1;
-        var second = SampleWriter.Write(Path.Combine(dir, "b"), content, other, Enumerable.Range(0, 8).Select(i => (long)i).ToList()).Tensors;
+        var labels = Enumerable.Range(0, 8).Select(i => (long)i).ToList();
+        var second = SampleWriter.Write(Path.Combine(dir, "b"), content, other, labels).Tensors;
         var two = CliRunner.Run("eval", "samples", "--samples", file, second);
         Assert.True(two.ExitCode == 0, two.StdErr);
         var lines = two.StdOut.Trim().Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.StartsWith($"{file}: {r.StdOut.Trim()}", lines[0]);
         Assert.StartsWith($"{second}: 8 samples: class accuracy", lines[1]);
-        Assert.Matches(@"^2 sets of 8 samples: class accuracy \d+\.\d % \(sd \d+\.\d points\); FVD-local over the floor " +
-                       @"\d+\.\d\d \(sd \d+\.\d\d; \d+\.\d\d to \d+\.\d\d\)$", lines[2]);
+        Assert.Matches(@"^2 sets of 8 samples: class accuracy \d+\.\d % \(sd \d+\.\d points\); " +
+                       @"FVD-local over the floor \d+\.\d\d \(sd \d+\.\d\d; \d+\.\d\d to \d+\.\d\d\)$", lines[2]);
         using var fewer = videos.narrow(0, 0, 4);
         var small = SampleWriter.Write(Path.Combine(dir, "c"), content.narrow(0, 0, 4), fewer, [0, 1, 2, 3]).Tensors;
         var mixed = CliRunner.Run("eval", "samples", "--samples", file, small);

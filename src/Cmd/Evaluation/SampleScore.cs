@@ -32,11 +32,12 @@ public static class SampleScore
     {
         public static Spread Of(IReadOnlyList<Result> results)
         {
-            if (results.Count < 2) throw new ArgumentException($"a spread needs at least 2 sample sets (got {results.Count})");
+            if (results.Count < 2)
+                throw new ArgumentException($"a spread needs at least 2 sample sets (got {results.Count})");
             var sizes = results.Select(r => r.Count).Distinct().ToList();
             if (sizes.Count > 1)
-                throw new ArgumentException($"sample sets of {string.Join(", ", sizes)} videos: FVD-local over the floor " +
-                                            "depends on the number of clips, so only sets of one size are summarised");
+                throw new ArgumentException($"sample sets of {string.Join(", ", sizes)} videos: FVD-local over " +
+                    "the floor depends on the number of clips, so only sets of one size are summarised");
             var accuracy = results.Select(r => r.ClassAccuracy).ToArray();
             var ratio = results.Select(r => r.FvdRatio).ToArray();
             return new Spread(results.Count, sizes[0], accuracy.Mean(), accuracy.StandardDeviation(), ratio.Mean(),

@@ -137,7 +137,9 @@ public static class DiffusionTraining
         var emaPath = Path.Combine(options.OutDir, ModelMetadata.EmaFileName);
         var device = model.parameters().First().device;
         using var ema = new Ema(model, twin().to(device), emaDecay);
-        if (options.Resume && File.Exists(emaPath) && File.Exists(options.CheckpointPath)) ModuleState.Load(ema.Model, emaPath);
+        if (options.Resume && File.Exists(options.CheckpointPath)
+            && ResumeEma(ema.Model, emaPath, options.CheckpointPath) is { } note)
+            Console.Error.WriteLine($"{label}: {note}");
         meta[ModelMetadata.EmaDecayKey] = ModelMetadata.Format(emaDecay);
         meta[ModelMetadata.Fp32MatmulKey] = Runtime.MatmulPrecision.Name(Runtime.MatmulPrecision.Current);   // EMA too
         return Trainer.Run(model, lossAt, options, meta, (done, loss) =>
@@ -147,10 +149,33 @@ public static class DiffusionTraining
         }, label, onCheckpoint: done => ModuleState.Save(ema.Model, emaPath, EmaMetadata(meta, options, done)));
     }
 
+    /// <summary>
+    /// On --resume the EMA continues from <paramref name="emaPath"/>. Returns null when that file is of the
+    /// checkpoint's step, else a note: an EMA of another step (written before the EMA was saved with every checkpoint,
+    /// or a crash between the two writes) continues that older average; a missing one restarts from the checkpoint's
+    /// weights.
+    /// </summary>
+    public static string? ResumeEma(nn.Module emaModel, string emaPath, string checkpoint)
+    {
+        long step = TrainingCheckpoint.ReadStep(SafeTensorsFile.Open(checkpoint).Metadata, checkpoint);
+        if (!File.Exists(emaPath))
+        {
+            TrainingCheckpoint.LoadWeights(emaModel, checkpoint);
+            return $"no {emaPath}: the EMA restarts from the weights of step {step} in {checkpoint}";
+        }
+        ModuleState.Load(emaModel, emaPath);
+        var at = SafeTensorsFile.Open(emaPath).Metadata.GetValueOrDefault(ModelMetadata.StepKey);
+        return at == step.ToString(CultureInfo.InvariantCulture) ? null
+            : $"{emaPath} is of step {at ?? "unknown"} and {checkpoint} of step {step}: the EMA continues that average";
+    }
+
     /// <summary>The EMA file beside each checkpoint, of the same step (a run stopped between checkpoint intervals
     /// resumes its EMA from there): the run's metadata, its training options and the step.</summary>
-    static Dictionary<string, string> EmaMetadata(Dictionary<string, string> meta, TrainingOptions options, long step) =>
-        new(meta) { ["training"] = options.ToJson(), [ModelMetadata.StepKey] = step.ToString(CultureInfo.InvariantCulture) };
+    static Dictionary<string, string> EmaMetadata(Dictionary<string, string> meta, TrainingOptions options,
+        long step) => new(meta)
+    {
+        ["training"] = options.ToJson(), [ModelMetadata.StepKey] = step.ToString(CultureInfo.InvariantCulture),
+    };
 
     /// <summary>--resume continues the model in the checkpoint: a different config (e.g. --predict v on an eps run) would
     /// train its weights towards another target under the old name, so it is refused.</summary>

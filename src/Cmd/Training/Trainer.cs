@@ -100,7 +100,8 @@ public static class Trainer
             var t0 = clock.Elapsed.TotalSeconds;
             optimizer.LearningRate = LearningRateAt(options, step);
             last = Step(model, optimizer, () => lossAt(step), options.MaxGradNorm);
-            if (!double.IsFinite(last)) throw Diverged(model, optimizer, options, meta, step, last, start);
+            if (!double.IsFinite(last))
+                throw Diverged(model, optimizer, options, meta, step, last, start, onCheckpoint);
             if (double.IsNaN(first)) first = last;
             if (step >= tailFrom) { tailSum += last; tailCount++; }
             long done = step + 1;
@@ -151,11 +152,11 @@ public static class Trainer
 
     /// <summary>
     /// The loss of step <paramref name="step"/> (0-based) is not finite. The weights are those after the last good step
-    /// (the bad step updated nothing): they are saved as the checkpoint when finite; otherwise an earlier checkpoint is
-    /// named if one exists. The message names the step and only a file that exists.
+    /// (the bad step updated nothing): they are saved as the checkpoint (and onCheckpoint called) when finite;
+    /// otherwise an earlier checkpoint is named if one exists. The message names the step and only a file that exists.
     /// </summary>
     static TrainingDivergedException Diverged(nn.Module model, AdamOptimizer optimizer, TrainingOptions options,
-        Dictionary<string, string> meta, long step, double loss, long start)
+        Dictionary<string, string> meta, long step, double loss, long start, Action<long>? onCheckpoint)
     {
         string what = $"training diverged: loss is {loss} at step {step + 1}";
         bool finite;
@@ -163,6 +164,7 @@ public static class Trainer
         if (finite && step > start)
         {
             TrainingCheckpoint.Save(options.CheckpointPath, model, optimizer, step, meta);
+            onCheckpoint?.Invoke(step);
             return new TrainingDivergedException($"{what}; the state after step {step} is saved in {options.CheckpointPath} (try a lower --lr and --resume)", step + 1, options.CheckpointPath);
         }
         if (File.Exists(options.CheckpointPath))

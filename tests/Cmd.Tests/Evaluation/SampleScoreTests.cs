@@ -60,7 +60,8 @@ public class SampleScoreTests
         Assert.Equal((4.5, 0.5, 4.0, 5.0), (spread.RatioMean, spread.RatioSd, spread.RatioMin, spread.RatioMax));
         Assert.Equal("3 sets of 200 samples: class accuracy 84.0 % (sd 4.0 points); FVD-local over the floor 4.50 " +
                      "(sd 0.50; 4.00 to 5.00)", spread.ToString());
-        var sizes = Assert.Throws<ArgumentException>(() => SampleScore.Spread.Of([Set(200, 0.8, 80), Set(100, 0.8, 80)]));
+        var sizes = Assert.Throws<ArgumentException>(
+            () => SampleScore.Spread.Of([Set(200, 0.8, 80), Set(100, 0.8, 80)]));
         Assert.Contains("sample sets of 200, 100 videos", sizes.Message);
         Assert.Throws<ArgumentException>(() => SampleScore.Spread.Of([Set(200, 0.8, 80)]));
     }

@@ -104,19 +104,37 @@ public class DiffusionTrainingTests
         using var pairs = PipelineFixtures.TinyPairs();
         var cfg = RunPresets.Tiny.Motion with { NumClasses = 4 };
         var a = Fixtures.TempDir("motion-ema-a");
-        using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(a, 6), batchSize: 4);
+        using (var m = Seeded(cfg))
+            DiffusionTraining.TrainMotion(m, pairs, PipelineFixtures.Options(a, 6), batchSize: 4);
         var b = Fixtures.TempDir("motion-ema-b");
         var stopped = PipelineFixtures.Options(b, 6) with { CheckpointEvery = 100, MaxMinutes = 1e-9 };  // after step 1
-        using (var m = Seeded(cfg)) Assert.Equal(1, DiffusionTraining.TrainMotion(m, pairs, stopped, batchSize: 4).EndStep);
+        using (var m = Seeded(cfg))
+            Assert.Equal(1, DiffusionTraining.TrainMotion(m, pairs, stopped, batchSize: 4).EndStep);
         var meta = SafeTensorsFile.Open(Path.Combine(b, ModelMetadata.EmaFileName)).Metadata;
         Assert.Equal("1", meta[ModelMetadata.StepKey]);
         Assert.Equal(stopped.ToJson(), meta["training"]);
         var resumed = stopped with { MaxMinutes = 0, Resume = true };
         using (var m = Seeded(cfg)) DiffusionTraining.TrainMotion(m, pairs, resumed, batchSize: 4);
-        Assert.Equal("6", SafeTensorsFile.Open(Path.Combine(b, ModelMetadata.EmaFileName)).Metadata[ModelMetadata.StepKey]);
+        var after = SafeTensorsFile.Open(Path.Combine(b, ModelMetadata.EmaFileName)).Metadata;
+        Assert.Equal("6", after[ModelMetadata.StepKey]);
         var ea = ModelStore.LoadMotion(a, preferEma: true).Model.state_dict();
         var eb = ModelStore.LoadMotion(b, preferEma: true).Model.state_dict();
         foreach (var (k, v) in ea) Assert.True(v.allclose(eb[k], 1e-6, 1e-7), $"EMA {k} differs after resume");
+
+        // an EMA file of another step is named on resume; a missing one restarts from the checkpoint's weights
+        var checkpoint = Path.Combine(b, "checkpoint.safetensors");
+        var emaPath = Path.Combine(b, ModelMetadata.EmaFileName);
+        using var twin = Seeded(cfg);
+        Assert.Null(DiffusionTraining.ResumeEma(twin, emaPath, checkpoint));
+        var older = new Dictionary<string, string>(meta) { [ModelMetadata.StepKey] = "1" };
+        ModuleState.Save(twin, emaPath, older);
+        Assert.Contains("is of step 1 and", DiffusionTraining.ResumeEma(twin, emaPath, checkpoint));
+        File.Delete(emaPath);
+        Assert.Contains("the EMA restarts from the weights of step 6",
+            DiffusionTraining.ResumeEma(twin, emaPath, checkpoint));
+        var trained = ModelStore.LoadMotion(b, preferEma: false).Model.state_dict();
+        foreach (var (k, v) in twin.state_dict())
+            Assert.True(v.equal(trained[k]).all().item<bool>(), $"{k} is not the checkpoint's");
     }
 
     [Fact]
