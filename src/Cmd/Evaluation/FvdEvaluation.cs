@@ -20,9 +20,17 @@ public static class FvdEvaluation
     public static string LocalDetectorPath(string? given = null) =>
         string.IsNullOrEmpty(given) ? Path.Combine(RepoData.Root, "data", "fvd-local", "mmnist-c3d.safetensors") : given;
 
-    /// <summary>Held-out clips: test digits, the evaluation seed, the given clip shape.</summary>
-    public static MovingMnist HeldOut(MovingMnistConfig shape, int count) =>
-        new(shape with { Split = MnistSplit.Test }, count, seed: MovingMnist.EvaluationSeed);
+    /// <summary>Seeds between two reference draws of held-out clips (<see cref="HeldOut"/>).</summary>
+    public const long ReferenceDrawStride = 1000;
+
+    /// <summary>Held-out clips: test digits, the evaluation seed, the given clip shape. Draw 0 is the set every score
+    /// is measured against; draws 1, 2, .. are independent sets of the same kind (<see cref="ReferenceDraws"/>).</summary>
+    public static MovingMnist HeldOut(MovingMnistConfig shape, int count, int draw = 0)
+    {
+        if (draw < 0) throw new ArgumentException($"a reference draw is 0 or more (got {draw})");
+        return new(shape with { Split = MnistSplit.Test }, count,
+            seed: MovingMnist.EvaluationSeed + ReferenceDrawStride * draw);
+    }
 
     /// <summary>
     /// Statistics of the real videos: <see cref="MovingMnistReal"/> (held-out 64x64 x 16 clips), a safetensors file with

@@ -46,6 +46,10 @@ public static class MotionScore
                 $"({OtherClipMotionRatio:F2}x); real vs real {Floor.Value:F1} at {Floor.RealCount} clips (detector {Floor.Detector})");
         }
 
+        /// <summary>Motion prediction's FVD-local, the mean over the seeds (NaN without a motion DiT).</summary>
+        public double MeanMotionPredictionFvd =>
+            BySeed.Count == 0 ? MotionPrediction?.Value ?? double.NaN : BySeed.Average(s => s.Fvd.Value);
+
         /// <summary>"motion prediction at sampler seeds 0, 1, 2: 3.06x, 3.96x, 3.47x; mean 3.50x" (empty below two
         /// seeds).</summary>
         public string SeedLine()
@@ -61,6 +65,19 @@ public static class MotionScore
     /// <summary>Motion prediction with the sampler seeded by <paramref name="Seed"/> (null: the caller's RNG as it
     /// was); its trajectories with keypoint z.</summary>
     public sealed record SeedScore(int? Seed, FvdResult Fvd, double Ratio, KeypointTrajectories.Stats? Trajectories);
+
+    /// <summary>The rows of the same scoring at several reference draws (<see cref="ReferenceDraws"/>), a line each:
+    /// reconstruction, motion prediction (each draw's mean over the seeds) and another clip's real z.</summary>
+    public static IReadOnlyList<string> DrawLines(IReadOnlyList<Result> draws)
+    {
+        int n = draws[0].Count;
+        ReferenceDraws Of(Func<Result, double> fvd) => ReferenceDraws.Of([.. draws.Select(r => (fvd(r), r.Floor.Value))], n);
+        var lines = new List<string> { Of(r => r.Reconstruction.Value).Format("reconstruction") };
+        if (draws[0].MotionPrediction is not null)
+            lines.Add(Of(r => r.MeanMotionPredictionFvd).Format("motion prediction from real content frames"));
+        lines.Add(Of(r => r.OtherClipMotion.Value).Format("another clip's real z"));
+        return lines;
+    }
 
     /// <param name="count">Held-out clips scored (another as many make the floor).</param>
     /// <param name="motion">The motion DiT; null scores the autoencoder's rows only.</param>
@@ -87,7 +104,8 @@ public static class MotionScore
         int count, int steps = CmdSampler.DefaultMotionSteps, DiffusionSampler sampler = DiffusionSampler.Ddim,
         IReadOnlyList<int>? seeds = null, MotionAnchor anchor = MotionAnchor.Off, bool project = false,
         double cfgScale = 1.0, NoiseExpert? expert = null, MagnitudeDraw? magnitudes = null,
-        MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false, double shiftGain = 1, double smoothShifts = 0)
+        MotionPlaces places = MotionPlaces.Drawn, bool ownPlaces = false, double shiftGain = 1, double smoothShifts = 0,
+        int draw = 0)
     {
         if (count < 2) throw new ArgumentException($"FVD needs at least 2 clips (got {count})");
         Check(ae, motion, seeds, cfgScale);
@@ -103,7 +121,7 @@ public static class MotionScore
         if (places != MotionPlaces.Drawn && !ae.Config.WarpKeypoints)
             throw new ArgumentException($"--places {places}: autoencoder '{ae.Config.Name}' has no keypoint z " +
                                         "(--keypoints): no places to read");
-        using var set = HeldOut.Of(detector, ae, count);
+        using var set = HeldOut.Of(detector, ae, count, draw);
         return ScoreOn(set, detector, ae, motion, steps, sampler, seeds, anchor, project, cfgScale, expert, magnitudes,
             places, ownPlaces, shiftGain, smoothShifts);
     }
@@ -239,13 +257,13 @@ public static class MotionScore
         }).ToList();
     }
 
-    /// <summary>2 x <see cref="Count"/> held-out clips: the first half's statistics and (content frame, z), and the
-    /// real-vs-real floor of the second half against the first.</summary>
+    /// <summary>2 x <see cref="Count"/> held-out clips of reference draw <paramref name="draw"/>: the first half's
+    /// statistics and (content frame, z), and the real-vs-real floor of the second half against the first.</summary>
     internal sealed record HeldOut(int Count, GaussianStats RealStats, LatentPairs Held, FvdResult Floor) : IDisposable
     {
-        public static HeldOut Of(LocalFvdDetector detector, CmdAutoencoder ae, int count)
+        public static HeldOut Of(LocalFvdDetector detector, CmdAutoencoder ae, int count, int draw = 0)
         {
-            var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count);
+            var real = FvdEvaluation.HeldOut(AutoencoderData.MovingMnistFor(ae.Config), 2 * count, draw);
             var realStats = FvdEvaluation.Stats(detector, real, count);
             var held = LatentEncoder.Encode(ae, real, count);
             return new HeldOut(count, realStats, held, FvdEvaluation.RealVsReal(detector, realStats, real, count));

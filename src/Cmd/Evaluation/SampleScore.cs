@@ -22,6 +22,10 @@ public static class SampleScore
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{Count} samples: class accuracy {ClassAccuracy:P1} (top-2 of the detector contain the class; chance ~20%); " +
             $"FVD-local {Fvd.Value:F1}, real vs real {Floor.Value:F1} at {Floor.RealCount} clips, ratio {FvdRatio:F2} (detector {Fvd.Detector})");
+
+        /// <summary>The FVD-local part of <see cref="ToString"/> alone (another reference draw of the same videos).</summary>
+        public string FvdPart() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"FVD-local {Fvd.Value:F1}, real vs real {Floor.Value:F1} at {Floor.RealCount} clips, ratio {FvdRatio:F2}");
     }
 
     /// <summary>Several sample sets of one size (e.g. sampler seeds) summarised: mean, sample standard deviation and
@@ -49,20 +53,43 @@ public static class SampleScore
             $"FVD-local over the floor {RatioMean:F2} (sd {RatioSd:F2}; {RatioMin:F2} to {RatioMax:F2})");
     }
 
-    /// <summary>Scores videos [N, L, C, H, W] in [-1, 1] generated for <paramref name="labels"/> [N].</summary>
-    public static Result Score(LocalFvdDetector detector, Tensor videos, Tensor labels, int batch = 32)
+    /// <summary>Scores videos [N, L, C, H, W] in [-1, 1] generated for <paramref name="labels"/> [N], against the
+    /// held-out clips of reference draw <paramref name="draw"/> (0: the usual ones; <see cref="ReferenceDraws"/>).</summary>
+    public static Result Score(LocalFvdDetector detector, Tensor videos, Tensor labels, int batch = 32, int draw = 0)
     {
         int n = (int)videos.shape[0];
         if (labels.dim() != 1 || labels.shape[0] != n)
             throw new ArgumentException($"{n} videos need {n} labels, got [{string.Join(", ", labels.shape)}]");
         if (n < 2) throw new ArgumentException($"FVD needs at least 2 videos (got {n})");
         double accuracy = ClassAccuracyOf(detector, videos, labels, batch);
-        var real = FvdEvaluation.HeldOut(ShapeOf(videos), 2 * n);
+        return Against(detector, videos, accuracy, draw);
+    }
+
+    /// <summary>The same videos scored against reference draws 0 .. <paramref name="draws"/> - 1, each its own held-out
+    /// clips and floor; the class accuracy is the videos' own, the same in every draw.</summary>
+    public static IReadOnlyList<Result> ScoreDraws(LocalFvdDetector detector, Tensor videos, Tensor labels, int draws,
+        int batch = 32)
+    {
+        if (draws < 1) throw new ArgumentException($"--reference-draws must be 1 or more (got {draws})");
+        var first = Score(detector, videos, labels, batch);
+        return [first, .. Enumerable.Range(1, draws - 1).Select(d => Against(detector, videos, first.ClassAccuracy, d))];
+    }
+
+    /// <summary>FVD-local of the videos against draw <paramref name="draw"/>'s first N held-out clips, and the floor
+    /// of its next N against them.</summary>
+    static Result Against(LocalFvdDetector detector, Tensor videos, double accuracy, int draw)
+    {
+        int n = (int)videos.shape[0];
+        var real = FvdEvaluation.HeldOut(ShapeOf(videos), 2 * n, draw);
         var realStats = FvdEvaluation.Stats(detector, real, n);
         var fvd = FvdEvaluation.Of(detector, realStats, videos);
         var floor = FvdEvaluation.RealVsReal(detector, realStats, real, n);
         return new Result(n, accuracy, fvd, floor);
     }
+
+    /// <summary>(FVD-local, floor) of each draw, for <see cref="ReferenceDraws.Of"/>.</summary>
+    public static ReferenceDraws Summary(IReadOnlyList<Result> draws) =>
+        ReferenceDraws.Of([.. draws.Select(r => (r.Fvd.Value, r.Floor.Value))], draws[0].Count);
 
     /// <summary>The share of videos whose class is among the detector's two most likely digits.</summary>
     public static double ClassAccuracyOf(LocalFvdDetector detector, Tensor videos, Tensor labels, int batch = 32)
@@ -72,7 +99,10 @@ public static class SampleScore
     }
 
     /// <summary>Scores a samples file (`workbench sample` writes one): tensors "videos" and "label".</summary>
-    public static Result Score(LocalFvdDetector detector, string samplesPath)
+    public static Result Score(LocalFvdDetector detector, string samplesPath) => ScoreDraws(detector, samplesPath, 1)[0];
+
+    /// <summary><see cref="ScoreDraws(LocalFvdDetector, Tensor, Tensor, int, int)"/> of a samples file.</summary>
+    public static IReadOnlyList<Result> ScoreDraws(LocalFvdDetector detector, string samplesPath, int draws)
     {
         var (videos, _) = VideoTensorFile.Read(samplesPath);
         using (videos)
@@ -81,7 +111,7 @@ public static class SampleScore
             if (!file.Tensors.Any(t => t.Name == "label"))
                 throw new ArgumentException($"{samplesPath}: no tensor 'label' [N]: class accuracy needs the class each video was generated for");
             using var labels = file.Read("label").to(int64);
-            return Score(detector, videos, labels);
+            return ScoreDraws(detector, videos, labels, draws);
         }
     }
 

@@ -28,24 +28,24 @@ public sealed class EvalCommand : ICommandGroup
             Required = true, AllowMultipleArgumentsPerToken = true,
         };
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
+        var referenceDraws = ReferenceDrawsOption("each set");
         var command = new Command("samples", "Class accuracy (the detector's top-2 digits contain the class), FVD-local against as many held-out " +
-                                              "real clips, the real-vs-real floor at that size, and their ratio") { samples, weights };
+                                              "real clips, the real-vs-real floor at that size, and their ratio") { samples, weights, referenceDraws };
         command.SetAction(r =>
         {
             var files = r.GetValue(samples)!;
+            int draws = r.GetValue(referenceDraws);
             using var detector = LocalFvdDetector.Load(FvdEvaluation.LocalDetectorPath(r.GetValue(weights)));
-            if (files.Length == 1)
-            {
-                Console.WriteLine(SampleScore.Score(detector, files[0]));
-                return 0;
-            }
             var results = new List<SampleScore.Result>();
             foreach (var file in files)
             {
-                results.Add(SampleScore.Score(detector, file));
-                Console.WriteLine($"{file}: {results[^1]}");
+                var scored = SampleScore.ScoreDraws(detector, file, draws);
+                results.Add(scored[0]);
+                Console.WriteLine(files.Length == 1 ? $"{scored[0]}" : $"{file}: {scored[0]}");
+                for (int d = 1; d < scored.Count; d++) Console.WriteLine($"  reference draw {d}: {scored[d].FvdPart()}");
+                if (draws > 1) Console.WriteLine("  " + SampleScore.Summary(scored).Format("FVD-local"));
             }
-            Console.WriteLine(SampleScore.Spread.Of(results));
+            if (files.Length > 1) Console.WriteLine(SampleScore.Spread.Of(results));
             return 0;
         });
         return command;
@@ -109,6 +109,7 @@ public sealed class EvalCommand : ICommandGroup
             AllowMultipleArgumentsPerToken = true,
         };
         var sampler = SamplerOption("--sampler");
+        var referenceDraws = ReferenceDrawsOption("the rows");
         var zNoise = new Option<double[]>("--z-noise")
         {
             Description = "Also score reconstructions with this much Gaussian noise on z (shares of z's std, e.g. 0.05 0.1 0.3): " +
@@ -209,7 +210,7 @@ public sealed class EvalCommand : ICommandGroup
                                             "first rows), over the real-vs-real floor")
         {
             ae, motion, clips, steps, ema, weights, seed, seeds, sampler, zNoise, fromT, probes, anchor, project, cfg,
-            highNoise, aboveT, magnitudes, magnitudeGain, places, ownPlaces, shiftGain, smoothShifts,
+            highNoise, aboveT, magnitudes, magnitudeGain, places, ownPlaces, shiftGain, smoothShifts, referenceDraws,
         };
         command.SetAction(r =>
         {
@@ -240,10 +241,11 @@ public sealed class EvalCommand : ICommandGroup
             if (model?.Model.Config.MagnitudeCondition == true) Console.WriteLine($"magnitude condition: {draw}");
             if (expert is not null) Console.WriteLine($"motion DiT at {expert}: {high!.Path}");
             int[] sampled = r.GetValue(seeds) is { Length: > 0 } given ? given : [r.GetValue(seed)];
-            var score = MotionScore.Score(detector, autoencoder, model, r.GetValue(clips), r.GetValue(steps),
-                r.GetValue(sampler), sampled, r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project),
-                r.GetValue(cfg), expert, draw, r.GetValue(places), r.GetValue(ownPlaces), r.GetValue(shiftGain),
-                r.GetValue(smoothShifts));
+            MotionScore.Result ScoreAt(int reference) => MotionScore.Score(detector, autoencoder, model,
+                r.GetValue(clips), r.GetValue(steps), r.GetValue(sampler), sampled,
+                r.GetValue(anchor) ?? Cmd.Pipeline.MotionAnchor.Off, r.GetValue(project), r.GetValue(cfg), expert, draw,
+                r.GetValue(places), r.GetValue(ownPlaces), r.GetValue(shiftGain), r.GetValue(smoothShifts), reference);
+            var score = ScoreAt(0);
             if (r.GetValue(smoothShifts) != 0)
                 Console.WriteLine($"shifts: smoothed over {r.GetValue(smoothShifts)} frames (a probe)");
             if (r.GetValue(shiftGain) != 1) Console.WriteLine($"shifts: as drawn x {r.GetValue(shiftGain)} (a probe)");
@@ -277,9 +279,33 @@ public sealed class EvalCommand : ICommandGroup
                 foreach (var (sigma, fvd, ratio) in MotionScore.DecoderSensitivity(detector, autoencoder, r.GetValue(clips), sigmas))
                     Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"reconstruction with noise {sigma:G3} x std(z) on z: FVD-local {fvd.Value:F1} ({ratio:F2}x)"));
+            var draws = new List<MotionScore.Result> { score };
+            for (int d = 1; d < r.GetValue(referenceDraws); d++)
+            {
+                draws.Add(ScoreAt(d));
+                Console.WriteLine($"reference draw {d}: {draws[^1]}");
+                if (draws[^1].SeedLine() is { Length: > 0 } seedLine) Console.WriteLine($"reference draw {d}: {seedLine}");
+            }
+            if (draws.Count > 1) MotionScore.DrawLines(draws).ToList().ForEach(Console.WriteLine);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>`--reference-draws K`: score against K independent sets of held-out clips (<see cref="ReferenceDraws"/>).</summary>
+    static Option<int> ReferenceDrawsOption(string what)
+    {
+        var option = new Option<int>("--reference-draws")
+        {
+            Description = $"Score {what} against K independent draws of held-out clips, each its own real statistics " +
+                          "and real-vs-real floor (draw 0 the usual one), and summarise them: one draw's floor is " +
+                          "noisy", DefaultValueFactory = _ => 1, HelpName = "K",
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--reference-draws must be 1 or more (got {r.GetValueOrDefault<int>()})");
+        });
+        return option;
     }
 
     /// <summary>`--sampler ddim|ddpm` for motion latents or content frames (<see cref="Cmd.Pipeline.DiffusionSampler"/>).</summary>

@@ -66,6 +66,24 @@ public class SampleScoreTests
         Assert.Throws<ArgumentException>(() => SampleScore.Spread.Of([Set(200, 0.8, 80)]));
     }
 
+    [Fact]
+    public void OtherReferenceDrawsScoreTheSameVideosAgainstOtherRealClipsAndFloors()
+    {
+        using var detector = Shipped();
+        var file = RealClipsAsSamples(24, shuffledLabels: false);
+        var usual = SampleScore.Score(detector, file);
+        var draws = SampleScore.ScoreDraws(detector, file, 3);
+        Assert.Equal(3, draws.Count);
+        Assert.Equal((usual.Fvd.Value, usual.Floor.Value), (draws[0].Fvd.Value, draws[0].Floor.Value));
+        Assert.All(draws, d => Assert.Equal((usual.ClassAccuracy, 24), (d.ClassAccuracy, d.Floor.RealCount)));
+        Assert.Equal(3, draws.Select(d => d.Floor.Value).Distinct().Count());   // each draw its own held-out clips
+        Assert.Equal(3, draws.Select(d => d.Fvd.Value).Distinct().Count());
+        var summary = SampleScore.Summary(draws);
+        Assert.Equal(draws.Average(d => d.Floor.Value), summary.FloorMean, 9);
+        Assert.Equal(draws.Average(d => d.Fvd.Value) / draws.Average(d => d.Floor.Value), summary.RatioOfMeans, 9);
+        Assert.Contains("1 or more", Assert.Throws<ArgumentException>(() => SampleScore.ScoreDraws(detector, file, 0)).Message);
+    }
+
     static string NoLabels()
     {
         var path = Path.Combine(Fixtures.TempDir("no-labels"), "videos.safetensors");
