@@ -55,9 +55,12 @@ public class EvalCliTests
         var drawLines = draws.StdOut.Trim().Split('\n');
         Assert.Equal(3, drawLines.Length);
         Assert.Equal(r.StdOut.Trim(), drawLines[0]);
-        Assert.Matches(@"^  reference draw 1: FVD-local \d+\.\d, real vs real \d+\.\d at 8 clips, ratio \d+\.\d\d$", drawLines[1]);
-        Assert.Matches(@"^  FVD-local over 2 reference draws of 8 held-out clips: FVD-local \d+\.\d \(sd \d+\.\d\), " +
-                       @"real vs real \d+\.\d \(sd \d+\.\d\), FVD-local over the mean floor \d+\.\d\dx; per draw", drawLines[2]);
+        Assert.Matches(@"^  reference draw 1: FVD-local \d+\.\d, real vs real \d+\.\d at 8 clips, ratio \d+\.\d\d$",
+            drawLines[1]);
+        Assert.Matches(@"^  the samples over 2 reference draws of 8 held-out clips: " +
+                       @"FVD-local \d+\.\d \(sd \d+\.\d\), real vs real \d+\.\d \(sd \d+\.\d\), " +
+                       @"FVD-local over the mean floor \d+\.\d\dx; per draw",
+            drawLines[2]);
         var none = CliRunner.Run("eval", "samples", "--samples", file, "--reference-draws", "0");
         Assert.NotEqual(0, none.ExitCode);
         Assert.Contains("--reference-draws must be 1 or more (got 0)", none.StdErr);
@@ -88,11 +91,16 @@ public class EvalCliTests
         var draws = CliRunner.Run("eval", "motion", "--ae", shipped.Autoencoder, "--motion", shipped.Motion, "--clips",
             "4", "--steps", "2", "--seeds", "0", "1", "--reference-draws", "2");
         Assert.True(draws.ExitCode == 0, draws.StdErr);
+        var usual = r.StdOut.Split('\n').First(l => l.StartsWith("4 held-out clips: "));
+        Assert.Contains(usual, draws.StdOut);                                  // draw 0: the plain run's rows
         Assert.Matches(@"reference draw 1: 4 held-out clips: FVD-local reconstruction", draws.StdOut);
         Assert.Matches(@"reference draw 1: motion prediction at sampler seeds 0, 1: ", draws.StdOut);
-        foreach (var row in new[] { "reconstruction", "motion prediction from real content frames", "another clip's real z" })
-            Assert.Matches($@"(?m)^{row} over 2 reference draws of 4 held-out clips: FVD-local [0-9.]+ \(sd [0-9.]+\), " +
-                           @"real vs real [0-9.]+ \(sd [0-9.]+\), FVD-local over the mean floor [0-9.]+x", draws.StdOut);
+        string[] rows = ["reconstruction", "motion prediction from real content frames", "another clip's real z"];
+        foreach (var row in rows)
+            Assert.Matches($@"(?m)^{row} over 2 reference draws of 4 held-out clips: FVD-local [0-9.]+ " +
+                           @"\(sd [0-9.]+\), real vs real [0-9.]+ \(sd [0-9.]+\), " +
+                           @"FVD-local over the mean floor [0-9.]+x",
+                draws.StdOut);
     }
 
     [Fact]

@@ -23,8 +23,9 @@ public static class FvdEvaluation
     /// <summary>Seeds between two reference draws of held-out clips (<see cref="HeldOut"/>).</summary>
     public const long ReferenceDrawStride = 1000;
 
-    /// <summary>Held-out clips: test digits, the evaluation seed, the given clip shape. Draw 0 is the set every score
-    /// is measured against; draws 1, 2, .. are independent sets of the same kind (<see cref="ReferenceDraws"/>).</summary>
+    /// <summary>Held-out clips: test digits, the evaluation seed (+ <see cref="ReferenceDrawStride"/> x draw), the
+    /// given clip shape. Draw 0 is the set every score is measured against; draws 1, 2, .. are independent sets of
+    /// the same kind (<see cref="ReferenceDraws"/>).</summary>
     public static MovingMnist HeldOut(MovingMnistConfig shape, int count, int draw = 0)
     {
         if (draw < 0) throw new ArgumentException($"a reference draw is 0 or more (got {draw})");

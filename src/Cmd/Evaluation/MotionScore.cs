@@ -67,11 +67,14 @@ public static class MotionScore
     public sealed record SeedScore(int? Seed, FvdResult Fvd, double Ratio, KeypointTrajectories.Stats? Trajectories);
 
     /// <summary>The rows of the same scoring at several reference draws (<see cref="ReferenceDraws"/>), a line each:
-    /// reconstruction, motion prediction (each draw's mean over the seeds) and another clip's real z.</summary>
+    /// reconstruction, motion prediction (each draw's mean over the seeds) and another clip's real z. Each draw's
+    /// clips are both the reference and the clips encoded, decoded and given motion, so the spread holds the
+    /// generated motion's own variation as well as the floor's.</summary>
     public static IReadOnlyList<string> DrawLines(IReadOnlyList<Result> draws)
     {
         int n = draws[0].Count;
-        ReferenceDraws Of(Func<Result, double> fvd) => ReferenceDraws.Of([.. draws.Select(r => (fvd(r), r.Floor.Value))], n);
+        ReferenceDraws Of(Func<Result, double> fvd) =>
+            ReferenceDraws.Of([.. draws.Select(r => (fvd(r), r.Floor.Value))], n);
         var lines = new List<string> { Of(r => r.Reconstruction.Value).Format("reconstruction") };
         if (draws[0].MotionPrediction is not null)
             lines.Add(Of(r => r.MeanMotionPredictionFvd).Format("motion prediction from real content frames"));

@@ -19,7 +19,8 @@ public sealed record ReferenceDraws(int Draws, int Count, double FvdMean, double
     /// <summary>Summarises (FVD-local, floor) of each draw, all at <paramref name="count"/> clips.</summary>
     public static ReferenceDraws Of(IReadOnlyList<(double Fvd, double Floor)> draws, int count)
     {
-        if (draws.Count < 2) throw new ArgumentException($"a spread over reference draws needs at least 2 (got {draws.Count})");
+        if (draws.Count < 2)
+            throw new ArgumentException($"a spread over reference draws needs at least 2 draws (got {draws.Count})");
         if (draws.Any(d => !(d.Floor > 0) || !double.IsFinite(d.Fvd)))
             throw new ArgumentException("every reference draw needs a finite FVD-local and a floor above 0");
         var fvd = draws.Select(d => d.Fvd).ToArray();

@@ -70,9 +70,10 @@ public static class SampleScore
     public static IReadOnlyList<Result> ScoreDraws(LocalFvdDetector detector, Tensor videos, Tensor labels, int draws,
         int batch = 32)
     {
-        if (draws < 1) throw new ArgumentException($"--reference-draws must be 1 or more (got {draws})");
+        if (draws < 1) throw new ArgumentException($"reference draws must be 1 or more (got {draws})");
         var first = Score(detector, videos, labels, batch);
-        return [first, .. Enumerable.Range(1, draws - 1).Select(d => Against(detector, videos, first.ClassAccuracy, d))];
+        var others = Enumerable.Range(1, draws - 1).Select(d => Against(detector, videos, first.ClassAccuracy, d));
+        return [first, .. others];
     }
 
     /// <summary>FVD-local of the videos against draw <paramref name="draw"/>'s first N held-out clips, and the floor

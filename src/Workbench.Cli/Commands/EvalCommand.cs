@@ -30,7 +30,8 @@ public sealed class EvalCommand : ICommandGroup
         var weights = new Option<string?>("--weights") { Description = "FVD-local detector (default: the shipped data/fvd-local/mmnist-c3d.safetensors)" };
         var referenceDraws = ReferenceDrawsOption("each set");
         var command = new Command("samples", "Class accuracy (the detector's top-2 digits contain the class), FVD-local against as many held-out " +
-                                              "real clips, the real-vs-real floor at that size, and their ratio") { samples, weights, referenceDraws };
+                                              "real clips, the real-vs-real floor at that size, and their ratio")
+            { samples, weights, referenceDraws };
         command.SetAction(r =>
         {
             var files = r.GetValue(samples)!;
@@ -43,7 +44,7 @@ public sealed class EvalCommand : ICommandGroup
                 results.Add(scored[0]);
                 Console.WriteLine(files.Length == 1 ? $"{scored[0]}" : $"{file}: {scored[0]}");
                 for (int d = 1; d < scored.Count; d++) Console.WriteLine($"  reference draw {d}: {scored[d].FvdPart()}");
-                if (draws > 1) Console.WriteLine("  " + SampleScore.Summary(scored).Format("FVD-local"));
+                if (draws > 1) Console.WriteLine("  " + SampleScore.Summary(scored).Format("the samples"));
             }
             if (files.Length > 1) Console.WriteLine(SampleScore.Spread.Of(results));
             return 0;
@@ -109,7 +110,8 @@ public sealed class EvalCommand : ICommandGroup
             AllowMultipleArgumentsPerToken = true,
         };
         var sampler = SamplerOption("--sampler");
-        var referenceDraws = ReferenceDrawsOption("the rows");
+        var referenceDraws = ReferenceDrawsOption("the rows (each draw's clips also the ones encoded and given " +
+            "motion; --z-noise, --from-t and --probe on draw 0 only)");
         var zNoise = new Option<double[]>("--z-noise")
         {
             Description = "Also score reconstructions with this much Gaussian noise on z (shares of z's std, e.g. 0.05 0.1 0.3): " +
@@ -284,7 +286,8 @@ public sealed class EvalCommand : ICommandGroup
             {
                 draws.Add(ScoreAt(d));
                 Console.WriteLine($"reference draw {d}: {draws[^1]}");
-                if (draws[^1].SeedLine() is { Length: > 0 } seedLine) Console.WriteLine($"reference draw {d}: {seedLine}");
+                if (draws[^1].SeedLine() is { Length: > 0 } seedLine)
+                    Console.WriteLine($"reference draw {d}: {seedLine}");
             }
             if (draws.Count > 1) MotionScore.DrawLines(draws).ToList().ForEach(Console.WriteLine);
             return 0;
@@ -303,7 +306,8 @@ public sealed class EvalCommand : ICommandGroup
         };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--reference-draws must be 1 or more (got {r.GetValueOrDefault<int>()})");
+            if (r.GetValueOrDefault<int>() is var k && k < 1)
+                r.AddError($"--reference-draws must be 1 or more (got {k})");
         });
         return option;
     }

@@ -18,11 +18,13 @@ public class ReferenceDrawsTests
         Assert.Equal(32.0 / 15, s.RatioOfMeans, 12);                               // not the mean of 3, 2 and 1.8
         Assert.Equal((3 + 2 + 1.8) / 3, s.RatioMean, 12);
         Assert.Equal((1.8, 3.0), (s.RatioMin, s.RatioMax));
-        Assert.Equal("motion over 3 reference draws of 256 held-out clips: FVD-local 32.0 (sd 3.5), real vs real 15.0 " +
-                     "(sd 5.0), FVD-local over the mean floor 2.13x; per draw 2.27x (sd 0.64; 1.80x to 3.00x)",
+        Assert.Equal("motion over 3 reference draws of 256 held-out clips: FVD-local 32.0 (sd 3.5), real vs real " +
+                     "15.0 (sd 5.0), FVD-local over the mean floor 2.13x; per draw 2.27x (sd 0.64; 1.80x to 3.00x)",
             s.Format("motion"));
-        Assert.Contains("at least 2", Assert.Throws<ArgumentException>(() => ReferenceDraws.Of([(30, 10)], 256)).Message);
-        Assert.Contains("floor above 0", Assert.Throws<ArgumentException>(() => ReferenceDraws.Of([(30, 10), (30, 0)], 256)).Message);
+        var one = Assert.Throws<ArgumentException>(() => ReferenceDraws.Of([(30, 10)], 256));
+        Assert.Contains("at least 2 draws (got 1)", one.Message);
+        var zero = Assert.Throws<ArgumentException>(() => ReferenceDraws.Of([(30, 10), (30, 0)], 256));
+        Assert.Contains("floor above 0", zero.Message);
         Assert.Throws<ArgumentException>(() => ReferenceDraws.Of([(30, 10), (double.NaN, 10)], 256));
     }
 
@@ -41,6 +43,7 @@ public class ReferenceDrawsTests
         Assert.NotEqual(Enumerable.Range(0, 4).Select(i => zero.Tracks(i)[0].Top[0]),
             Enumerable.Range(0, 4).Select(i => one.Tracks(i)[0].Top[0]));
         Assert.Equal(MnistSplit.Test, one.Config.Split);                          // still digits the detector never saw
-        Assert.Contains("0 or more", Assert.Throws<ArgumentException>(() => FvdEvaluation.HeldOut(shape, 4, -1)).Message);
+        var negative = Assert.Throws<ArgumentException>(() => FvdEvaluation.HeldOut(shape, 4, -1));
+        Assert.Contains("0 or more", negative.Message);
     }
 }

@@ -81,7 +81,8 @@ public class SampleScoreTests
         var summary = SampleScore.Summary(draws);
         Assert.Equal(draws.Average(d => d.Floor.Value), summary.FloorMean, 9);
         Assert.Equal(draws.Average(d => d.Fvd.Value) / draws.Average(d => d.Floor.Value), summary.RatioOfMeans, 9);
-        Assert.Contains("1 or more", Assert.Throws<ArgumentException>(() => SampleScore.ScoreDraws(detector, file, 0)).Message);
+        var none = Assert.Throws<ArgumentException>(() => SampleScore.ScoreDraws(detector, file, 0));
+        Assert.Contains("reference draws must be 1 or more (got 0)", none.Message);
     }
 
     static string NoLabels()
