@@ -21,5 +21,5 @@ if [ ! -f $O-ema-6000.safetensors ]; then
   done
   sleep 5; cp $O/ema.safetensors $O-ema-6000.safetensors; kill -- -$pid 2>/dev/null; sleep 3
 fi
-/usr/bin/time -f "%e s" $W eval motion --ae data/weights/small/autoencoder.safetensors --motion $O-ema-6000.safetensors \
-  --clips 256 --seeds 0 1 2 --anchor final --reference-draws 6 2>&1 | tee results/bench/session48-bf16-motion.txt
+/usr/bin/time -f "%e s" $W eval motion --ae data/weights/small/autoencoder.safetensors \
+  --motion $O-ema-6000.safetensors --clips 256 --seeds 0 1 2 --anchor final --reference-draws 6 2>&1 | tee results/bench/session48-bf16-motion.txt

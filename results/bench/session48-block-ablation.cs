@@ -30,7 +30,8 @@ var x = randn(4, 16, 64, 96).requires_grad_();
 Tensor With(Action<BlockCopy> set)
 {
     set(copy);
-    try { return copy.Run(x); } finally { copy.NoAttention = copy.NoGate = copy.NoNorms = copy.NoPermutes = copy.FusedGate = false; }
+    try { return copy.Run(x); }
+    finally { copy.NoAttention = copy.NoGate = copy.NoNorms = copy.NoPermutes = copy.FusedGate = false; }
 }
 var variants = new (string, Func<Tensor>)[]
 {
@@ -51,8 +52,9 @@ using (var check = NewDisposeScope())
     a.grad!.zero_(); g.grad!.zero_();
     var y = Geglu.apply(a, g);
     (y * w).sum().backward();
-    Console.WriteLine($"fused gate vs libtorch, largest difference: y {(a * nn.functional.gelu(g) - y).abs().max().item<float>():E1}, "
-        + $"grad a {(ga - a.grad!).abs().max().item<float>():E1}, grad g {(gg - g.grad!).abs().max().item<float>():E1}");
+    static float Largest(Tensor d) => d.abs().max().item<float>();
+    Console.WriteLine($"fused gate vs libtorch, largest difference: y {Largest(a * nn.functional.gelu(g) - y):E1}, "
+        + $"grad a {Largest(ga - a.grad!):E1}, grad g {Largest(gg - g.grad!):E1}");
 }
 var times = variants.ToDictionary(v => v.Item1, v => new List<double>());
 for (int round = 0; round < 30; round++)
@@ -67,7 +69,8 @@ for (int round = 0; round < 30; round++)
         }
 double whole = Median(times["copy of it"]);
 foreach (var (name, ts) in times)
-    Console.WriteLine($"{name,-18} {Median(ts),7:F2} ms  ({100 * (whole - Median(ts)) / whole,5:F1}% less than the copy)");
+    Console.WriteLine($"{name,-18} {Median(ts),7:F2} ms  ({100 * (whole - Median(ts)) / whole,5:F1}% less than the "
+        + "copy)");
 static double Median(List<double> ts) { var s = ts.Order().ToList(); return s[s.Count / 2]; }
 
 /// <summary>TimeSformerBlock's Divided, op for op, with switches.</summary>
@@ -87,8 +90,8 @@ sealed class BlockCopy : nn.Module
         long s = t.shape[0], n = t.shape[1];
         var p = qkv.call(t).view(s, n, 3, 3, 32).unbind(2);
         var o = NoAttention ? p[0] + p[1] + p[2]
-            : nn.functional.scaled_dot_product_attention(p[0].transpose(1, 2), p[1].transpose(1, 2), p[2].transpose(1, 2))
-                .transpose(1, 2);
+            : nn.functional.scaled_dot_product_attention(p[0].transpose(1, 2), p[1].transpose(1, 2),
+                p[2].transpose(1, 2)).transpose(1, 2);
         return proj.call(o.reshape(s, n, 96));
     }
 
@@ -116,7 +119,8 @@ sealed class Geglu : autograd.SingleTensorFunction<Geglu>
 {
     [DllImport("LibTorchSharp")] static extern IntPtr THSTensor_data(IntPtr tensor);
     [DllImport("cmd_geglu")] static extern void cmd_geglu_forward(IntPtr a, IntPtr g, IntPtr y, long n);
-    [DllImport("cmd_geglu")] static extern void cmd_geglu_backward(IntPtr go, IntPtr a, IntPtr g, IntPtr ga, IntPtr gg, long n);
+    [DllImport("cmd_geglu")]
+    static extern void cmd_geglu_backward(IntPtr go, IntPtr a, IntPtr g, IntPtr ga, IntPtr gg, long n);
     static IntPtr Data(Tensor t) => THSTensor_data(t.Handle);
     public override string Name => "Geglu";
 

@@ -32,7 +32,8 @@ static void forward_range(const float *a, const float *g, float *y, int64_t lo, 
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
-static void backward_range(const float *go, const float *a, const float *g, float *ga, float *gg, int64_t lo, int64_t hi)
+static void backward_range(const float *go, const float *a, const float *g, float *ga, float *gg,
+                           int64_t lo, int64_t hi)
 {
     #pragma omp simd
     for (int64_t i = lo; i < hi; i++)
