@@ -2,8 +2,9 @@
 // time (issue 18, session 48). A copy of TimeSformerBlock at the small preset's batch-4 shapes (tokens [4, 16, 64, 96],
 // 3 heads of 32, GEGLU x4), forward and backward, with parts switched off one at a time: the attention core (q + k + v
 // in place of scaled_dot_product_attention), the GEGLU gate (a + g in place of a * gelu(g)), the three layer norms,
-// the two permute copies between the time and space sequences, all four; and the gate as one fused C kernel
-// (session48-geglu.c, not kept). The variants take turns (30 rounds of 3 timed repeats each), medians printed.
+// the two permute copies between the time and space sequences, all four; the gate as one fused C kernel
+// (session48-geglu.c, not kept); q, k and v made contiguous before attention (one copy of qkv's output). The
+// variants take turns (30 rounds of 3 timed repeats each), medians printed.
 // Run: a console project (net10.0) referencing src/Cmd/Cmd.csproj with this file as Program.cs, the patched
 // libLibTorchSharp.so copied from the CLI's bin (runtimes/linux-x64/native), and
 //   gcc -O3 -ffast-math -fopenmp -fPIC -c session48-geglu.c -o geglu.o
@@ -31,12 +32,16 @@ Tensor With(Action<BlockCopy> set)
 {
     set(copy);
     try { return copy.Run(x); }
-    finally { copy.NoAttention = copy.NoGate = copy.NoNorms = copy.NoPermutes = copy.FusedGate = false; }
+    finally
+    {
+        copy.Contiguous = copy.NoAttention = copy.NoGate = copy.NoNorms = copy.NoPermutes = copy.FusedGate = false;
+    }
 }
 var variants = new (string, Func<Tensor>)[]
 {
     ("TimeSformerBlock", () => real.call(x)),
     ("copy of it", () => copy.Run(x)),
+    ("contiguous q, k, v", () => With(c => c.Contiguous = true)),
     ("no attention core", () => With(c => c.NoAttention = true)),
     ("no GEGLU gate", () => With(c => c.NoGate = true)),
     ("fused GEGLU gate", () => With(c => c.FusedGate = true)),
@@ -76,7 +81,7 @@ static double Median(List<double> ts) { var s = ts.Order().ToList(); return s[s.
 /// <summary>TimeSformerBlock's Divided, op for op, with switches.</summary>
 sealed class BlockCopy : nn.Module
 {
-    public bool NoAttention, NoGate, FusedGate, NoNorms, NoPermutes;
+    public bool Contiguous, NoAttention, NoGate, FusedGate, NoNorms, NoPermutes;
     readonly LayerNorm timeNorm = nn.LayerNorm(96), spaceNorm = nn.LayerNorm(96), ffNorm = nn.LayerNorm(96);
     readonly Linear timeQkv = nn.Linear(96, 288), timeProj = nn.Linear(96, 96);
     readonly Linear spaceQkv = nn.Linear(96, 288), spaceProj = nn.Linear(96, 96);
@@ -88,6 +93,12 @@ sealed class BlockCopy : nn.Module
     Tensor Attention(Linear qkv, Linear proj, Tensor t)
     {
         long s = t.shape[0], n = t.shape[1];
+        if (Contiguous)
+        {
+            var c = qkv.call(t).view(s, n, 3, 3, 32).permute(2, 0, 3, 1, 4).contiguous().unbind(0);
+            var attended = nn.functional.scaled_dot_product_attention(c[0], c[1], c[2]);
+            return proj.call(attended.transpose(1, 2).reshape(s, n, 96));
+        }
         var p = qkv.call(t).view(s, n, 3, 3, 32).unbind(2);
         var o = NoAttention ? p[0] + p[1] + p[2]
             : nn.functional.scaled_dot_product_attention(p[0].transpose(1, 2), p[1].transpose(1, 2),
