@@ -2,8 +2,9 @@
 # session48-bf16-motion.sh: does a motion DiT train as well with bf16 products? The shipped motion DiT's recipe
 # (session 45's content-noise.sh: session 33's pairs, --frame-diff-loss 1 --content-noise 0.5, training seed 0, the
 # schedule of a 12,000-step run, its EMA at step 6,000) once more with `--fp32-matmul bf16`, then `eval motion` at the
-# six reference draws the shipped (exact) one was scored on (session47/draws-m-fd-cn05-6000.txt: 1.92x the mean
-# floor). CLI= picks workbench.dll; OUT= the run folder.
+# six reference draws the shipped (exact) one was scored on
+# (results/small-pipeline/session47/draws-m-cn05-6000-fp16.txt: 1.92x the mean floor). CLI= picks workbench.dll;
+# OUT= the run folder.
 cd "$(dirname "$0")/../.."
 export MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 DOTNET_JITMinOpts=1
 W="dotnet ${CLI:-src/Workbench.Cli/bin/Release/net10.0}/workbench.dll"
@@ -22,4 +23,5 @@ if [ ! -f $O-ema-6000.safetensors ]; then
   sleep 5; cp $O/ema.safetensors $O-ema-6000.safetensors; kill -- -$pid 2>/dev/null; sleep 3
 fi
 /usr/bin/time -f "%e s" $W eval motion --ae data/weights/small/autoencoder.safetensors \
-  --motion $O-ema-6000.safetensors --clips 256 --seeds 0 1 2 --anchor final --reference-draws 6 2>&1 | tee results/bench/session48-bf16-motion.txt
+  --motion $O-ema-6000.safetensors --clips 256 --seeds 0 1 2 --anchor final --reference-draws 6 2>&1 \
+  | tee results/bench/session48-bf16-motion.txt
